@@ -1,0 +1,29 @@
+import { defineCommand, printJson } from "../../cli/command.js";
+import { commands, type CommandName } from "../../cli/commands.js";
+import { colors } from "../../report/colors.js";
+
+/** The stages of the design, in order. Each is the verb of the same name run with its defaults. */
+export const PIPELINE_STAGES = ["validate"] as const satisfies readonly CommandName[];
+
+export default defineCommand({
+  name: "pipeline",
+  summary: "run every stage in order (validate, test, version, tag, bundle, publish, catalog)",
+  async run(ctx) {
+    const results: { stage: string; exitCode: number; ms: number }[] = [];
+    // Stages print their own human output; under --json their output is collected by stage instead.
+    for (const stage of PIPELINE_STAGES) {
+      const spec = (await commands[stage]()).default;
+      const started = performance.now();
+      if (!ctx.json) ctx.err(colors.bold(`\n▶ ${stage}\n`));
+      const captured: string[] = [];
+      const stageCtx = ctx.json ? { ...ctx, out: (t: string) => void captured.push(t) } : ctx;
+      const exitCode = await spec.run(stageCtx, [], {});
+      results.push({ stage, exitCode, ms: Math.round(performance.now() - started) });
+      if (exitCode !== 0) break;
+    }
+    const ok = results.every((r) => r.exitCode === 0) && results.length === PIPELINE_STAGES.length;
+    if (ctx.json) printJson(ctx, { ok, stages: results });
+    else ctx.err(`\n${ok ? colors.green("pipeline ok") : colors.red("pipeline failed")} (${results.map((r) => `${r.stage} ${r.ms}ms`).join(", ")})\n`);
+    return ok ? 0 : 1;
+  },
+});

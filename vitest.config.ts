@@ -1,0 +1,12 @@
+import { defineConfig } from "vitest/config";
+
+export default defineConfig({
+  test: {
+    include: ["tooling/**/*.test.ts", "runtime/**/*.test.ts", "site/test/**/*.test.ts"],
+    // Sandbox, git and browser tests spawn processes and servers: give them room on 2 cores.
+    testTimeout: 60_000,
+    hookTimeout: 180_000,
+    pool: "forks",
+    reporters: process.env.CI ? ["default"] : ["default"],
+  },
+});
