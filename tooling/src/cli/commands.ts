@@ -2,7 +2,7 @@ import type { CommandSpec } from "./command.js";
 
 type Loader = () => Promise<{ default: CommandSpec }>;
 
-export const commandNames = ["validate", "pipeline"] as const;
+export const commandNames = ["validate", "pipeline", "catalog", "bundle", "publish", "registry", "yank", "version"] as const;
 export type CommandName = (typeof commandNames)[number];
 
 /**
@@ -12,4 +12,10 @@ export type CommandName = (typeof commandNames)[number];
 export const commands: Record<CommandName, Loader> = {
   validate: () => import("../commands/validate/index.js"),
   pipeline: () => import("../commands/pipeline/index.js"),
+  catalog: () => import("../commands/catalog/index.js"),
+  bundle: () => import("../commands/bundle/index.js"),
+  publish: () => import("../commands/publish/index.js"),
+  registry: () => import("../commands/registry/index.js"),
+  yank: () => import("../commands/yank/index.js"),
+  version: () => import("../commands/version/index.js"),
 };

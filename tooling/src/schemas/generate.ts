@@ -2,12 +2,16 @@
 import { z } from "zod";
 import { manifestSchema } from "../../../runtime/src/manifest/manifest-schema.js";
 import { testCaseSchema } from "../../../runtime/src/harness/test-case-schema.js";
+import { moduleSchema } from "../../../runtime/src/manifest/module-schema.js";
+import { catalogFilesSchema } from "../catalog/catalog-schema.js";
 
 export const SCHEMA_BASE_URL = "urn:ihub:schemas:";
 
 const sources = {
   "integration.schema.json": { schema: manifestSchema, title: "Integration manifest" },
   "integration-test.schema.json": { schema: testCaseSchema, title: "Integration test case" },
+  "module.schema.json": { schema: moduleSchema, title: "Shared Lua module" },
+  "catalog.schema.json": { schema: catalogFilesSchema, title: "Catalog (catalog.json and catalog/<slug>.json)" },
 } as const;
 
 export type SchemaFile = keyof typeof sources;

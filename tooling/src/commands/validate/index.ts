@@ -1,14 +1,49 @@
 import { defineCommand, printJson } from "../../cli/command.js";
+import { UsageError } from "../../errors.js";
+import { changedIntegrations, type ChangedIntegrations } from "../../git/changed-integrations.js";
+import { progress } from "../../report/progress.js";
 import { listIntegrationDirs } from "../../repo/list-integrations.js";
+import { resolveTargets } from "../../validate/resolve-targets.js";
+import { validateRepo } from "../../validate/validate-repo.js";
+import { renderHuman } from "./human-report.js";
+
+/** Version of the `--json` document; bumped only on an incompatible change (see docs/validate.md). */
+export const VALIDATE_JSON_FORMAT = "ihub.validate/v1";
+export const DEFAULT_BASE = "main";
 
 export default defineCommand({
   name: "validate",
   summary: "check integration folders: manifest, Lua, icon, OpenAPI, docs, tests",
-  configure: (cmd) => cmd.argument("[targets...]", "slugs or paths (default: all)"),
-  async run(ctx) {
-    const dirs = await listIntegrationDirs(await ctx.root());
-    if (ctx.json) printJson(ctx, { integrations: dirs.map((d) => d.slug), findings: [] });
-    else ctx.out(`${dirs.length} integrations\n`);
-    return 0;
+  configure: (cmd) =>
+    cmd
+      .argument("[targets...]", "slugs or paths of integrations (default: all)")
+      .option("--changed", "only integrations changed since the merge base with --base (plus uncommitted changes)")
+      .option("--base <ref>", `git ref to compare with for --changed (default: ${DEFAULT_BASE})`),
+  async run(ctx, args, opts) {
+    const root = await ctx.root();
+    if (opts.base !== undefined && !opts.changed) throw new UsageError("--base only applies with --changed", "Add --changed, or drop --base.");
+    const all = await listIntegrationDirs(root);
+    let only: string[] | undefined = args.length ? resolveTargets(root, all, args) : undefined;
+    let changed: ChangedIntegrations | undefined;
+    if (opts.changed) {
+      changed = await changedIntegrations(root, { base: String(opts.base ?? DEFAULT_BASE) });
+      const removed = new Set(changed.removed);
+      only = [...new Set([...(only ?? []), ...changed.slugs.filter((s) => !removed.has(s))])].sort();
+    }
+    const total = only?.length ?? all.length;
+    const result = await validateRepo(root, { only, progress: progress("validate", total) });
+    if (ctx.json) {
+      printJson(ctx, {
+        format: VALIDATE_JSON_FORMAT,
+        ok: result.counts.error === 0,
+        integrations: result.integrations,
+        counts: { integrations: result.integrations.length, ...result.counts },
+        findings: result.findings,
+        ...(changed ? { changed: { base: String(opts.base ?? DEFAULT_BASE), mergeBase: changed.mergeBase, reasons: changed.reasons, removed: changed.removed } } : {}),
+      });
+    } else {
+      ctx.out(renderHuman(result));
+    }
+    return result.counts.error > 0 ? 1 : 0;
   },
 });

@@ -1,0 +1,60 @@
+/**
+ * Reads an integration folder into what an invocation needs: the parsed manifest, every Lua file
+ * below handlers/ (plus each handler's file) keyed by its folder-relative path, and the shared
+ * modules the manifest depends on from integrations/_modules/<name>/init.lua.
+ */
+import { readdir, readFile } from "node:fs/promises";
+import path from "node:path";
+import { manifestSchema, type Manifest } from "../manifest/manifest-schema.js";
+import { ExecutorError } from "./executor-error.js";
+
+export type LoadedIntegration = {
+  slug: string;
+  dir: string;
+  manifest: Manifest;
+  sources: Record<string, string>;
+  modules: Record<string, string>;
+};
+
+const MODULES_DIR = "_modules";
+
+async function luaFilesBelow(dir: string, rel: string): Promise<string[]> {
+  const entries = await readdir(path.join(dir, rel), { withFileTypes: true, recursive: true }).catch(() => []);
+  return entries
+    .filter((e) => e.isFile() && e.name.endsWith(".lua"))
+    .map((e) => path.relative(dir, path.join(e.parentPath, e.name)).split(path.sep).join("/"))
+    .sort();
+}
+
+export async function loadIntegration(dir: string): Promise<LoadedIntegration> {
+  const manifestFile = path.join(dir, "integration.json");
+  const text = await readFile(manifestFile, "utf8").catch(() => null);
+  if (text === null) throw new ExecutorError("INTEGRATION_NOT_FOUND", `no integration.json in ${dir}`, manifestFile, "Check the slug: it is the folder name under integrations/.");
+  let parsedJson: unknown;
+  try {
+    parsedJson = JSON.parse(text);
+  } catch (error) {
+    throw new ExecutorError("MANIFEST_INVALID", `integration.json is not JSON: ${(error as Error).message}`, manifestFile, "Run `ihub validate` for the exact position.");
+  }
+  const parsed = manifestSchema.safeParse(parsedJson);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0]!;
+    throw new ExecutorError("MANIFEST_INVALID", `integration.json: /${issue.path.join("/")}: ${issue.message}`, manifestFile, "Run `ihub validate` for every problem with positions.");
+  }
+  const manifest = parsed.data;
+  const files = new Set([...(await luaFilesBelow(dir, "handlers")), ...Object.values(manifest.handlers).map((h) => path.posix.normalize(h.file))]);
+  const sources: Record<string, string> = {};
+  for (const rel of [...files].sort()) {
+    const lua = await readFile(path.join(dir, rel), "utf8").catch(() => null);
+    if (lua === null) throw new ExecutorError("SOURCE_MISSING", `handler file ${rel} does not exist`, path.join(dir, rel), "Fix the handler's `file` in integration.json or add the file.");
+    sources[rel] = lua;
+  }
+  const modules: Record<string, string> = {};
+  for (const name of Object.keys(manifest.dependencies?.modules ?? {})) {
+    const file = path.join(dir, "..", MODULES_DIR, name, "init.lua");
+    const lua = await readFile(file, "utf8").catch(() => null);
+    if (lua === null) throw new ExecutorError("MODULE_MISSING", `shared module ${name} has no init.lua`, file, `Add integrations/${MODULES_DIR}/${name}/init.lua or remove it from dependencies.modules.`);
+    modules[name] = lua;
+  }
+  return { slug: path.basename(dir), dir, manifest, sources, modules };
+}

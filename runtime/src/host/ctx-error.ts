@@ -1,0 +1,18 @@
+/**
+ * Refusals of ctx calls by the host. Each message names the manifest field to change, so the
+ * author knows where to declare or grant what the handler tried to use.
+ */
+import { HostCallError } from "../sandbox/host-error.js";
+
+export type CtxErrorCode = "PERMISSION_DENIED" | "UNDECLARED_ALIAS" | "UNDECLARED_CONTAINER" | "INVALID_ARGUMENT" | "DEVICE_CALLS_EXCEEDED";
+
+export class CtxError extends HostCallError {
+  /** Manifest field (dotted) that would allow the call, when a declaration or grant is missing. */
+  readonly field: string | undefined;
+
+  constructor(code: CtxErrorCode, message: string, field?: string) {
+    super(code, field ? `${message} (declare it in integration.json at ${field})` : message);
+    this.name = "CtxError";
+    this.field = field;
+  }
+}

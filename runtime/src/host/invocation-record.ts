@@ -1,0 +1,15 @@
+/** What one invocation did, collected by the host: the harness asserts on it, `ihub run` prints it. */
+export type LogLevel = "debug" | "info" | "warn" | "error";
+export const logLevels: readonly LogLevel[] = ["debug", "info", "warn", "error"];
+
+export type LogRecord = { level: LogLevel; message: string; fields?: unknown; at: string };
+export type EmittedEvent = { topic: string; payload: unknown };
+export type DeviceRequestRecord =
+  | { kind: "http"; alias: string; method: string; path: string; query: Record<string, string>; status?: number; error?: string }
+  | { kind: "sql"; alias: string; query: string; params: unknown[]; rows?: number; error?: string };
+
+export type InvocationRecord = { logs: LogRecord[]; events: EmittedEvent[]; requests: DeviceRequestRecord[] };
+
+export function emptyRecord(): InvocationRecord {
+  return { logs: [], events: [], requests: [] };
+}

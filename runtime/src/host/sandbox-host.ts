@@ -1,0 +1,179 @@
+/**
+ * The SandboxHost of one invocation: dispatches each ctx call the sandbox forwards, checks it
+ * against the manifest at call time, runs it against the install's store and device transports,
+ * records it, and redacts every credential out of what it records or raises.
+ */
+import { buildAuthHeader, type AuthHeader } from "../device/auth-header.js";
+import { DeviceError } from "../device/device-error.js";
+import type { HttpTransport } from "../device/http-exchange.js";
+import { buildExchange, HTTP_DEFAULTS, shapeResponse } from "../device/http-call.js";
+import { buildSqlExchange, type SqlTransport } from "../device/sql-call.js";
+import type { Manifest } from "../manifest/manifest-schema.js";
+import type { Redactor } from "../redact/redactor.js";
+import { HostCallError } from "../sandbox/host-error.js";
+import type { CtxCall, SandboxHost } from "../sandbox/index.js";
+import { assertContainerValue } from "../storage/container-schemas.js";
+import type { Clock, InstallStore } from "../storage/install-store.js";
+import { CtxError } from "./ctx-error.js";
+import { logLevels, type InvocationRecord, type LogLevel } from "./invocation-record.js";
+import { requireCache, requireContainer, requireDevice, requireEmit } from "./permissions.js";
+
+export const STORAGE_LIMITS = { keyChars: 512, valueBytes: 256 * 1024, maxTtlSeconds: 365 * 24 * 3600 } as const;
+
+export type HostOptions = {
+  manifest: Manifest;
+  store: InstallStore;
+  http: HttpTransport;
+  sql: SqlTransport;
+  credentials: Record<string, unknown>;
+  redactor: Redactor;
+  clock: Clock;
+  record: InvocationRecord;
+  /** Wall-clock left in the invocation; a device call never waits longer. */
+  remainingMs?: () => number;
+  maxResponseBytes?: number;
+};
+
+function key(what: string, v: unknown): string {
+  if (typeof v !== "string" || v === "") throw new CtxError("INVALID_ARGUMENT", `${what} must be a non-empty string`);
+  if (v.length > STORAGE_LIMITS.keyChars) throw new CtxError("INVALID_ARGUMENT", `${what} is longer than ${STORAGE_LIMITS.keyChars} characters`);
+  return v;
+}
+
+function storable(what: string, v: unknown): unknown {
+  const json = JSON.stringify(v ?? null);
+  if (Buffer.byteLength(json) > STORAGE_LIMITS.valueBytes) throw new CtxError("INVALID_ARGUMENT", `${what} is larger than ${STORAGE_LIMITS.valueBytes} bytes as JSON`);
+  return v ?? null;
+}
+
+function optionsTable(what: string, v: unknown): Record<string, unknown> {
+  if (v === undefined || v === null || (Array.isArray(v) && v.length === 0)) return {};
+  if (typeof v !== "object" || Array.isArray(v)) throw new CtxError("INVALID_ARGUMENT", `${what} must be a table`);
+  return v as Record<string, unknown>;
+}
+
+export function createSandboxHost(opts: HostOptions): SandboxHost {
+  const { manifest, store, redactor, record } = opts;
+  let authHeader: AuthHeader | null | undefined;
+  const auth = () => (authHeader === undefined ? (authHeader = buildAuthHeader(manifest.auth, opts.credentials)) : authHeader);
+  const callsPerAlias = new Map<string, number>();
+
+  const countCall = (alias: string, maxCalls: number | undefined) => {
+    const n = (callsPerAlias.get(alias) ?? 0) + 1;
+    callsPerAlias.set(alias, n);
+    if (maxCalls !== undefined && n > maxCalls) {
+      throw new CtxError("DEVICE_CALLS_EXCEEDED", `more than ${maxCalls} calls to ${JSON.stringify(alias)} in one invocation`, `permissions.device.${alias}.maxCalls`);
+    }
+  };
+
+  const handlers: Record<CtxCall, (args: unknown[]) => Promise<unknown>> = {
+    async "device.http"([alias, options]) {
+      const method = typeof options === "object" && options && typeof (options as { method?: unknown }).method === "string" ? (options as { method: string }).method.toUpperCase() : "GET";
+      const { grant } = requireDevice(manifest, alias, "http", method);
+      const name = alias as string;
+      countCall(name, grant.maxCalls);
+      const exchange = buildExchange(name, options, { authHeader: auth(), maxTimeoutMs: Math.max(1, opts.remainingMs?.() ?? HTTP_DEFAULTS.timeoutMs) });
+      const entry = { kind: "http" as const, alias: name, method: exchange.method, path: exchange.path, query: exchange.query } as InvocationRecord["requests"][number] & { kind: "http" };
+      record.requests.push(entry);
+      try {
+        const reply = await opts.http.send(exchange, opts.maxResponseBytes ?? HTTP_DEFAULTS.maxResponseBytes);
+        entry.status = reply.status;
+        return shapeResponse(reply);
+      } catch (error) {
+        entry.error = redactor.text((error as Error).message);
+        throw error;
+      }
+    },
+    async "device.sql"([alias, query, params]) {
+      const { resource, grant } = requireDevice(manifest, alias, "sql");
+      const name = alias as string;
+      countCall(name, grant.maxCalls);
+      const exchange = buildSqlExchange(name, resource.dialect ?? "sqlite", grant.readOnly === true, query, params);
+      const entry = { kind: "sql" as const, alias: name, query: exchange.query, params: exchange.params } as InvocationRecord["requests"][number] & { kind: "sql" };
+      record.requests.push(entry);
+      try {
+        const rows = await opts.sql.query(exchange);
+        entry.rows = rows.length;
+        return rows;
+      } catch (error) {
+        entry.error = redactor.text((error as Error).message);
+        throw error;
+      }
+    },
+    async "integration.cacheGet"([k]) {
+      requireCache(manifest);
+      return store.cacheGet(key("cacheGet: key", k));
+    },
+    async "integration.cacheSet"([entry]) {
+      requireCache(manifest);
+      const { key: k, value, ttl } = optionsTable("cacheSet: the argument", entry) as { key?: unknown; value?: unknown; ttl?: unknown };
+      if (ttl !== undefined && ttl !== null && (typeof ttl !== "number" || !Number.isFinite(ttl) || ttl <= 0 || ttl > STORAGE_LIMITS.maxTtlSeconds)) {
+        throw new CtxError("INVALID_ARGUMENT", `cacheSet: ttl must be a number of seconds from 0 to ${STORAGE_LIMITS.maxTtlSeconds}`);
+      }
+      await store.cacheSet(key("cacheSet: key", k), storable("cacheSet: value", value), typeof ttl === "number" ? ttl : undefined);
+      return null;
+    },
+    async "integration.cacheDelete"([k]) {
+      requireCache(manifest);
+      return store.cacheDelete(key("cacheDelete: key", k));
+    },
+    async "integration.containersGet"([name, k]) {
+      requireContainer(manifest, name, "read");
+      return store.containerGet(name as string, key("containersGet: key", k));
+    },
+    async "integration.containersSet"([name, k, value]) {
+      const schema = requireContainer(manifest, name, "readwrite");
+      const v = storable("containersSet: value", value);
+      assertContainerValue(name as string, schema, v);
+      await store.containerSet(name as string, key("containersSet: key", k), v);
+      return null;
+    },
+    async "integration.containersDelete"([name, k]) {
+      requireContainer(manifest, name, "readwrite");
+      return store.containerDelete(name as string, key("containersDelete: key", k));
+    },
+    async "integration.containersList"([name, options]) {
+      requireContainer(manifest, name, "read");
+      const o = optionsTable("containersList: options", options);
+      const bad = (f: string) => new CtxError("INVALID_ARGUMENT", `containersList: ${f} has the wrong type`);
+      if (o.prefix !== undefined && typeof o.prefix !== "string") throw bad("prefix");
+      if (o.cursor !== undefined && o.cursor !== null && typeof o.cursor !== "string") throw bad("cursor");
+      if (o.limit !== undefined && typeof o.limit !== "number") throw bad("limit");
+      return store.containerList(name as string, {
+        ...(typeof o.prefix === "string" ? { prefix: o.prefix } : {}),
+        ...(typeof o.limit === "number" ? { limit: o.limit } : {}),
+        ...(typeof o.cursor === "string" ? { cursor: o.cursor } : {}),
+      });
+    },
+    async log([level, message, fields]) {
+      const lvl: LogLevel = logLevels.includes(level as LogLevel) ? (level as LogLevel) : "info";
+      const text = typeof message === "string" ? message : JSON.stringify(message ?? null);
+      record.logs.push({
+        level: lvl,
+        message: redactor.text(text),
+        ...(fields === undefined || fields === null ? {} : { fields: redactor.value(fields) }),
+        at: new Date(opts.clock.now()).toISOString(),
+      });
+      return null;
+    },
+    async emit([topic, payload]) {
+      record.events.push({ topic: requireEmit(manifest, topic), payload: redactor.value(payload ?? null) });
+      return null;
+    },
+  };
+
+  return {
+    async call(name, args) {
+      const handler = Object.hasOwn(handlers, name) ? handlers[name] : undefined;
+      if (!handler) throw new CtxError("INVALID_ARGUMENT", `unknown ctx call ${JSON.stringify(String(name))}`);
+      try {
+        return await handler(args);
+      } catch (error) {
+        // A copy with secrets removed: the handler, the logs and the caller all see this one.
+        if (error instanceof DeviceError) throw new DeviceError(error.code as never, redactor.text(error.message), error.request && redactor.value(error.request));
+        if (error instanceof HostCallError) throw new HostCallError(error.code, redactor.text(error.message));
+        throw new HostCallError("HOST_ERROR", redactor.text(error instanceof Error ? error.message : String(error)));
+      }
+    },
+  };
+}

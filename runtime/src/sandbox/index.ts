@@ -1,0 +1,102 @@
+/**
+ * The Lua sandbox: runs one handler function of an integration bundle under fengari with a
+ * whitelisted library set, per-invocation limits and an async bridge to the host.
+ *
+ * The host (storage, device calls, auth injection, schema validation) lives outside: the
+ * sandbox turns every I/O-ish ctx call into `host.call(name, args)` and waits for its Promise
+ * while the handler's coroutine is suspended. Value conversion rules and the list of what is
+ * closed are in docs/sandbox.md.
+ */
+export { Sandbox } from "./sandbox.js";
+export { SandboxPool } from "./pool.js";
+export { invoke } from "./invoke.js";
+export { HostCallError } from "./host-error.js";
+export { DEFAULT_LIMITS } from "./limits.js";
+
+/** The ctx capabilities that reach the host. `log` args: [level, message, fields]; `emit` args: [topic, payload]. */
+export type CtxCall =
+  | "device.http"
+  | "device.sql"
+  | "integration.cacheGet"
+  | "integration.cacheSet"
+  | "integration.cacheDelete"
+  | "integration.containersGet"
+  | "integration.containersSet"
+  | "integration.containersDelete"
+  | "integration.containersList"
+  | "log"
+  | "emit";
+
+/**
+ * Implemented by the host. `args` are the Lua arguments converted to JSON-like values (see
+ * docs/sandbox.md); the resolved value is converted back to Lua and returned at the call site.
+ * A rejection is raised as a Lua error at the call site: a `HostCallError` (or any error with a
+ * string `code`) becomes the table `{ code = ..., message = ... }`, anything else its message string.
+ */
+export interface SandboxHost {
+  call(name: CtxCall, args: unknown[]): Promise<unknown>;
+}
+
+/** Per-invocation limits. Each breach ends the invocation with `{ kind: "limit", limit }`. */
+export type SandboxLimits = {
+  /** Lua VM instructions plus library work (pattern matching steps, table moves/sorts), counted together. */
+  instructions: number;
+  /** Wall clock of the whole invocation, including time waiting for host calls. */
+  timeoutMs: number;
+  /** Bytes of strings created plus ~48 bytes per table entry and ~2 KB per coroutine, cumulative over the invocation. */
+  memoryBytes: number;
+  /** Number of ctx.device.http / ctx.device.sql calls. */
+  deviceCalls: number;
+  /** Size of the handler's return value as JSON. */
+  outputBytes: number;
+  /** Size of all ctx.log messages and fields as JSON. */
+  logBytes: number;
+};
+
+/** The Lua text of a bundle: handler files by bundle-relative path, shared modules by name. */
+export type HandlerBundle = {
+  /** Bundle-relative path -> Lua text, e.g. "handlers/send.lua". The path is the chunk name in errors. */
+  sources: Record<string, string>;
+  /** Shared module name -> init.lua text, resolved by `require(name)` (chunk name "modules/<name>/init.lua"). */
+  modules?: Record<string, string>;
+};
+
+/** What the handler sees as ctx.config, ctx.install and ctx.run (all read-only in Lua). */
+export type InvocationContext = {
+  config: unknown;
+  install: { id: string; slug: string; version: string };
+  run: { id: string; handler: string };
+};
+
+/** One call: `file` must return a table whose field `fn` is `function(ctx, input)`. */
+export type InvocationRequest = {
+  file: string;
+  fn: string;
+  input: unknown;
+  ctx: InvocationContext;
+  limits: SandboxLimits;
+  host: SandboxHost;
+};
+
+/** A cold call: bundle and request together (a fresh state, discarded afterwards). */
+export type InvokeRequest = HandlerBundle & InvocationRequest;
+
+/** What one invocation used; `memoryBytes` is the cumulative charge described in SandboxLimits. */
+export type InvokeStats = {
+  instructions: number;
+  durationMs: number;
+  deviceCalls: number;
+  memoryBytes: number;
+  outputBytes: number;
+  logBytes: number;
+};
+
+export type SandboxError =
+  /** The handler raised `error({ code = "...", message = "..." })`. */
+  | { kind: "expected"; code: string; message: string }
+  /** A limit was breached; the sandbox state is discarded. */
+  | { kind: "limit"; limit: keyof SandboxLimits; message: string }
+  /** Any other failure: a Lua runtime error (with the integration file:line and traceback), an unconvertible value, a missing handler. */
+  | { kind: "internal"; message: string; file?: string; line?: number; traceback?: string };
+
+export type InvokeResult = { ok: true; output: unknown; stats: InvokeStats } | { ok: false; error: SandboxError; stats: InvokeStats };

@@ -1,0 +1,255 @@
+/**
+ * One fengari state holding an install's bundle. Invocations run in their own coroutines and may
+ * interleave while waiting for the host; a limit breach retires the state (`usable` = false)
+ * because the breached code may have left module state half-written.
+ */
+import { readFileSync } from "node:fs";
+import { lua, lauxlib, lualib, to_luastring, budgetSlot, type JsFunction, type LuaState } from "./fengari.js";
+import { ConversionError, jsonBytes, luaStringToJs, luaToJs, pushJs, type Markers } from "./values.js";
+import { countHook, HOOK_INTERVAL, limitMessage, Meter, type LimitName } from "./limits.js";
+import { luaErrorToSandboxError } from "./lua-errors.js";
+import type { CtxCall, HandlerBundle, InvocationRequest, InvokeResult, InvokeStats, SandboxError, SandboxHost } from "./index.js";
+
+const PRELUDE = readFileSync(new URL("./prelude.lua", import.meta.url));
+
+/** The only libraries opened: base, string, table, math, utf8 and coroutine (no io, os, debug, package, js). */
+const LIBRARIES: [string, JsFunction][] = [
+  ["_G", lualib.luaopen_base],
+  ["string", lualib.luaopen_string],
+  ["table", lualib.luaopen_table],
+  ["math", lualib.luaopen_math],
+  ["utf8", lualib.luaopen_utf8],
+  ["coroutine", lualib.luaopen_coroutine],
+];
+
+const DEVICE_CALLS: ReadonlySet<CtxCall> = new Set(["device.http", "device.sql"]);
+const encoder = new TextEncoder();
+
+type HostOutcome = { kind: "value"; value: unknown } | { kind: "error"; error: unknown } | { kind: "timeout" };
+
+export class Sandbox {
+  private readonly L: LuaState;
+  private readonly markers: Markers;
+  private readonly invokeRef: number;
+  private readonly requestRef: number;
+  private readonly files: ReadonlySet<string>;
+  private current: Meter | undefined;
+  /** False once a limit breach or a VM failure retired this state; create a new one. */
+  usable = true;
+
+  constructor(bundle: HandlerBundle) {
+    const modules = bundle.modules ?? {};
+    this.files = new Set([...Object.keys(bundle.sources), ...Object.keys(modules).map((m) => `modules/${m}/init.lua`)]);
+    const L = lauxlib.luaL_newstate();
+    this.L = L;
+    for (const [name, open] of LIBRARIES) {
+      lauxlib.luaL_requiref(L, to_luastring(name), open, 1);
+      lua.lua_pop(L, 1);
+    }
+    // Threads inherit the hook of the thread that creates them, so setting it here covers every coroutine.
+    lua.lua_sethook(L, countHook(() => this.current), lua.LUA_MASKCOUNT, HOOK_INTERVAL);
+    if (lauxlib.luaL_loadbufferx(L, PRELUDE, null, to_luastring("=prelude"), to_luastring("t")) !== lua.LUA_OK) {
+      throw new Error(`sandbox prelude does not compile: ${lua.lua_tojsstring(L, -1)}`);
+    }
+    lua.lua_pushjsfunction(L, this.jsonEncode);
+    lua.lua_pushjsfunction(L, this.jsonDecode);
+    pushStringTable(L, bundle.sources);
+    pushStringTable(L, modules);
+    if (lua.lua_pcall(L, 4, 4, 0) !== lua.LUA_OK) throw new Error(`sandbox prelude failed: ${lua.lua_tojsstring(L, -1)}`);
+    const arrayMtRef = lauxlib.luaL_ref(L, lua.LUA_REGISTRYINDEX);
+    const nullRef = lauxlib.luaL_ref(L, lua.LUA_REGISTRYINDEX);
+    this.requestRef = lauxlib.luaL_ref(L, lua.LUA_REGISTRYINDEX);
+    this.invokeRef = lauxlib.luaL_ref(L, lua.LUA_REGISTRYINDEX);
+    this.markers = { nullRef, arrayMtRef };
+  }
+
+  /** Runs `req.fn` of `req.file`; never throws for anything the handler or the host does. */
+  async invoke(req: InvocationRequest): Promise<InvokeResult> {
+    const meter = new Meter(req.limits);
+    if (!this.usable) return this.fail(meter, { kind: "internal", message: "sandbox state was retired after a limit breach" });
+    const L = this.L;
+    const co = lua.lua_newthread(L);
+    lua.lua_pop(L, 1);
+    try {
+      this.metered(meter, () => {
+        lua.lua_rawgeti(co, lua.LUA_REGISTRYINDEX, this.invokeRef);
+        pushJs(co, req.file, this.markers);
+        pushJs(co, req.fn, this.markers);
+        pushJs(co, req.ctx.config, this.markers, "ctx.config");
+        pushJs(co, req.ctx.install, this.markers, "ctx.install");
+        pushJs(co, req.ctx.run, this.markers, "ctx.run");
+        pushJs(co, req.input, this.markers, "input");
+      });
+    } catch (e) {
+      if (e instanceof ConversionError) return this.fail(meter, { kind: "internal", message: e.message });
+      throw e;
+    }
+    let nargs = 6;
+    for (;;) {
+      let status: number;
+      try {
+        status = this.metered(meter, () => lua.lua_resume(co, L, nargs));
+      } catch (e) {
+        this.usable = false;
+        return this.fail(meter, { kind: "internal", message: `the Lua VM failed: ${(e as Error).message}` + (process.env.SANDBOX_DEBUG ? (e as Error).stack : "") });
+      }
+      const limit = meter.check();
+      if (limit) return this.breach(meter, limit);
+      if (status === lua.LUA_OK) return this.finish(meter, co);
+      if (status !== lua.LUA_YIELD) return this.fail(meter, luaErrorToSandboxError(L, co, this.files));
+      const request = this.readRequest(co, meter);
+      lua.lua_settop(co, 0);
+      if (request.kind === "bad") return this.fail(meter, { kind: "internal", message: request.message });
+      let outcome: HostOutcome;
+      if (request.kind === "refused") outcome = { kind: "error", error: new Error(request.message) };
+      else {
+        if (DEVICE_CALLS.has(request.name) && ++meter.deviceCalls > req.limits.deviceCalls) return this.breach(meter, "deviceCalls");
+        if (request.name === "log" && (meter.logBytes += jsonBytes(request.args)) > req.limits.logBytes) return this.breach(meter, "logBytes");
+        outcome = await callHost(req.host, request.name, request.args, meter);
+        if (outcome.kind === "timeout") return this.breach(meter, "timeoutMs");
+      }
+      this.metered(meter, () => this.pushOutcome(co, outcome));
+      nargs = 2;
+    }
+  }
+
+  private metered<T>(meter: Meter, f: () => T): T {
+    this.current = meter;
+    budgetSlot.active = meter.budget;
+    try {
+      return f();
+    } finally {
+      this.current = undefined;
+      budgetSlot.active = undefined;
+    }
+  }
+
+  private readRequest(
+    co: LuaState,
+    meter: Meter,
+  ): { kind: "call"; name: CtxCall; args: unknown[] } | { kind: "refused"; message: string } | { kind: "bad"; message: string } {
+    const n = lua.lua_gettop(co);
+    lua.lua_rawgeti(co, lua.LUA_REGISTRYINDEX, this.requestRef);
+    const isRequest = n >= 2 && lua.lua_rawequal(co, 1, -1);
+    lua.lua_pop(co, 1);
+    if (!isRequest) return { kind: "bad", message: "coroutine.yield called outside a coroutine" };
+    const name = lua.lua_tojsstring(co, 2) as CtxCall;
+    try {
+      const args = this.metered(meter, () => {
+        const out: unknown[] = [];
+        for (let i = 3; i <= n; i++) out.push(luaToJs(co, i, this.markers, `${name} argument ${i - 2}`));
+        return out;
+      });
+      return { kind: "call", name, args };
+    } catch (e) {
+      if (e instanceof ConversionError) return { kind: "refused", message: e.message };
+      throw e;
+    }
+  }
+
+  private pushOutcome(co: LuaState, outcome: HostOutcome): void {
+    if (outcome.kind === "value") {
+      try {
+        lua.lua_pushboolean(co, true);
+        pushJs(co, outcome.value, this.markers, "host result");
+        return;
+      } catch (e) {
+        if (!(e instanceof ConversionError)) throw e;
+        lua.lua_settop(co, 0);
+        outcome = { kind: "error", error: e };
+      }
+    }
+    if (outcome.kind !== "error") return;
+    const err = outcome.error as { code?: unknown; message?: unknown } | undefined;
+    lua.lua_pushboolean(co, false);
+    const message = typeof err?.message === "string" ? err.message : String(err);
+    if (typeof err?.code === "string") pushJs(co, { code: err.code, message }, this.markers);
+    else lua.lua_pushstring(co, encoder.encode(message));
+  }
+
+  private finish(meter: Meter, co: LuaState): InvokeResult {
+    let output: unknown;
+    try {
+      output = luaToJs(co, 1, this.markers, "output");
+    } catch (e) {
+      if (e instanceof ConversionError) return this.fail(meter, { kind: "internal", message: e.message });
+      throw e;
+    }
+    meter.outputBytes = jsonBytes(output);
+    if (meter.outputBytes > meter.limits.outputBytes) return this.fail(meter, { kind: "limit", limit: "outputBytes", message: limitMessage("outputBytes", meter.limits) });
+    return { ok: true, output, stats: stats(meter) };
+  }
+
+  private breach(meter: Meter, limit: LimitName): InvokeResult {
+    meter.tripped = limit;
+    this.usable = false;
+    return this.fail(meter, { kind: "limit", limit, message: limitMessage(limit, meter.limits) });
+  }
+
+  private fail(meter: Meter, error: SandboxError): InvokeResult {
+    return { ok: false, error, stats: stats(meter) };
+  }
+
+  private readonly jsonEncode = (L: LuaState): number => {
+    try {
+      lua.lua_pushstring(L, encoder.encode(JSON.stringify(luaToJs(L, 1, this.markers))));
+      return 1;
+    } catch (e) {
+      if (e instanceof ConversionError) lauxlib.luaL_error(L, `ctx.json.encode: ${e.message}`);
+      throw e;
+    }
+  };
+
+  private readonly jsonDecode = (L: LuaState): number => {
+    if (lua.lua_type(L, 1) !== lua.LUA_TSTRING) lauxlib.luaL_error(L, "ctx.json.decode expects a string");
+    let value: unknown;
+    try {
+      value = JSON.parse(luaStringToJs(lua.lua_tostring(L, 1)!, "$"));
+      pushJs(L, value, this.markers);
+      return 1;
+    } catch (e) {
+      if (e instanceof ConversionError || e instanceof SyntaxError) lauxlib.luaL_error(L, `ctx.json.decode: ${e.message}`);
+      throw e;
+    }
+  };
+}
+
+function pushStringTable(L: LuaState, entries: Record<string, string>): void {
+  lua.lua_createtable(L, 0, Object.keys(entries).length);
+  for (const [k, v] of Object.entries(entries)) {
+    lua.lua_pushstring(L, encoder.encode(v));
+    lua.lua_setfield(L, -2, k);
+  }
+}
+
+async function callHost(host: SandboxHost, name: CtxCall, args: unknown[], meter: Meter): Promise<HostOutcome> {
+  const remaining = meter.remainingMs();
+  if (remaining <= 0) return { kind: "timeout" };
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<HostOutcome>((resolve) => {
+    timer = setTimeout(() => resolve({ kind: "timeout" }), remaining);
+  });
+  const call = Promise.resolve()
+    .then(() => host.call(name, args))
+    .then(
+      (value): HostOutcome => ({ kind: "value", value }),
+      (error: unknown): HostOutcome => ({ kind: "error", error }),
+    );
+  try {
+    return await Promise.race([call, timeout]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+function stats(meter: Meter): InvokeStats {
+  const { limits, budget } = meter;
+  return {
+    instructions: Math.max(0, limits.instructions - budget.steps),
+    durationMs: performance.now() - meter.started,
+    deviceCalls: meter.deviceCalls,
+    memoryBytes: Math.max(0, limits.memoryBytes - budget.bytes),
+    outputBytes: meter.outputBytes,
+    logBytes: meter.logBytes,
+  };
+}

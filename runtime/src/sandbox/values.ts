@@ -1,0 +1,182 @@
+/**
+ * Value conversion between Lua and JSON-like JS values; the rules are documented in
+ * docs/sandbox.md ("Values across the boundary"). Lua tables are read raw (no metamethod runs),
+ * so a hostile __index/__pairs cannot execute during conversion.
+ */
+import { lua, type LuaState } from "./fengari.js";
+
+/** Deeper values are refused in both directions: they are almost always cycles through copies or attacks on the converter. */
+export const MAX_DEPTH = 100;
+
+/** A value that cannot cross the boundary; `path` is a JSON-pointer-like location such as `$.items[3]`. */
+export class ConversionError extends Error {
+  constructor(
+    readonly path: string,
+    reason: string,
+  ) {
+    super(`${reason} at ${path}`);
+    this.name = "ConversionError";
+  }
+}
+
+/** Registry references of the marker values the prelude creates for a state. */
+export type Markers = { nullRef: number; arrayMtRef: number };
+
+const utf8 = new TextDecoder("utf-8", { fatal: true });
+const encoder = new TextEncoder();
+
+export function luaStringToJs(bytes: Uint8Array, path: string): string {
+  try {
+    return utf8.decode(bytes);
+  } catch {
+    throw new ConversionError(path, "string is not valid UTF-8");
+  }
+}
+
+function isMarker(L: LuaState, idx: number, ref: number): boolean {
+  lua.lua_rawgeti(L, lua.LUA_REGISTRYINDEX, ref);
+  const same = lua.lua_rawequal(L, idx, -1);
+  lua.lua_pop(L, 1);
+  return same;
+}
+
+const keyPath = (path: string, key: string | number) =>
+  typeof key === "number" ? `${path}[${key}]` : /^[A-Za-z_][A-Za-z0-9_]*$/.test(key) ? `${path}.${key}` : `${path}[${JSON.stringify(key)}]`;
+
+/** Converts the Lua value at `idx` (absolute or relative) to a JSON-like JS value. */
+export function luaToJs(L: LuaState, idx: number, markers: Markers, path = "$"): unknown {
+  const abs = idx < 0 ? lua.lua_gettop(L) + idx + 1 : idx;
+  return convert(L, abs, markers, path, 0, new Set());
+}
+
+function convert(L: LuaState, idx: number, markers: Markers, path: string, depth: number, seen: Set<object>): unknown {
+  const t = lua.lua_type(L, idx);
+  switch (t) {
+    case lua.LUA_TNIL:
+      return null;
+    case lua.LUA_TBOOLEAN:
+      return lua.lua_toboolean(L, idx);
+    case lua.LUA_TNUMBER: {
+      const n = lua.lua_tonumber(L, idx);
+      if (!Number.isFinite(n)) throw new ConversionError(path, `number ${n} has no JSON form`);
+      return n;
+    }
+    case lua.LUA_TSTRING:
+      return luaStringToJs(lua.lua_tostring(L, idx)!, path);
+    case lua.LUA_TTABLE:
+      return convertTable(L, idx, markers, path, depth, seen);
+    default:
+      throw new ConversionError(path, `a Lua ${typeName(t)} cannot be converted to JSON`);
+  }
+}
+
+function typeName(t: number): string {
+  return ["nil", "boolean", "light userdata", "number", "string", "table", "function", "userdata", "thread"][t] ?? "value";
+}
+
+function convertTable(L: LuaState, idx: number, markers: Markers, path: string, depth: number, seen: Set<object>): unknown {
+  if (depth >= MAX_DEPTH) throw new ConversionError(path, `nesting deeper than ${MAX_DEPTH} levels`);
+  if (isMarker(L, idx, markers.nullRef)) return null;
+  if (!lua.lua_checkstack(L, 8)) throw new ConversionError(path, "Lua stack exhausted");
+  let markedArray = false;
+  if (lua.lua_getmetatable(L, idx)) {
+    // A read-only proxy (ctx.config) converts as the data it guards.
+    lua.lua_getfield(L, -1, "__readonly");
+    if (lua.lua_type(L, -1) === lua.LUA_TTABLE) {
+      const data = lua.lua_gettop(L);
+      try {
+        return convertTable(L, data, markers, path, depth, seen);
+      } finally {
+        lua.lua_pop(L, 2);
+      }
+    }
+    lua.lua_pop(L, 1);
+    markedArray = isMarker(L, -1, markers.arrayMtRef);
+    lua.lua_pop(L, 1);
+  }
+  const ptr = lua.lua_topointer(L, idx);
+  if (seen.has(ptr)) throw new ConversionError(path, "table contains itself (cycle)");
+  seen.add(ptr);
+  const ints: [number, unknown][] = [];
+  const named: [string, unknown][] = [];
+  lua.lua_pushnil(L);
+  while (lua.lua_next(L, idx)) {
+    const valueIdx = lua.lua_gettop(L);
+    const kt = lua.lua_type(L, -2);
+    if (kt === lua.LUA_TNUMBER && lua.lua_isinteger(L, -2)) {
+      const k = lua.lua_tonumber(L, -2);
+      ints.push([k, convert(L, valueIdx, markers, `${path}[${k}]`, depth + 1, seen)]);
+    } else if (kt === lua.LUA_TSTRING) {
+      const k = luaStringToJs(lua.lua_tostring(L, -2)!, path);
+      named.push([k, convert(L, valueIdx, markers, keyPath(path, k), depth + 1, seen)]);
+    } else {
+      lua.lua_pop(L, 2);
+      throw new ConversionError(path, `table key of type ${typeName(kt)} has no JSON form (keys must be strings or integers)`);
+    }
+    lua.lua_pop(L, 1);
+  }
+  seen.delete(ptr);
+  if (named.length === 0 && (ints.length > 0 || markedArray) && ints.every(([k]) => k >= 1)) {
+    const max = ints.reduce((m, [k]) => Math.max(m, k), 0);
+    // Holes become null, but a sparse table ({[1e6] = 1}) would turn into a flood of nulls.
+    if (max > 2 * ints.length + 8) throw new ConversionError(path, `sparse array (highest index ${max}, ${ints.length} values)`);
+    const out: unknown[] = new Array(max).fill(null);
+    for (const [k, v] of ints) out[k - 1] = v;
+    return out;
+  }
+  const obj: Record<string, unknown> = {};
+  for (const [k, v] of ints) obj[String(k)] = v;
+  for (const [k, v] of named) obj[k] = v;
+  return obj;
+}
+
+/** Pushes a JSON-like JS value; null/undefined become nil except inside arrays, where they become ctx.json.null. */
+export function pushJs(L: LuaState, value: unknown, markers: Markers, path = "$", depth = 0, inArray = false): void {
+  if (value === null || value === undefined) {
+    if (inArray) lua.lua_rawgeti(L, lua.LUA_REGISTRYINDEX, markers.nullRef);
+    else lua.lua_pushnil(L);
+    return;
+  }
+  switch (typeof value) {
+    case "boolean":
+      lua.lua_pushboolean(L, value);
+      return;
+    case "number":
+      // fengari integers are 32-bit: anything wider travels as a float.
+      if (Number.isInteger(value) && value >= -0x80000000 && value <= 0x7fffffff) lua.lua_pushinteger(L, value);
+      else lua.lua_pushnumber(L, value);
+      return;
+    case "string":
+      lua.lua_pushstring(L, encoder.encode(value));
+      return;
+  }
+  if (depth >= MAX_DEPTH) throw new ConversionError(path, `nesting deeper than ${MAX_DEPTH} levels`);
+  if (!lua.lua_checkstack(L, 4)) throw new ConversionError(path, "Lua stack exhausted");
+  if (Array.isArray(value)) {
+    lua.lua_createtable(L, value.length, 0);
+    for (let i = 0; i < value.length; i++) {
+      pushJs(L, value[i], markers, `${path}[${i + 1}]`, depth + 1, true);
+      lua.lua_rawseti(L, -2, i + 1);
+    }
+    lua.lua_rawgeti(L, lua.LUA_REGISTRYINDEX, markers.arrayMtRef);
+    lua.lua_setmetatable(L, -2);
+    return;
+  }
+  if (typeof value === "object" && [Object.prototype, null].includes(Object.getPrototypeOf(value))) {
+    const entries = Object.entries(value as Record<string, unknown>);
+    lua.lua_createtable(L, 0, entries.length);
+    for (const [k, v] of entries) {
+      if (v === null || v === undefined) continue;
+      lua.lua_pushstring(L, encoder.encode(k));
+      pushJs(L, v, markers, keyPath(path, k), depth + 1);
+      lua.lua_rawset(L, -3);
+    }
+    return;
+  }
+  throw new ConversionError(path, `a JS ${value instanceof Object ? value.constructor.name : typeof value} cannot be passed to Lua`);
+}
+
+/** UTF-8 length of the JSON text of a converted value, as the output and log limits count it. */
+export function jsonBytes(value: unknown): number {
+  return Buffer.byteLength(JSON.stringify(value) ?? "null");
+}

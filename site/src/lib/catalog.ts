@@ -1,0 +1,55 @@
+/** The catalog data of this build, read once. */
+import { readFileSync } from "node:fs";
+import dataFile from "virtual:ihub-catalog-data";
+import { siteDataSchema, type SiteData, type SiteIntegration } from "../../../tooling/src/catalog/site-data.ts";
+
+let data: SiteData | undefined;
+
+export function catalog(): SiteData {
+  return (data ??= siteDataSchema.parse(JSON.parse(readFileSync(dataFile, "utf8"))));
+}
+
+/** Integrations shown in the listing, search and sitemap: public only, in listing order. */
+export function listed(): SiteIntegration[] {
+  return catalog().integrations.filter((i) => i.visibility === "public");
+}
+
+export function bySlug(slug: string): SiteIntegration | undefined {
+  return catalog().integrations.find((i) => i.slug === slug);
+}
+
+/** A site-relative path under the configured base. */
+export function href(path: string): string {
+  const base = import.meta.env.BASE_URL.endsWith("/") ? import.meta.env.BASE_URL : import.meta.env.BASE_URL + "/";
+  return base + path;
+}
+
+export const tierLabels: Record<SiteIntegration["trustTier"], string> = {
+  first_party: "First party",
+  vendor_official: "Vendor official",
+  verified_partner: "Verified partner",
+  verified_publisher: "Verified publisher",
+  community: "Community",
+};
+
+export const authLabels: Record<SiteIntegration["auth"]["type"], string> = {
+  none: "No auth",
+  api_key: "API key",
+  bearer_token: "Bearer token",
+  oauth2: "OAuth 2.0",
+  basic: "Basic auth",
+};
+
+export const handlerTypeLabels: Record<SiteIntegration["handlers"][number]["type"], string> = {
+  rpc: "Action (rpc)",
+  timer: "Scheduled (timer)",
+  event: "Event",
+};
+
+export function shortDate(iso: string | undefined): string {
+  return iso ? iso.slice(0, 10) : "—";
+}
+
+export function formatValue(value: unknown): string {
+  return typeof value === "string" ? JSON.stringify(value) : JSON.stringify(value) ?? "";
+}

@@ -1,0 +1,269 @@
+/**
+ * The catalog site and JSON, built once from the example integrations plus samples, checked on
+ * the built files and in headless Chromium served over 127.0.0.1.
+ */
+import { mkdir, readFile, stat } from "node:fs/promises";
+import { createServer, type Server } from "node:http";
+import type { AddressInfo } from "node:net";
+import path from "node:path";
+import { gzipSync } from "node:zlib";
+import { Ajv2020 } from "ajv/dist/2020.js";
+import addFormats from "ajv-formats";
+import { chromium, type Browser, type Page } from "playwright-core";
+import sirv from "sirv";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { catalogListingSchema, integrationEntrySchema } from "../../tooling/src/catalog/catalog-schema.js";
+import { buildFixtureSite, listFiles, repoRoot, type FixtureSite } from "./fixture-site.js";
+
+const ARTIFACTS = path.join(repoRoot, "test-artifacts", "catalog");
+const PAGE_BUDGET = 100 * 1024;
+const DESKTOP = { width: 1280, height: 900 };
+const PHONE = { width: 390, height: 844 };
+
+let site: FixtureSite;
+let files: string[];
+let server: Server;
+let origin: string;
+let browser: Browser;
+
+const read = (rel: string) => readFile(path.join(site.out, rel), "utf8");
+const exists = (rel: string) => stat(path.join(site.out, rel)).then(() => true, () => false);
+const htmlFiles = () => files.filter((f) => f.endsWith(".html"));
+
+beforeAll(async () => {
+  site = await buildFixtureSite();
+  files = await listFiles(site.out);
+  const serve = sirv(site.out, { dev: false, etag: false });
+  server = createServer((req, res) => serve(req, res, () => ((res.statusCode = 404), res.end("not found"))));
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  browser = await chromium.launch({
+    executablePath: "/usr/bin/chromium",
+    args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
+  });
+  await mkdir(ARTIFACTS, { recursive: true });
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await new Promise((resolve) => server?.close(resolve));
+});
+
+describe("built files", () => {
+  it("lists public integrations, gives unlisted ones a page only, and leaves private ones out entirely", async () => {
+    const listing = catalogListingSchema.parse(JSON.parse(await read("catalog.json")));
+    const listed = listing.integrations.map((i) => i.slug);
+    expect(listed).toEqual(expect.arrayContaining(["zz-weather-station", "ticket-desk", "aa-legacy-pager"]));
+    expect(listed).not.toContain("hidden-gauge");
+    expect(listed).not.toContain("secret-ledger");
+
+    // unlisted: reachable by URL and detail JSON, absent from index, search data and sitemap
+    expect(await exists("integrations/hidden-gauge/index.html")).toBe(true);
+    expect(await exists("catalog/hidden-gauge.json")).toBe(true);
+    expect(await read("integrations/hidden-gauge/index.html")).toContain('name="robots" content="noindex"');
+    expect(await read("index.html")).not.toContain("hidden-gauge");
+    expect(await read("sitemap.xml")).not.toContain("hidden-gauge");
+    expect(await read("sitemap.xml")).toContain("/integrations/ticket-desk/");
+
+    // private: no page, no JSON, not a word anywhere in the output
+    for (const file of files) {
+      if (/\.(html|json|xml|js|css|svg)$/.test(file)) expect(await read(file), file).not.toMatch(/secret-ledger|Secret Ledger/);
+    }
+    expect(site.result.privateSkipped).toEqual([...site.privateExamples, "secret-ledger"].sort());
+  });
+
+  it("emits catalog JSON that matches schemas/catalog.schema.json", async () => {
+    const schema = JSON.parse(await readFile(path.join(repoRoot, "schemas", "catalog.schema.json"), "utf8"));
+    const ajv = new Ajv2020({ strict: false, allErrors: true });
+    addFormats.default(ajv);
+    const validate = ajv.compile(schema);
+    const docs = files.filter((f) => f === "catalog.json" || f.startsWith("catalog/"));
+    expect(docs.length).toBeGreaterThan(3);
+    for (const doc of docs) {
+      const value = JSON.parse(await read(doc));
+      expect(validate(value), `${doc}: ${ajv.errorsText(validate.errors)}`).toBe(true);
+    }
+    const weather = integrationEntrySchema.parse(JSON.parse(await read("catalog/zz-weather-station.json")));
+    expect(weather.latestVersion).toBe("2.0.0");
+    expect(weather.install).toBe("zz-weather-station@^2");
+    expect(weather.versions.map((v) => [v.version, v.breaking, Boolean(v.yanked), v.source])).toEqual([
+      ["2.1.0", false, true, "registry"],
+      ["2.0.0", true, false, "registry"],
+      ["1.0.0", false, false, "registry"],
+    ]);
+    expect(weather.resources[0]!.operations).toEqual([
+      { method: "GET", path: "/devices/{id}", operationId: "getDevice", summary: "Get one device" },
+      { method: "GET", path: "/devices", operationId: "listDevices", summary: "List devices" },
+    ]);
+    expect(JSON.stringify(weather.auth)).not.toMatch(/"default"/);
+    expect(weather.auth.fields.find((f) => f.name === "apiKey")).toMatchObject({ secret: true, required: true });
+  });
+
+  it("keeps every page under 100 KB and serves icons under content-hashed names", async () => {
+    for (const file of htmlFiles()) {
+      const bytes = await readFile(path.join(site.out, file));
+      expect(bytes.length, file).toBeLessThan(PAGE_BUDGET);
+    }
+    const icons = files.filter((f) => f.startsWith("icons/"));
+    expect(icons.length).toBeGreaterThanOrEqual(4);
+    for (const icon of icons) expect(icon).toMatch(/^icons\/[a-z0-9-]+\.[0-9a-f]{10}\.(svg|png)$/);
+  });
+
+  it("renders README Markdown with raw HTML escaped and repository-relative links as text", async () => {
+    const page = await read("integrations/zz-weather-station/index.html");
+    expect(page).not.toContain("<script>alert");
+    expect(page).toContain("&lt;script&gt;alert");
+    expect(page).toContain('href="https://example.com/docs"');
+    expect(page).not.toContain('href="docs/setup.md"');
+  });
+
+  it("resolves every link and asset of every page to a built file or an anchor on it", async () => {
+    const broken: string[] = [];
+    for (const file of htmlFiles()) {
+      const html = await read(file);
+      const pageUrl = new URL(file.replace(/index\.html$/, ""), "http://site.test/");
+      const ids = new Set([...html.matchAll(/\sid="([^"]+)"/g)].map((m) => m[1]));
+      for (const [, attr, value] of html.matchAll(/\s(href|src)="([^"]*)"/g)) {
+        const url = new URL(value!.replace(/&amp;/g, "&"), pageUrl);
+        if (url.origin !== "http://site.test") continue;
+        if (url.pathname === pageUrl.pathname && url.hash) {
+          if (!ids.has(decodeURIComponent(url.hash.slice(1)))) broken.push(`${file}: ${attr}=${value}`);
+          continue;
+        }
+        const target = decodeURIComponent(url.pathname).slice(1);
+        const ok = target.endsWith("/") || target === "" ? files.includes(`${target}index.html`) : files.includes(target);
+        if (!ok) broken.push(`${file}: ${attr}=${value}`);
+      }
+    }
+    expect(broken).toEqual([]);
+  });
+
+  it("includes every valid example integration of the repository", async () => {
+    const shown = new Set([...site.result.listed, ...site.result.unlisted, ...site.result.privateSkipped]);
+    const invalid = new Set(site.result.findings.map((f) => f.integration));
+    for (const slug of site.exampleSlugs) if (!invalid.has(slug)) expect(shown.has(slug), slug).toBe(true);
+    for (const slug of site.result.unlisted.filter((s) => site.exampleSlugs.includes(s))) expect(await read("catalog.json")).not.toContain(`"${slug}"`);
+  });
+});
+
+describe("in the browser", () => {
+  const open = async (url: string, opts: { viewport?: { width: number; height: number }; colorScheme?: "light" | "dark"; js?: boolean } = {}) => {
+    const context = await browser.newContext({ viewport: opts.viewport ?? DESKTOP, colorScheme: opts.colorScheme ?? "light", javaScriptEnabled: opts.js ?? true });
+    const page = await context.newPage();
+    const errors: string[] = [];
+    page.on("pageerror", (e) => errors.push(e.message));
+    await page.goto(origin + url);
+    return { page, errors, close: () => context.close() };
+  };
+  const visibleSlugs = (page: Page) =>
+    page.$$eval("[data-card]:not([hidden]) h2 a", (links) => links.map((a) => (a as unknown as { getAttribute(n: string): string }).getAttribute("href")!.split("/").at(-2)!));
+
+  it("searches and filters with the state in the URL, and restores it from a shared link", async () => {
+    const { page, errors, close } = await open("/");
+    try {
+      const all = await visibleSlugs(page);
+      expect(all.at(-1)).toBe("aa-legacy-pager"); // deprecated sorts last
+      await page.getByRole("searchbox", { name: "Search" }).fill("poll devices weather");
+      await expect.poll(() => visibleSlugs(page)).toEqual(["zz-weather-station"]);
+      expect(new URL(page.url()).searchParams.get("q")).toBe("poll devices weather");
+      await page.getByRole("searchbox", { name: "Search" }).fill("");
+      await page.getByLabel("Trust tier").selectOption("community");
+      await expect.poll(() => visibleSlugs(page)).toEqual(["ticket-desk"]);
+      await page.getByLabel("Auth").selectOption("bearer_token");
+      await expect.poll(() => visibleSlugs(page)).toEqual([]);
+      expect(await page.locator("#empty").isVisible()).toBe(true);
+      expect(Object.fromEntries(new URL(page.url()).searchParams)).toEqual({ tier: "community", auth: "bearer_token" });
+      await page.screenshot({ path: path.join(ARTIFACTS, "index-filtered-empty.png") });
+      expect(errors).toEqual([]);
+    } finally {
+      await close();
+    }
+    const linked = await open("/?category=weather&type=timer");
+    try {
+      await expect.poll(() => visibleSlugs(linked.page)).toEqual(["zz-weather-station"]);
+      expect(await linked.page.getByLabel("Category").inputValue()).toBe("weather");
+      expect(await linked.page.getByLabel("Handler type").inputValue()).toBe("timer");
+      expect(await linked.page.locator("#count").textContent()).toMatch(/^Showing 1 of \d+ integrations\.$/);
+    } finally {
+      await linked.close();
+    }
+  });
+
+  it("opens an integration page with its config table, install snippet, banners and versions", async () => {
+    const { page, errors, close } = await open("/");
+    try {
+      await page.getByRole("link", { name: "Weather Station", exact: true }).click();
+      await page.waitForURL(/\/integrations\/zz-weather-station\/$/);
+      expect(await page.locator("h1").textContent()).toBe("Weather Station");
+      const rows = await page.$$eval("#config-table tbody tr", (trs) => trs.map((tr) => [...(tr as unknown as { children: { textContent: string }[] }).children].map((c) => c.textContent!.trim())));
+      expect(rows).toEqual([
+        ["region", "string", "—", "Required", 'Data region of the account. One of: "eu", "us"'],
+        ["pollMinutes", "integer", "5", "Optional", "How often to poll."],
+        ["labels", "array of string", "—", "Optional", "Only devices with these labels."],
+      ]);
+      expect(await page.locator("[data-install]").textContent()).toBe("zz-weather-station@^2");
+      await expect.poll(() => page.getByRole("button", { name: /Copy install spec/ }).isVisible()).toBe(true);
+      expect(await page.getByRole("note").allTextContents()).toEqual([expect.stringContaining("Breaking change: 2.0.0 is a major update over 1.0.0")]);
+      expect(await page.locator("#versions").textContent()).toContain("Yanked");
+      expect(await page.locator("#permissions").textContent()).toContain('Read from "api" (an HTTP API) with GET requests, at most 20 calls per run.');
+      expect(await page.locator("#needs").textContent()).not.toContain("Key from the developer console.default");
+      await page.screenshot({ path: path.join(ARTIFACTS, "integration-desktop.png"), fullPage: true });
+      expect(errors).toEqual([]);
+    } finally {
+      await close();
+    }
+    const deprecated = await open("/integrations/aa-legacy-pager/");
+    try {
+      expect(await deprecated.page.getByRole("note").first().textContent()).toContain("The pager API shuts down in 2027.");
+      await deprecated.page.getByRole("link", { name: "Ticket Desk" }).click();
+      await deprecated.page.waitForURL(/\/integrations\/ticket-desk\/$/);
+    } finally {
+      await deprecated.close();
+    }
+  });
+
+  it("reads without JavaScript, is keyboard reachable and fits a phone in light and dark", async () => {
+    const noJs = await open("/integrations/zz-weather-station/", { js: false });
+    try {
+      expect(await noJs.page.locator("#config-table tbody tr").count()).toBe(3);
+      expect(await noJs.page.locator("main").count()).toBe(1);
+    } finally {
+      await noJs.close();
+    }
+    const noJsIndex = await open("/", { js: false });
+    try {
+      expect(await noJsIndex.page.locator("[data-card]").count()).toBe(site.result.listed.length);
+    } finally {
+      await noJsIndex.close();
+    }
+
+    const desk = await open("/", { viewport: DESKTOP });
+    try {
+      await desk.page.keyboard.press("Tab");
+      expect(await desk.page.evaluate(() => (globalThis as unknown as { document: { activeElement: { textContent: string } } }).document.activeElement.textContent)).toBe("Skip to content");
+      const missingAlt = await desk.page.$$eval("img", (imgs) => imgs.filter((i) => !(i as unknown as { alt: string }).alt).length);
+      expect(missingAlt).toBe(0);
+      await desk.page.screenshot({ path: path.join(ARTIFACTS, "index-desktop.png"), fullPage: true });
+    } finally {
+      await desk.close();
+    }
+
+    for (const scheme of ["light", "dark"] as const) {
+      for (const url of ["/", "/integrations/zz-weather-station/"]) {
+        const phone = await open(url, { viewport: PHONE, colorScheme: scheme });
+        try {
+          const overflow = await phone.page.evaluate(() => {
+            const d = (globalThis as unknown as { document: { documentElement: { scrollWidth: number; clientWidth: number } } }).document.documentElement;
+            return d.scrollWidth - d.clientWidth;
+          });
+          const name = `${url === "/" ? "index" : "integration"}-phone-${scheme}.png`;
+          await phone.page.screenshot({ path: path.join(ARTIFACTS, name), fullPage: url === "/" });
+          if (url !== "/") await phone.page.locator("#needs").screenshot({ path: path.join(ARTIFACTS, `integration-needs-phone-${scheme}.png`) });
+          expect(overflow, `${url} ${scheme}`).toBeLessThanOrEqual(0);
+        } finally {
+          await phone.close();
+        }
+      }
+    }
+  });
+});

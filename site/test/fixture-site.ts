@@ -1,0 +1,102 @@
+/**
+ * The site the tests look at: the repository's own example integrations plus sample ones that
+ * cover every case the catalog must handle (visibility, deprecation, registry versions with a
+ * breaking and a yanked one), built once with the real `buildCatalog`.
+ */
+import { createHash } from "node:crypto";
+import { cp, mkdir, mkdtemp, readdir, readFile, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import type { IntegrationIndex, VersionRecord } from "../../runtime/src/registry/registry-schema.js";
+import { buildCatalog, type BuildCatalogResult } from "../../tooling/src/catalog/build-catalog.js";
+import { writeSampleIntegration } from "../../tooling/src/catalog/sample-integration.js";
+
+export const repoRoot = fileURLToPath(new URL("../../", import.meta.url));
+
+function record(slug: string, version: string, publishedAt: string, yanked?: VersionRecord["yanked"]): VersionRecord {
+  const bytes = Buffer.from(`${slug}@${version}`);
+  return {
+    format: 1,
+    slug,
+    version,
+    integrity: {
+      sha256: "sha256-" + createHash("sha256").update(bytes).digest("base64"),
+      sha512: "sha512-" + createHash("sha512").update(bytes).digest("base64"),
+    },
+    signature: { algorithm: "ed25519", keyId: "test-key", value: "c2lnbmF0dXJl" },
+    size: 2048,
+    contentDigest: createHash("sha256").update(bytes).update("content").digest("hex"),
+    tag: `${slug}@${version}`,
+    commit: "a".repeat(40),
+    publishedAt,
+    ...(yanked ? { yanked } : {}),
+    manifest: { name: "Weather Station", description: "d", trustTier: "first_party", visibility: "public", deprecated: false },
+  };
+}
+
+export type FixtureSite = { root: string; registry: string; out: string; result: BuildCatalogResult; exampleSlugs: string[]; privateExamples: string[] };
+
+export async function buildFixtureSite(): Promise<FixtureSite> {
+  const base = await mkdtemp(path.join(tmpdir(), "ihub-site-test-"));
+  const root = path.join(base, "repo");
+  const registry = path.join(base, "registry");
+  const out = path.join(base, "out");
+  await mkdir(path.join(root, "integrations"), { recursive: true });
+  // The examples are copied, so a half-written example elsewhere in the tree cannot change this test's input mid-run.
+  await cp(path.join(repoRoot, "integrations"), path.join(root, "integrations"), { recursive: true });
+  const exampleSlugs = (await readdir(path.join(root, "integrations"), { withFileTypes: true }))
+    .filter((e) => e.isDirectory() && !e.name.startsWith("_") && !e.name.startsWith("."))
+    .map((e) => e.name);
+  const privateExamples: string[] = [];
+  for (const slug of exampleSlugs) {
+    const manifest = JSON.parse(await readFile(path.join(root, "integrations", slug, "integration.json"), "utf8")) as { visibility?: string };
+    if (manifest.visibility === "private") privateExamples.push(slug);
+  }
+
+  await writeSampleIntegration(root, {
+    slug: "zz-weather-station",
+    name: "Weather Station",
+    version: "2.1.0",
+    trustTier: "first_party",
+    categories: ["weather", "iot"],
+    authType: "bearer_token",
+    history: [
+      { version: "1.0.0", date: "2026-01-10", notes: "- First release." },
+      { version: "2.0.0", date: "2026-06-01", notes: "- **Breaking:** `region` is now required." },
+    ],
+    readme: "# Weather Station\n\nReads stations.\n\n<script>alert('x')</script>\n\n[docs](https://example.com/docs) and [a repo file](docs/setup.md).\n",
+  });
+  await writeSampleIntegration(root, { slug: "ticket-desk", name: "Ticket Desk", categories: ["support"], authType: "oauth2", trustTier: "community" });
+  await writeSampleIntegration(root, { slug: "hidden-gauge", name: "Hidden Gauge", visibility: "unlisted", authType: "none" });
+  await writeSampleIntegration(root, { slug: "secret-ledger", name: "Secret Ledger", visibility: "private" });
+  await writeSampleIntegration(root, {
+    slug: "aa-legacy-pager",
+    name: "Legacy Pager",
+    trustTier: "verified_publisher",
+    categories: ["messaging"],
+    deprecated: { message: "The pager API shuts down in 2027.", replacement: "ticket-desk", since: "1.0.0" },
+  });
+
+  const weather: IntegrationIndex = {
+    format: 1,
+    slug: "zz-weather-station",
+    latest: "2.0.0",
+    versions: {
+      "1.0.0": record("zz-weather-station", "1.0.0", "2026-01-10T10:00:00Z"),
+      "2.0.0": record("zz-weather-station", "2.0.0", "2026-06-01T10:00:00Z"),
+      "2.1.0": record("zz-weather-station", "2.1.0", "2026-09-01T10:00:00Z", { reason: "Sent duplicate readings.", at: "2026-09-02T08:00:00Z" }),
+    },
+  };
+  await mkdir(path.join(registry, "zz-weather-station"), { recursive: true });
+  await writeFile(path.join(registry, "zz-weather-station", "index.json"), JSON.stringify(weather));
+
+  const result = await buildCatalog({ root, registryDir: registry, outDir: out, now: new Date("2026-11-22T12:00:00Z") });
+  return { root, registry, out, result, exampleSlugs, privateExamples };
+}
+
+/** Every file below `dir`, relative, with forward slashes. */
+export async function listFiles(dir: string): Promise<string[]> {
+  const entries = await readdir(dir, { recursive: true, withFileTypes: true });
+  return entries.filter((e) => e.isFile()).map((e) => path.relative(dir, path.join(e.parentPath, e.name)).split(path.sep).join("/"));
+}

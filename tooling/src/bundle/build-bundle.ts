@@ -1,0 +1,66 @@
+/** Builds one integration's bundle in memory: manifest -> entries -> deterministic .tgz -> integrity. */
+import { manifestSchema, type Manifest } from "../../../runtime/src/manifest/manifest-schema.js";
+import { computeIntegrity } from "../../../runtime/src/registry/integrity.js";
+import type { Integrity, VersionRecord } from "../../../runtime/src/registry/registry-schema.js";
+import { IhubError } from "../errors.js";
+import { INTEGRATIONS_DIR, MANIFEST_FILE } from "../repo/list-integrations.js";
+import { collectBundleEntries, contentDigest, type FileSource } from "./bundle-contents.js";
+import { packTgz } from "./pack-tgz.js";
+
+export type BuiltBundle = {
+  slug: string;
+  version: string;
+  bytes: Buffer;
+  integrity: Integrity;
+  contentDigest: string;
+  files: number;
+  manifest: VersionRecord["manifest"];
+};
+
+export async function readManifest(source: FileSource, slug: string): Promise<Manifest> {
+  const file = `${INTEGRATIONS_DIR}/${slug}/${MANIFEST_FILE}`;
+  const bytes = await source.read(file);
+  if (!bytes) throw new IhubError("IH_BUNDLE_NO_MANIFEST", `${slug} has no ${MANIFEST_FILE}`, { location: { file }, hint: "Is the slug right? Integrations live in integrations/<slug>/." });
+  let json: unknown;
+  try {
+    json = JSON.parse(Buffer.from(bytes).toString("utf8"));
+  } catch (cause) {
+    throw new IhubError("IH_BUNDLE_MANIFEST_INVALID", `${file} is not valid JSON`, { location: { file }, hint: "Run `ihub validate` for details.", cause });
+  }
+  const parsed = manifestSchema.safeParse(json);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0]!;
+    throw new IhubError("IH_BUNDLE_MANIFEST_INVALID", `${file}: ${issue.message}`, {
+      location: { file, pointer: "/" + issue.path.map(String).join("/") },
+      hint: "Run `ihub validate` for every problem with a hint.",
+    });
+  }
+  if (parsed.data.slug !== slug) {
+    throw new IhubError("IH_BUNDLE_MANIFEST_INVALID", `${file} declares slug ${parsed.data.slug} but lives in folder ${slug}`, {
+      location: { file, pointer: "/slug" },
+      hint: "The slug must equal the folder name.",
+    });
+  }
+  return parsed.data;
+}
+
+export async function buildBundle(source: FileSource, slug: string): Promise<BuiltBundle> {
+  const manifest = await readManifest(source, slug);
+  const entries = await collectBundleEntries(source, slug, manifest);
+  const bytes = packTgz(entries);
+  return {
+    slug,
+    version: manifest.version,
+    bytes,
+    integrity: computeIntegrity(bytes),
+    contentDigest: contentDigest(entries),
+    files: entries.length,
+    manifest: {
+      name: manifest.name,
+      description: manifest.description,
+      trustTier: manifest.trustTier,
+      visibility: manifest.visibility,
+      deprecated: manifest.deprecated !== undefined,
+    },
+  };
+}

@@ -1,0 +1,21 @@
+/**
+ * What the Astro site reads at build time: the catalog entries plus their Markdown already
+ * rendered (and sanitised) to HTML, so the site's pages hold no parsing logic of their own.
+ */
+import { z } from "zod";
+import { integrationEntrySchema } from "./catalog-schema.js";
+
+export const siteIntegrationSchema = integrationEntrySchema.extend({
+  readmeHtml: z.string(),
+  /** Rendered CHANGELOG entry by version. */
+  notesHtml: z.record(z.string(), z.string()),
+});
+
+export const siteDataSchema = z.strictObject({
+  generatedAt: z.string(),
+  /** Every integration that gets pages: public and unlisted, in listing order. */
+  integrations: z.array(siteIntegrationSchema),
+});
+
+export type SiteIntegration = z.infer<typeof siteIntegrationSchema>;
+export type SiteData = z.infer<typeof siteDataSchema>;

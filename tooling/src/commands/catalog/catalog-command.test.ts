@@ -1,0 +1,49 @@
+import { mkdir, mkdtemp, readdir, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
+import { main } from "../../cli/main.js";
+import { writeSampleIntegration } from "../../catalog/sample-integration.js";
+
+let root: string;
+let stdout: string;
+let stderr: string;
+
+beforeEach(async () => {
+  root = await mkdtemp(path.join(tmpdir(), "ihub-catalog-cmd-"));
+  await mkdir(path.join(root, "integrations"));
+  await writeSampleIntegration(root, { slug: "alpha" });
+  stdout = "";
+  stderr = "";
+  vi.spyOn(process.stdout, "write").mockImplementation((s) => ((stdout += String(s)), true));
+  vi.spyOn(process.stderr, "write").mockImplementation((s) => ((stderr += String(s)), true));
+});
+afterEach(async () => {
+  vi.restoreAllMocks();
+  await rm(root, { recursive: true, force: true });
+});
+
+describe("ihub catalog (argument checks, before any build)", () => {
+  it("refuses to replace a non-empty folder that holds no earlier catalog, leaving it untouched", async () => {
+    const out = path.join(root, "precious");
+    await mkdir(out);
+    await writeFile(path.join(out, "thesis.txt"), "years of work");
+    const code = await main(["catalog", "--root", root, "--out", out, "--json"]);
+    expect(code).toBe(2);
+    expect(JSON.parse(stdout)).toMatchObject({ ok: false, error: { code: "IH_USAGE", message: expect.stringContaining("not empty") } });
+    expect(await readdir(out)).toEqual(["thesis.txt"]);
+  });
+
+  it("rejects a malformed --site-url or --base with a usage error and a hint", async () => {
+    expect(await main(["catalog", "--root", root, "--site-url", "not a url"])).toBe(2);
+    expect(stderr).toMatch(/--site-url not a url is not a URL[\s\S]*hint/);
+    stderr = "";
+    expect(await main(["catalog", "--root", root, "--base", "javascript:x"])).toBe(2);
+    expect(stderr).toMatch(/--base javascript:x is not a path/);
+  });
+
+  it("documents its options in --help", async () => {
+    expect(await main(["catalog", "--help"])).toBe(0);
+    for (const option of ["--out <dir>", "--registry <dir>", "--site-url <url>", "--base <path>", "--json"]) expect(stdout + stderr).toContain(option);
+  });
+});

@@ -1,0 +1,57 @@
+import path from "node:path";
+import { buildCatalog } from "../../catalog/build-catalog.js";
+import { defineCommand, printJson } from "../../cli/command.js";
+import { UsageError } from "../../errors.js";
+import { countBySeverity, sortFindings } from "../../findings/finding.js";
+import { defaultPaths } from "../../repo/defaults.js";
+import { colors } from "../../report/colors.js";
+import { progress } from "../../report/progress.js";
+import { listIntegrationDirs } from "../../repo/list-integrations.js";
+
+export default defineCommand({
+  name: "catalog",
+  summary: "build the catalog site and catalog.json from the repository and the registry",
+  configure: (cmd) =>
+    cmd
+      .option("--out <dir>", "output folder of the site (default: site/dist)")
+      .option("--registry <dir>", "directory registry to read published versions from (default: .ihub/registry)")
+      .option("--site-url <url>", "public URL of the site, for absolute sitemap entries")
+      .option("--base <path>", "path the site is served under, e.g. /catalog/ (default: /)"),
+  async run(ctx, _args, opts) {
+    const root = await ctx.root();
+    const defaults = defaultPaths(root);
+    const siteUrl = opts.siteUrl as string | undefined;
+    if (siteUrl !== undefined && !URL.canParse(siteUrl)) throw new UsageError(`--site-url ${siteUrl} is not a URL`, "Give an absolute URL such as https://catalog.example.com/.");
+    const base = opts.base as string | undefined;
+    if (base !== undefined && !/^\/[\w\-./]*$/.test(base)) throw new UsageError(`--base ${base} is not a path`, "Give a path starting with /, e.g. /catalog/.");
+    const outDir = path.resolve(process.cwd(), (opts.out as string | undefined) ?? defaults.site);
+    const registryDir = path.resolve(process.cwd(), (opts.registry as string | undefined) ?? defaults.registry);
+
+    const reading = progress("reading integrations", (await listIntegrationDirs(root)).length);
+    const result = await buildCatalog({
+      root,
+      registryDir,
+      outDir,
+      siteUrl,
+      base,
+      onPhase: (phase, detail) => {
+        if (phase === "read") return reading.tick(detail);
+        reading.done();
+        if (!ctx.json) ctx.err(phase === "site" ? "building the site with Astro…\n" : "writing catalog.json and icons…\n");
+      },
+    });
+    const findings = sortFindings(result.findings);
+    const failed = countBySeverity(findings).error > 0;
+    if (ctx.json) {
+      printJson(ctx, { ok: !failed, ...result, findings });
+    } else {
+      for (const f of findings) ctx.err(`${colors.red(f.severity)} ${colors.dim(f.code)} ${f.file ?? ""} ${f.message}\n  ${colors.cyan("hint")} ${f.hint}\n`);
+      const rel = path.relative(process.cwd(), result.outDir) || ".";
+      ctx.out(
+        `${colors.green("catalog")} ${result.pages} pages in ${rel}: ${result.listed.length} listed, ${result.unlisted.length} unlisted, ` +
+          `${result.privateSkipped.length} private left out (read ${result.ms.read} ms, site ${result.ms.site} ms, json ${result.ms.json} ms)\n`,
+      );
+    }
+    return failed ? 1 : 0;
+  },
+});

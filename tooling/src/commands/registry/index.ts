@@ -1,0 +1,36 @@
+import path from "node:path";
+import { stat } from "node:fs/promises";
+import { defineCommand, printJson } from "../../cli/command.js";
+import { IhubError, UsageError } from "../../errors.js";
+import { createRegistryServer, listen } from "../../registry/serve-registry.js";
+import { defaultPaths } from "../../repo/defaults.js";
+
+export default defineCommand({
+  name: "registry",
+  summary: "serve a directory registry over HTTP (ihub registry serve [--dir DIR] [--port N] [--host 127.0.0.1])",
+  configure: (cmd) =>
+    cmd
+      .argument("<action>", "serve")
+      .option("--dir <dir>", "registry directory (default: .ihub/registry)")
+      .option("--port <n>", "port (0 picks a free one)", "8480")
+      .option("--host <host>", "address to listen on", "127.0.0.1"),
+  async run(ctx, args, opts) {
+    if (args[0] !== "serve") throw new UsageError(`unknown action ${args[0]}`, "The only action is `serve`.");
+    const dir = typeof opts.dir === "string" ? path.resolve(opts.dir) : defaultPaths(await ctx.root()).registry;
+    if (!(await stat(dir).catch(() => null))?.isDirectory()) {
+      throw new IhubError("IH_REGISTRY_MISSING", `registry directory ${dir} does not exist`, { hint: "Publish first (ihub publish) or pass --dir." });
+    }
+    const port = Number(opts.port);
+    if (!Number.isInteger(port) || port < 0 || port > 65535) throw new UsageError(`--port ${String(opts.port)} is not a port number`);
+    const server = createRegistryServer(dir);
+    const { url } = await listen(server, port, String(opts.host));
+    if (ctx.json) printJson(ctx, { url, dir });
+    else ctx.out(`serving ${dir} at ${url} (Ctrl-C to stop)\n`);
+    await new Promise<void>((resolve) => {
+      const stop = () => server.close(() => resolve());
+      process.once("SIGINT", stop);
+      process.once("SIGTERM", stop);
+    });
+    return 0;
+  },
+});

@@ -1,0 +1,38 @@
+import { defineCommand, printJson } from "../../cli/command.js";
+import { RegistryError } from "../../../../runtime/src/registry/registry-error.js";
+import { parseRegistryLocation } from "../../../../runtime/src/registry/registry-location.js";
+import { yankVersion } from "../../publish/yank.js";
+import { UsageError } from "../../errors.js";
+import { parseTagName } from "../../repo/tag-name.js";
+import { defaultPaths } from "../../repo/defaults.js";
+import { colors } from "../../report/colors.js";
+
+export default defineCommand({
+  name: "yank",
+  summary: "mark a published version as yanked: new installs refuse it, existing installs are warned",
+  configure: (cmd) =>
+    cmd
+      .argument("<slug@version>", "the version to yank")
+      .requiredOption("--reason <text>", "why (shown to everyone who resolves it)")
+      .option("--registry <dir>", "directory registry (default: .ihub/registry)"),
+  async run(ctx, args, opts) {
+    const target = parseTagName(args[0] ?? "");
+    if (!target) throw new UsageError(`${args[0]} is not slug@version`, "For example: ihub yank weather@1.2.3 --reason 'leaks tokens in logs'");
+    const reason = String(opts.reason).trim();
+    if (!reason || reason.length > 1000) throw new UsageError("--reason must be 1 to 1000 characters");
+    let location;
+    try {
+      location = parseRegistryLocation(typeof opts.registry === "string" ? opts.registry : defaultPaths(await ctx.root()).registry);
+    } catch (error) {
+      if (error instanceof RegistryError) throw new UsageError(error.message, error.hint);
+      throw error;
+    }
+    if (location.kind !== "dir") {
+      throw new UsageError(`yank works on a directory registry, not ${location.kind}`, "Yank in the directory registry the HTTP server serves; OCI artifacts are immutable and carry no yank state.");
+    }
+    const { record, changed } = await yankVersion(location.dir, target.slug, target.version, reason);
+    if (ctx.json) printJson(ctx, { ok: true, changed, slug: record.slug, version: record.version, yanked: record.yanked });
+    else ctx.out(changed ? `${colors.yellow("yanked")} ${args[0]}: ${reason}\n` : `${args[0]} was already yanked on ${record.yanked?.at}: ${record.yanked?.reason}\n`);
+    return 0;
+  },
+});

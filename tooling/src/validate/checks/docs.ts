@@ -1,0 +1,22 @@
+/** README.md exists; CHANGELOG.md exists and has a heading for the manifest's version. */
+import { BUNDLE_DOCS } from "../../bundle/bundle-contents.js";
+import type { CheckContext } from "../integration-context.js";
+
+const [README, CHANGELOG] = BUNDLE_DOCS;
+
+/** A Markdown heading naming the version: `## 1.2.0`, `## [1.2.0] - 2024-01-01`, `# v1.2.0 (date)`. */
+export function hasChangelogEntry(changelog: string, version: string): boolean {
+  const escaped = version.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+  return new RegExp(`^#{1,6}\\s+\\[?v?${escaped}\\]?(?=$|[\\s(—–-])`, "m").test(changelog);
+}
+
+export async function checkDocs(ctx: CheckContext): Promise<void> {
+  const readme = await ctx.read(README);
+  if (!readme.ok) ctx.report(readme.code === "IH020" ? "IH070" : readme.code, readme.code === "IH020" ? `${README} is missing` : readme.message, { file: README });
+  const changelog = await ctx.read(CHANGELOG);
+  if (!changelog.ok) {
+    ctx.report(changelog.code === "IH020" ? "IH071" : changelog.code, changelog.code === "IH020" ? `${CHANGELOG} is missing` : changelog.message, { file: CHANGELOG });
+  } else if (!hasChangelogEntry(changelog.bytes.toString("utf8"), ctx.manifest.version)) {
+    ctx.report("IH072", `${CHANGELOG} has no heading for version ${ctx.manifest.version}`, { file: CHANGELOG });
+  }
+}

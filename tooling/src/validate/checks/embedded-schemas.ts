@@ -1,0 +1,68 @@
+/**
+ * Every JSON Schema embedded in the manifest is itself valid: it matches the 2020-12 meta-schema
+ * and compiles under ajv's strict mode (which catches misspelt keywords, bad regular expressions
+ * and unresolvable $refs). Identical schemas are compiled once per process.
+ */
+import { Ajv2020 } from "ajv/dist/2020.js";
+import type { CheckContext } from "../integration-context.js";
+import { addFormats } from "../manifest/repo-schemas.js";
+import { toPointer } from "../source-position.js";
+
+let ajv: Ajv2020 | undefined;
+const compileErrors = new Map<string, string | null>();
+
+function embeddedAjv(): Ajv2020 {
+  if (!ajv) {
+    ajv = new Ajv2020({ allErrors: true, strict: true, strictTypes: false, strictTuples: false, strictRequired: false, addUsedSchema: false });
+    addFormats(ajv);
+    // `format: password` marks secret credential fields (see the manifest's auth.fields).
+    ajv.addFormat("password", true);
+  }
+  return ajv;
+}
+
+export function embeddedSchemas(ctx: CheckContext): { pointer: string; schema: unknown }[] {
+  const m = ctx.manifest;
+  const out: { pointer: string; schema: unknown }[] = [];
+  if (m.configSchema) out.push({ pointer: "/configSchema", schema: m.configSchema });
+  if (m.auth.fields) out.push({ pointer: "/auth/fields", schema: m.auth.fields });
+  for (const [name, s] of Object.entries(m.dataContainerSchemas ?? {})) out.push({ pointer: toPointer(["dataContainerSchemas", name]), schema: s });
+  for (const [name, h] of Object.entries(m.handlers)) {
+    if (h.inputSchema) out.push({ pointer: toPointer(["handlers", name, "inputSchema"]), schema: h.inputSchema });
+    if (h.outputSchema) out.push({ pointer: toPointer(["handlers", name, "outputSchema"]), schema: h.outputSchema });
+  }
+  return out;
+}
+
+function compileError(schema: object): string | null {
+  const key = JSON.stringify(schema);
+  let error = compileErrors.get(key);
+  if (error === undefined) {
+    try {
+      embeddedAjv().compile(schema);
+      error = null;
+    } catch (e) {
+      error = (e as Error).message;
+    }
+    compileErrors.set(key, error);
+  }
+  return error;
+}
+
+export function checkEmbeddedSchemas(ctx: CheckContext): void {
+  const a = embeddedAjv();
+  for (const { pointer, schema } of embeddedSchemas(ctx)) {
+    if (!a.validateSchema(schema as object)) {
+      // One mistake fails several meta-schema branches at the same place (enum, type, anyOf): report the first.
+      const seen = new Set<string>();
+      for (const e of a.errors ?? []) {
+        if (seen.has(e.instancePath)) continue;
+        seen.add(e.instancePath);
+        ctx.reportAt("IH040", `${pointer}${e.instancePath}: ${e.message ?? e.keyword}${e.params && "allowedValues" in e.params ? ` (${(e.params.allowedValues as unknown[]).join(", ")})` : ""}`, pointer + e.instancePath);
+      }
+      continue;
+    }
+    const error = compileError(schema as object);
+    if (error) ctx.reportAt("IH040", `${pointer}: ${error}`, pointer);
+  }
+}

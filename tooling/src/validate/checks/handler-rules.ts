@@ -1,0 +1,50 @@
+/**
+ * Rules between manifest fields that the JSON Schema cannot express: what each handler type
+ * needs and allows, oauth2 endpoints, and permissions naming declared aliases.
+ */
+import { CronExpressionParser } from "cron-parser";
+import type { CheckContext } from "../integration-context.js";
+import { toPointer } from "../source-position.js";
+
+const INTERVAL = /^([1-9]\d*)(ms|s|m|h|d)$/;
+
+/** Null when `schedule` is an interval (`30s`, `5m`, `1h`) or a cron expression of 5 or 6 fields. */
+export function scheduleError(schedule: string): string | null {
+  if (INTERVAL.test(schedule)) return null;
+  const fields = schedule.trim().split(/\s+/).length;
+  if (!schedule.startsWith("@") && (fields < 5 || fields > 6)) return `"${schedule}" is neither an interval like 30s, 5m, 1h nor a cron expression of 5 or 6 fields`;
+  try {
+    CronExpressionParser.parse(schedule);
+    return null;
+  } catch (error) {
+    return `"${schedule}" is not a valid cron expression: ${(error as Error).message}`;
+  }
+}
+
+export function checkHandlerRules(ctx: CheckContext): void {
+  const m = ctx.manifest;
+  if (m.auth.type === "oauth2" && !m.auth.oauth2) ctx.reportAt("IH041", "auth.type is oauth2 but auth.oauth2 (authorizationUrl, tokenUrl) is missing", "/auth/type");
+  for (const alias of Object.keys(m.permissions.device ?? {})) {
+    if (!m.resources?.[alias]) ctx.reportAt("IH039", `permissions.device grants "${alias}", which is not declared under resources`, toPointer(["permissions", "device", alias]), true);
+  }
+  for (const [name, h] of Object.entries(m.handlers)) {
+    const at = (field: string) => toPointer(["handlers", name, field]);
+    if (h.type === "timer") {
+      if (h.schedule === undefined) ctx.reportAt("IH042", `timer handler "${name}" has no schedule`, toPointer(["handlers", name]));
+      else {
+        const error = scheduleError(h.schedule);
+        if (error) ctx.reportAt("IH042", `handler "${name}": ${error}`, at("schedule"));
+      }
+    } else if (h.schedule !== undefined) {
+      ctx.reportAt("IH044", `handler "${name}" is of type ${h.type}; only timer handlers have a schedule`, at("schedule"), true);
+    }
+    if (h.type === "event") {
+      if (h.event === undefined) ctx.reportAt("IH043", `event handler "${name}" has no event topic`, toPointer(["handlers", name]));
+    } else if (h.event !== undefined) {
+      ctx.reportAt("IH044", `handler "${name}" is of type ${h.type}; only event handlers have an event topic`, at("event"), true);
+    }
+    if (h.type !== "rpc" && h.outputSchema !== undefined) {
+      ctx.reportAt("IH044", `handler "${name}" is of type ${h.type}; only rpc handlers return output, so outputSchema does not apply`, at("outputSchema"), true);
+    }
+  }
+}

@@ -1,0 +1,214 @@
+/**
+ * One bad integration per finding code. Committed fixtures live in tooling/test-fixtures/validate/;
+ * the ones git cannot carry or that would harm a checkout (symlinks out of the tree, binary Lua,
+ * a 50 MB manifest, an empty folder, case-variant folders) are built here in a temp dir from the
+ * committed `minimal` fixture.
+ */
+import { cp, mkdir, mkdtemp, readFile, rm, symlink, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { deflateSync } from "node:zlib";
+import { fileURLToPath } from "node:url";
+import { afterAll, describe, expect, it } from "vitest";
+import type { Finding } from "../findings/finding.js";
+import { FINDING_CODES, type FindingCode } from "./codes.js";
+import { validateRepo } from "./validate-repo.js";
+
+const FIXTURES = fileURLToPath(new URL("../../test-fixtures/validate/", import.meta.url));
+const covered = new Set<string>();
+
+type Expected = { code: FindingCode; file: string; pointer: string | null; line: number | null };
+const pick = (f: Finding) => ({ code: f.code, file: f.file, pointer: f.pointer, line: f.line });
+
+async function findingsOf(root: string): Promise<ReturnType<typeof pick>[]> {
+  const result = await validateRepo(root);
+  const picked = result.findings.map(pick);
+  for (const f of picked) covered.add(f.code);
+  return picked;
+}
+
+const committed: Record<string, Expected[]> = {
+  good: [],
+  minimal: [],
+  "ih001-manifest-missing": [{ code: "IH001", file: "integrations/ih001-manifest-missing/integration.json", pointer: null, line: null }],
+  "ih003-not-json": [{ code: "IH003", file: "integrations/ih003-not-json/integration.json", pointer: null, line: 7 }],
+  "ih010-schema": [{ code: "IH010", file: "integrations/ih010-schema/integration.json", pointer: "/trustTier", line: 8 }],
+  "ih011-slug-mismatch": [{ code: "IH011", file: "integrations/ih011-slug-mismatch/integration.json", pointer: "/slug", line: 3 }],
+  "ih012-folder-name": [
+    { code: "IH012", file: "integrations/Bad_Folder", pointer: null, line: null },
+    { code: "IH010", file: "integrations/Bad_Folder/integration.json", pointer: "/slug", line: 3 },
+  ],
+  "ih014-handler-name": [{ code: "IH014", file: "integrations/ih014-handler-name/integration.json", pointer: "/handlers/Ping", line: 20 }],
+  "ih020-file-missing": [{ code: "IH020", file: "integrations/ih020-file-missing/integration.json", pointer: "/handlers/ping/file", line: 22 }],
+  "ih030-lua-syntax": [{ code: "IH030", file: "integrations/ih030-lua-syntax/handlers/main.lua", pointer: null, line: 3 }],
+  "ih032-function-missing": [{ code: "IH032", file: "integrations/ih032-function-missing/integration.json", pointer: "/handlers/ping/function", line: 23 }],
+  "ih033-table-unknown": [{ code: "IH033", file: "integrations/ih033-table-unknown/handlers/main.lua", pointer: null, line: 5 }],
+  "ih034-alias-undeclared": [{ code: "IH034", file: "integrations/ih034-alias-undeclared/handlers/main.lua", pointer: null, line: 3 }],
+  "ih035-alias-kind": [{ code: "IH035", file: "integrations/ih035-alias-kind/handlers/main.lua", pointer: null, line: 3 }],
+  "ih036-alias-not-literal": [{ code: "IH036", file: "integrations/ih036-alias-not-literal/handlers/main.lua", pointer: null, line: 5 }],
+  "ih037-not-permitted": [{ code: "IH037", file: "integrations/ih037-not-permitted/handlers/main.lua", pointer: null, line: 3 }],
+  "ih038-container-undeclared": [{ code: "IH038", file: "integrations/ih038-container-undeclared/handlers/main.lua", pointer: null, line: 4 }],
+  "ih039-permission-undeclared": [{ code: "IH039", file: "integrations/ih039-permission-undeclared/integration.json", pointer: "/permissions/device/ghost", line: 20 }],
+  "ih040-embedded-schema": [
+    { code: "IH040", file: "integrations/ih040-embedded-schema/integration.json", pointer: "/configSchema/properties/region/type", line: 32 },
+  ],
+  "ih041-oauth2": [{ code: "IH041", file: "integrations/ih041-oauth2/integration.json", pointer: "/auth/type", line: 16 }],
+  "ih042-schedule": [{ code: "IH042", file: "integrations/ih042-schedule/integration.json", pointer: "/handlers/ping/schedule", line: 26 }],
+  "ih043-event-topic": [{ code: "IH043", file: "integrations/ih043-event-topic/integration.json", pointer: "/handlers/ping", line: 20 }],
+  "ih044-field-for-type": [{ code: "IH044", file: "integrations/ih044-field-for-type/integration.json", pointer: "/handlers/ping/event", line: 26 }],
+  "ih050-icon-format": [{ code: "IH050", file: "integrations/ih050-icon-format/integration.json", pointer: "/icon", line: 13 }],
+  "ih051-png-size": [{ code: "IH051", file: "integrations/ih051-png-size/integration.json", pointer: "/icon", line: 13 }],
+  "ih052-svg-parse": [{ code: "IH052", file: "integrations/ih052-svg-parse/icon.svg", pointer: null, line: 3 }],
+  "ih053-svg-square": [{ code: "IH053", file: "integrations/ih053-svg-square/icon.svg", pointer: null, line: null }],
+  "ih060-openapi-invalid": [{ code: "IH060", file: "integrations/ih060-openapi-invalid/openapi.yaml", pointer: null, line: null }],
+  "ih061-operation-missing": [{ code: "IH061", file: "integrations/ih061-operation-missing/handlers/main.lua", pointer: null, line: 4 }],
+  "ih070-readme-missing": [{ code: "IH070", file: "integrations/ih070-readme-missing/README.md", pointer: null, line: null }],
+  "ih071-changelog-missing": [{ code: "IH071", file: "integrations/ih071-changelog-missing/CHANGELOG.md", pointer: null, line: null }],
+  "ih072-changelog-entry": [{ code: "IH072", file: "integrations/ih072-changelog-entry/CHANGELOG.md", pointer: null, line: null }],
+  "ih080-no-test-case": [{ code: "IH080", file: "integrations/ih080-no-test-case/integration.json", pointer: "/handlers/ping", line: 20 }],
+  "ih081-test-case-invalid": [
+    { code: "IH081", file: "integrations/ih081-test-case-invalid/tests/pong.test.yaml", pointer: "/expect", line: 1 },
+    { code: "IH081", file: "integrations/ih081-test-case-invalid/tests/pong.test.yaml", pointer: "/expext", line: 5 },
+  ],
+  "ih082-test-case-handler": [{ code: "IH082", file: "integrations/ih082-test-case-handler/tests/pong.test.json", pointer: "/handler", line: 3 }],
+  "ih090-module-missing": [{ code: "IH090", file: "integrations/ih090-module-missing/integration.json", pointer: "/dependencies/modules/missing-mod", line: 30 }],
+  "ih091-module-version": [{ code: "IH091", file: "integrations/ih091-module-version/integration.json", pointer: "/dependencies/modules/old-mod", line: 30 }],
+};
+
+describe("committed fixtures", () => {
+  it.each(Object.entries(committed))("%s", async (name, expected) => {
+    expect(await findingsOf(path.join(FIXTURES, name))).toEqual(expected);
+  });
+});
+
+/** A 512x512-or-other PNG with a valid header and pixel data, built in memory. */
+function png(width: number, height: number): Buffer {
+  const crcTable = Array.from({ length: 256 }, (_, n) => {
+    let c = n;
+    for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
+    return c >>> 0;
+  });
+  const crc = (buf: Buffer) => {
+    let c = 0xffffffff;
+    for (const b of buf) c = crcTable[(c ^ b) & 0xff]! ^ (c >>> 8);
+    return (c ^ 0xffffffff) >>> 0;
+  };
+  const chunk = (type: string, data: Buffer) => {
+    const body = Buffer.concat([Buffer.from(type, "latin1"), data]);
+    const out = Buffer.alloc(body.length + 8);
+    out.writeUInt32BE(data.length, 0);
+    body.copy(out, 4);
+    out.writeUInt32BE(crc(body), body.length + 4);
+    return out;
+  };
+  const ihdr = Buffer.alloc(13);
+  ihdr.writeUInt32BE(width, 0);
+  ihdr.writeUInt32BE(height, 4);
+  ihdr.set([8, 2, 0, 0, 0], 8);
+  const raw = Buffer.alloc((width * 3 + 1) * height);
+  return Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), chunk("IHDR", ihdr), chunk("IDAT", deflateSync(raw)), chunk("IEND", Buffer.alloc(0))]);
+}
+
+describe("fixtures built at test time", () => {
+  const temps: string[] = [];
+  afterAll(async () => {
+    await Promise.all(temps.map((t) => rm(t, { recursive: true, force: true })));
+  });
+
+  /** A repo holding the `minimal` fixture as integrations/<slug>/ (slug rewritten), plus a folder outside it. */
+  async function repoWith(slug: string): Promise<{ root: string; dir: string; outside: string }> {
+    const base = await mkdtemp(path.join(tmpdir(), "ihub-validate-"));
+    temps.push(base);
+    const root = path.join(base, "repo");
+    const dir = path.join(root, "integrations", slug);
+    await cp(path.join(FIXTURES, "minimal", "integrations", "minimal"), dir, { recursive: true });
+    const manifest = path.join(dir, "integration.json");
+    await writeFile(manifest, (await readFile(manifest, "utf8")).replace('"slug": "minimal"', `"slug": "${slug}"`));
+    const outside = path.join(base, "outside");
+    await mkdir(outside);
+    return { root, dir, outside };
+  }
+
+  it("IH002: a 50 MB manifest is refused by size before it is read", async () => {
+    const { root, dir } = await repoWith("huge");
+    await writeFile(path.join(dir, "integration.json"), `{"slug": "huge", "pad": "${"x".repeat(50 * 1024 * 1024)}"}`);
+    const started = performance.now();
+    expect(await findingsOf(root)).toEqual([{ code: "IH002", file: "integrations/huge/integration.json", pointer: null, line: null }]);
+    expect(performance.now() - started).toBeLessThan(2000);
+  });
+
+  it("IH004: a handler path that is a directory is unreadable, not a crash", async () => {
+    const { root, dir } = await repoWith("dir-handler");
+    await rm(path.join(dir, "handlers", "main.lua"));
+    await mkdir(path.join(dir, "handlers", "main.lua"));
+    expect(await findingsOf(root)).toEqual([{ code: "IH004", file: "integrations/dir-handler/integration.json", pointer: "/handlers/ping/file", line: 22 }]);
+  });
+
+  it("IH021: a handler symlinked to a file outside the folder", async () => {
+    const { root, dir, outside } = await repoWith("link-out");
+    await writeFile(path.join(outside, "main.lua"), "return { ping = function(ctx) return {} end }\n");
+    await rm(path.join(dir, "handlers", "main.lua"));
+    await symlink(path.join(outside, "main.lua"), path.join(dir, "handlers", "main.lua"));
+    expect(await findingsOf(root)).toEqual([{ code: "IH021", file: "integrations/link-out/integration.json", pointer: "/handlers/ping/file", line: 22 }]);
+  });
+
+  it("IH021: an integration folder that is a symlink out of the repository", async () => {
+    const { root, dir, outside } = await repoWith("inside");
+    await cp(dir, path.join(outside, "elsewhere"), { recursive: true });
+    await symlink(path.join(outside, "elsewhere"), path.join(root, "integrations", "escaped"));
+    expect(await findingsOf(root)).toEqual([{ code: "IH021", file: "integrations/escaped", pointer: null, line: null }]);
+  });
+
+  it("IH020: a dangling symlink is a missing file", async () => {
+    const { root, dir } = await repoWith("dangling");
+    await rm(path.join(dir, "icon.svg"));
+    await symlink(path.join(dir, "nowhere.svg"), path.join(dir, "icon.svg"));
+    expect(await findingsOf(root)).toEqual([{ code: "IH020", file: "integrations/dangling/integration.json", pointer: "/icon", line: 13 }]);
+  });
+
+  it("IH022: an empty integration folder", async () => {
+    const { root } = await repoWith("present");
+    await mkdir(path.join(root, "integrations", "empty-one"));
+    expect(await findingsOf(root)).toEqual([{ code: "IH022", file: "integrations/empty-one", pointer: null, line: null }]);
+  });
+
+  it("IH031: NUL bytes in a Lua file, with the line they are on", async () => {
+    const { root, dir } = await repoWith("binary-lua");
+    await writeFile(path.join(dir, "handlers", "main.lua"), Buffer.concat([Buffer.from("return {\n  ping = function(ctx)\n"), Buffer.from([0, 1, 2, 0xff]), Buffer.from("\n}\n")]));
+    expect(await findingsOf(root)).toEqual([{ code: "IH031", file: "integrations/binary-lua/handlers/main.lua", pointer: null, line: 3 }]);
+  });
+
+  it("IH031: a precompiled Lua chunk", async () => {
+    const { root, dir } = await repoWith("bytecode");
+    await writeFile(path.join(dir, "handlers", "main.lua"), Buffer.from("\x1bLuaS\x00\x19\x93\r\n", "latin1"));
+    expect(await findingsOf(root)).toEqual([{ code: "IH031", file: "integrations/bytecode/handlers/main.lua", pointer: null, line: 1 }]);
+  });
+
+  it("IH013: folders that differ only in case", async () => {
+    const { root, dir } = await repoWith("dup");
+    await cp(dir, path.join(root, "integrations", "DUP"), { recursive: true });
+    // DUP: bad folder name, case twin of dup, declares "dup" (which dup also declares); dup: the two twins seen from its side.
+    expect(await findingsOf(root)).toEqual([
+      { code: "IH012", file: "integrations/DUP", pointer: null, line: null },
+      { code: "IH013", file: "integrations/DUP", pointer: null, line: null },
+      { code: "IH013", file: "integrations/DUP", pointer: null, line: null },
+      { code: "IH011", file: "integrations/DUP/integration.json", pointer: "/slug", line: 3 },
+      { code: "IH013", file: "integrations/dup", pointer: null, line: null },
+      { code: "IH013", file: "integrations/dup", pointer: null, line: null },
+    ]);
+  });
+
+  it("a 512x512 PNG icon passes", async () => {
+    const { root, dir } = await repoWith("png-icon");
+    await writeFile(path.join(dir, "icon.png"), png(512, 512));
+    const manifest = path.join(dir, "integration.json");
+    await writeFile(manifest, (await readFile(manifest, "utf8")).replace('"icon.svg"', '"icon.png"'));
+    expect(await findingsOf(root)).toEqual([]);
+  });
+});
+
+describe("coverage", () => {
+  it("every finding code in the registry is produced by some fixture above", () => {
+    expect(Object.keys(FINDING_CODES).filter((code) => !covered.has(code))).toEqual([]);
+  });
+});

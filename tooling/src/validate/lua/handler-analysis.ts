@@ -1,0 +1,200 @@
+/**
+ * Static reading of a handler file with luaparse (Lua 5.3 grammar): which functions the table the
+ * file returns defines, and which ctx capabilities the code calls with which literal arguments.
+ *
+ * Handlers receive ctx as their first parameter under any name, so the names tracked are `ctx`
+ * plus the first parameter of every function in the returned table. A helper that receives ctx
+ * under another name is not followed: that is a known blind spot, not an error.
+ */
+import luaparse from "luaparse";
+import type { Position } from "../source-position.js";
+
+type Node = { type: string; loc?: { start: { line: number; column: number } }; [key: string]: unknown };
+
+/** A literal string argument, or the literal prefix of a `"..." .. x` concatenation. */
+export type LuaPath = { exact: string } | { prefix: string };
+
+export type CtxCall = {
+  /** The capability after the ctx name, e.g. `device.http`, `integration.cacheGet`, `emit`. */
+  capability: string;
+  position: Position;
+  /** First argument: its value when it is a string literal, null when it is anything else, undefined when absent. */
+  firstArg: string | null | undefined;
+  /** device.http only: the literal method (GET when not given) and path of the request table. */
+  method?: string | null;
+  path?: LuaPath | null;
+};
+
+export type HandlerAnalysis = {
+  /** Functions defined by the returned table, by name; null when the table cannot be read statically. */
+  exported: Map<string, Position> | null;
+  /** Where the file's final `return` is (or the file's start), for findings about the table. */
+  returnPosition: Position;
+  calls: CtxCall[];
+};
+
+const pos = (n: Node | undefined): Position => ({ line: n?.loc?.start.line ?? 1, column: (n?.loc?.start.column ?? 0) + 1 });
+
+/** luaparse without an encoding mode leaves StringLiteral.value null; read simple literals from `raw`. */
+function stringValue(n: Node | undefined): string | null {
+  if (!n || n.type !== "StringLiteral") return null;
+  const raw = String(n.raw);
+  const long = /^\[(=*)\[\n?([\s\S]*)\]\1\]$/.exec(raw);
+  if (long) return long[2]!;
+  const quoted = /^(["'])([\s\S]*)\1$/.exec(raw);
+  if (!quoted) return null;
+  const escapes: Record<string, string> = { n: "\n", t: "\t", r: "\r", "\\": "\\", '"': '"', "'": "'" };
+  let ok = true;
+  const value = quoted[2]!.replace(/\\(.)/g, (_, c: string) => {
+    if (c in escapes) return escapes[c]!;
+    ok = false;
+    return "";
+  });
+  return ok ? value : null;
+}
+
+/** `a.b.c` or `a["b"].c` -> ["a", "b", "c"]; null for anything dynamic. */
+function memberChain(n: Node): string[] | null {
+  if (n.type === "Identifier") return [String(n.name)];
+  if (n.type === "MemberExpression" && n.indexer === ".") {
+    const base = memberChain(n.base as Node);
+    return base ? [...base, String((n.identifier as Node).name)] : null;
+  }
+  if (n.type === "IndexExpression") {
+    const base = memberChain(n.base as Node);
+    const key = stringValue(n.index as Node);
+    return base && key !== null ? [...base, key] : null;
+  }
+  return null;
+}
+
+function tableField(table: Node | undefined, name: string): Node | undefined {
+  if (table?.type !== "TableConstructorExpression") return undefined;
+  for (const f of table.fields as Node[]) {
+    if (f.type === "TableKeyString" && (f.key as Node).name === name) return f.value as Node;
+    if (f.type === "TableKey" && stringValue(f.key as Node) === name) return f.value as Node;
+  }
+  return undefined;
+}
+
+function literalPath(n: Node | undefined): LuaPath | null {
+  if (!n) return null;
+  const exact = stringValue(n);
+  if (exact !== null) return { exact };
+  let left: Node = n;
+  while (left.type === "BinaryExpression" && left.operator === "..") left = left.left as Node;
+  const prefix = left === n ? null : stringValue(left);
+  return prefix !== null && prefix !== "" ? { prefix } : null;
+}
+
+type TableEntry = { name: string; value: Node | undefined; at: Node };
+
+function tableEntries(table: Node): TableEntry[] {
+  const out: TableEntry[] = [];
+  for (const f of table.fields as Node[]) {
+    if (f.type === "TableKeyString") out.push({ name: String((f.key as Node).name), value: f.value as Node, at: f });
+    else if (f.type === "TableKey") {
+      const key = stringValue(f.key as Node);
+      if (key !== null) out.push({ name: key, value: f.value as Node, at: f });
+    }
+  }
+  return out;
+}
+
+/** Entries of the module table `M` built by `local M = {...}`, `function M.f()`, `M.f = ...` at the top level. */
+function moduleEntries(body: Node[], name: string): TableEntry[] | null {
+  let found = false;
+  const out: TableEntry[] = [];
+  for (const s of body) {
+    if (s.type === "LocalStatement" || s.type === "AssignmentStatement") {
+      const vars = s.variables as Node[];
+      const inits = s.init as Node[];
+      vars.forEach((v, i) => {
+        const init = inits[i];
+        if (v.type === "Identifier" && v.name === name) {
+          if (init?.type === "TableConstructorExpression") {
+            found = true;
+            out.push(...tableEntries(init));
+          }
+          return;
+        }
+        const chain = memberChain(v);
+        if (chain?.length === 2 && chain[0] === name) out.push({ name: chain[1]!, value: init, at: v });
+      });
+    } else if (s.type === "FunctionDeclaration" && s.identifier) {
+      const chain = memberChain(s.identifier as Node);
+      if (chain?.length === 2 && chain[0] === name) out.push({ name: chain[1]!, value: s, at: s });
+      // `function M:f()` is a MemberExpression with indexer ":".
+      const id = s.identifier as Node;
+      if (id.type === "MemberExpression" && id.indexer === ":" && (id.base as Node).type === "Identifier" && (id.base as Node).name === name) {
+        out.push({ name: String((id.identifier as Node).name), value: s, at: s });
+      }
+    }
+  }
+  return found ? out : null;
+}
+
+const isFunctionValue = (n: Node | undefined) => n?.type === "FunctionDeclaration" || n?.type === "Identifier" || n?.type === "MemberExpression";
+
+function walk(node: unknown, visit: (n: Node) => void): void {
+  if (Array.isArray(node)) {
+    for (const child of node) walk(child, visit);
+    return;
+  }
+  if (!node || typeof node !== "object" || typeof (node as Node).type !== "string") return;
+  visit(node as Node);
+  for (const [key, value] of Object.entries(node)) if (key !== "loc" && value && typeof value === "object") walk(value, visit);
+}
+
+function callArguments(call: Node): Node[] {
+  if (call.type === "CallExpression") return call.arguments as Node[];
+  return [call.argument as Node];
+}
+
+/** Throws luaparse's error on a syntax error; callers check syntax with fengari first. */
+export function analyseHandlerFile(text: string): HandlerAnalysis {
+  const chunk = luaparse.parse(text, { luaVersion: "5.3", locations: true, comments: false, scope: false }) as unknown as Node;
+  const body = chunk.body as Node[];
+  const ret = [...body].reverse().find((s) => s.type === "ReturnStatement");
+  const returned = (ret?.arguments as Node[] | undefined)?.[0];
+
+  let entries: TableEntry[] | null = null;
+  if (returned?.type === "TableConstructorExpression") entries = tableEntries(returned);
+  else if (returned?.type === "Identifier") entries = moduleEntries(body, String(returned.name));
+
+  const ctxNames = new Set(["ctx"]);
+  let exported: Map<string, Position> | null = null;
+  if (entries) {
+    exported = new Map();
+    for (const e of entries) {
+      if (!isFunctionValue(e.value)) continue;
+      exported.set(e.name, pos(e.at));
+      const params = e.value?.type === "FunctionDeclaration" ? (e.value.parameters as Node[]) : [];
+      const colon = e.value?.type === "FunctionDeclaration" && (e.value.identifier as Node | null)?.indexer === ":";
+      const first = colon ? "self" : params[0]?.type === "Identifier" ? String(params[0].name) : undefined;
+      if (first) ctxNames.add(first);
+    }
+  }
+
+  const calls: CtxCall[] = [];
+  walk(body, (n) => {
+    if (n.type !== "CallExpression" && n.type !== "StringCallExpression" && n.type !== "TableCallExpression") return;
+    const chain = memberChain(n.base as Node);
+    if (!chain || chain.length < 2 || !ctxNames.has(chain[0]!)) return;
+    const args = callArguments(n);
+    const call: CtxCall = {
+      capability: chain.slice(1).join("."),
+      position: pos(n),
+      firstArg: args[0] === undefined ? undefined : stringValue(args[0]),
+    };
+    if (call.capability === "device.http") {
+      const options = args[1];
+      const method = tableField(options, "method");
+      call.method = method === undefined ? "GET" : (stringValue(method)?.toUpperCase() ?? null);
+      call.path = literalPath(tableField(options, "path"));
+    }
+    calls.push(call);
+  });
+
+  return { exported, returnPosition: pos(ret), calls };
+}

@@ -1,0 +1,73 @@
+/**
+ * Every Lua file of an integration (the handler files plus everything under handlers/): text,
+ * syntax (fengari), the handler functions the returned table defines, and the ctx calls
+ * (see ctx-calls-check.ts). Returns each file's analysis for the OpenAPI check.
+ */
+import { readdir } from "node:fs/promises";
+import path from "node:path";
+import { HANDLERS_DIR } from "../../bundle/bundle-contents.js";
+import type { CheckContext } from "../integration-context.js";
+import { LineIndex, toPointer } from "../source-position.js";
+import { checkCtxCalls } from "./ctx-calls-check.js";
+import { analyseHandlerFile, type HandlerAnalysis } from "./handler-analysis.js";
+import { binaryReason, luaSyntaxError } from "./lua-syntax.js";
+
+async function luaFilesUnderHandlers(dir: string): Promise<string[]> {
+  const entries = await readdir(path.join(dir, HANDLERS_DIR), { withFileTypes: true, recursive: true }).catch(() => []);
+  return entries
+    .filter((e) => e.isFile() && e.name.endsWith(".lua"))
+    .map((e) => path.relative(dir, path.join(e.parentPath, e.name)).split(path.sep).join("/"));
+}
+
+export async function checkLua(ctx: CheckContext): Promise<Map<string, HandlerAnalysis>> {
+  const handlerFiles = Object.values(ctx.manifest.handlers).map((h) => path.posix.normalize(h.file));
+  const files = [...new Set([...handlerFiles, ...(await luaFilesUnderHandlers(ctx.dir))])].sort();
+  const analyses = new Map<string, HandlerAnalysis>();
+  for (const file of files) {
+    // Missing, escaping or unreadable files are reported once, by the referenced-files check.
+    const read = await ctx.read(file);
+    if (!read.ok) continue;
+    const bytes = read.bytes;
+    const binary = binaryReason(bytes);
+    if (binary) {
+      const position = new LineIndex(bytes.subarray(0, binary.offset).toString("latin1")).position(binary.offset);
+      ctx.report("IH031", `${file} ${binary.reason} (byte ${binary.offset})`, { file, position });
+      continue;
+    }
+    const syntax = luaSyntaxError(bytes, file);
+    if (syntax) {
+      ctx.report("IH030", `${file}:${syntax.line}: ${syntax.message}`, { file, position: { line: syntax.line, column: 1 } });
+      continue;
+    }
+    let analysis: HandlerAnalysis;
+    try {
+      analysis = analyseHandlerFile(bytes.toString("utf8"));
+    } catch (error) {
+      // fengari accepted it, so this is a construct luaparse does not know; the runtime is the judge.
+      const line = (error as { line?: number }).line ?? 1;
+      ctx.report("IH033", `${file} could not be analysed: ${(error as Error).message}`, { file, position: { line, column: (error as { column?: number }).column ?? 1 } });
+      continue;
+    }
+    analyses.set(file, analysis);
+    checkCtxCalls(ctx, file, analysis.calls);
+  }
+
+  for (const [name, handler] of Object.entries(ctx.manifest.handlers)) {
+    const analysis = analyses.get(path.posix.normalize(handler.file));
+    if (!analysis) continue;
+    if (!analysis.exported) {
+      ctx.report("IH033", `${handler.file} does not end by returning a table literal or a module table, so handler "${name}" cannot be checked`, {
+        file: handler.file,
+        position: analysis.returnPosition,
+      });
+    } else if (!analysis.exported.has(handler.function)) {
+      const defined = [...analysis.exported.keys()];
+      ctx.reportAt(
+        "IH032",
+        `handler "${name}": ${handler.file} returns a table without function "${handler.function}" (it defines ${defined.length ? defined.join(", ") : "nothing"})`,
+        toPointer(["handlers", name, "function"]),
+      );
+    }
+  }
+  return analyses;
+}

@@ -1,0 +1,78 @@
+/**
+ * Maps byte offsets and JSON pointers back to `line:column` in the source text, so a finding
+ * points where an editor can jump to. Parsing the tree is deferred until a finding needs it:
+ * valid files never pay for it.
+ */
+import { parseTree, type Node } from "jsonc-parser";
+
+export type Position = { line: number; column: number };
+
+/** 1-based line and column of offsets into one text. */
+export class LineIndex {
+  private readonly starts: number[] = [0];
+
+  constructor(text: string) {
+    for (let i = text.indexOf("\n"); i !== -1; i = text.indexOf("\n", i + 1)) this.starts.push(i + 1);
+  }
+
+  position(offset: number): Position {
+    let lo = 0;
+    let hi = this.starts.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >> 1;
+      if (this.starts[mid]! <= offset) lo = mid;
+      else hi = mid - 1;
+    }
+    return { line: lo + 1, column: offset - this.starts[lo]! + 1 };
+  }
+}
+
+/** RFC 6901: `/a/b~1c` -> ["a", "b/c"]. */
+export function pointerSegments(pointer: string): string[] {
+  if (pointer === "") return [];
+  return pointer
+    .slice(1)
+    .split("/")
+    .map((s) => s.replace(/~1/g, "/").replace(/~0/g, "~"));
+}
+
+export function toPointer(segments: readonly (string | number)[]): string {
+  return segments.map((s) => "/" + String(s).replace(/~/g, "~0").replace(/\//g, "~1")).join("");
+}
+
+/** A JSON text whose pointers can be located; the tree is built on the first lookup. */
+export class JsonLocator {
+  private tree: Node | undefined;
+  private lines: LineIndex | undefined;
+
+  constructor(private readonly text: string) {}
+
+  /**
+   * Position of the value at `pointer`, or of its property key when `key` is set. A pointer
+   * that does not exist (a missing required property) resolves to its deepest existing parent.
+   */
+  locate(pointer: string, key = false): Position {
+    this.tree ??= parseTree(this.text);
+    this.lines ??= new LineIndex(this.text);
+    let node = this.tree;
+    if (!node) return { line: 1, column: 1 };
+    let keyNode: Node | undefined;
+    for (const segment of pointerSegments(pointer)) {
+      let next: Node | undefined;
+      if (node.type === "object") {
+        const prop: Node | undefined = node.children?.find((p) => p.children?.[0]?.value === segment);
+        keyNode = prop?.children?.[0];
+        next = prop?.children?.[1];
+      } else if (node.type === "array" && /^\d+$/.test(segment)) {
+        next = node.children?.[Number(segment)];
+        keyNode = undefined;
+      }
+      if (!next) {
+        keyNode = undefined;
+        break;
+      }
+      node = next;
+    }
+    return this.lines.position(key && keyNode ? keyNode.offset : node.offset);
+  }
+}

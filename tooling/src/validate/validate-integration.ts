@@ -1,0 +1,116 @@
+/**
+ * All checks of one integration folder, in order of dependence: the folder itself, the manifest
+ * (read, parse, schema), then the semantic check families concurrently. Semantic checks need a
+ * manifest that matches the schema, so a schema error stops there (it is the thing to fix first).
+ */
+import { readdir, realpath } from "node:fs/promises";
+import type { Finding } from "../findings/finding.js";
+import type { Manifest } from "../../../runtime/src/manifest/manifest-schema.js";
+import { MANIFEST_FILE } from "../repo/list-integrations.js";
+import { checkDependencies } from "./checks/dependencies.js";
+import { checkDocs } from "./checks/docs.js";
+import { checkEmbeddedSchemas } from "./checks/embedded-schemas.js";
+import { checkHandlerRules } from "./checks/handler-rules.js";
+import { checkIcon } from "./checks/icon.js";
+import { checkOpenApi } from "./checks/openapi.js";
+import { checkReferencedFiles } from "./checks/referenced-files.js";
+import { checkTestCases } from "./checks/test-cases.js";
+import { findingsCollector, joinRel, type CheckContext, type IntegrationRef } from "./integration-context.js";
+import { checkLua } from "./lua/lua-check.js";
+import { loadManifest } from "./manifest/load-manifest.js";
+import { checkManifestSchema, slugPattern } from "./manifest/schema-check.js";
+import { errnoOf, isInside, readInside, type ReadOutcome } from "./read-inside.js";
+
+/** What all integrations of one run share. */
+export type RunScope = {
+  root: string;
+  /** The root with symlinks resolved. */
+  realRoot: string;
+  once<T>(key: string, compute: () => Promise<T>): Promise<T>;
+};
+
+export function runScope(root: string, realRoot: string): RunScope {
+  const memo = new Map<string, Promise<unknown>>();
+  return {
+    root,
+    realRoot,
+    once<T>(key: string, compute: () => Promise<T>) {
+      let p = memo.get(key) as Promise<T> | undefined;
+      if (!p) memo.set(key, (p = compute()));
+      return p;
+    },
+  };
+}
+
+export type IntegrationResult = { slug: string; findings: Finding[]; declaredSlug: string | null };
+
+export async function validateIntegration(ref: IntegrationRef, scope: RunScope): Promise<IntegrationResult> {
+  const findings: Finding[] = [];
+  const report = findingsCollector(ref, findings);
+  const result = (declaredSlug: string | null = null): IntegrationResult => ({ slug: ref.slug, findings, declaredSlug });
+
+  let realDir: string;
+  try {
+    realDir = await realpath(ref.dir);
+  } catch (error) {
+    report("IH004", `${ref.relDir} cannot be resolved (${errnoOf(error)})`);
+    return result();
+  }
+  if (!isInside(scope.realRoot, realDir)) {
+    report("IH021", `${ref.relDir} is a symlink to ${realDir}, outside the repository`);
+    return result();
+  }
+  if (!slugPattern().test(ref.slug)) report("IH012", `folder name "${ref.slug}" is not a valid slug`);
+  let entries: string[];
+  try {
+    entries = await readdir(realDir);
+  } catch (error) {
+    report("IH004", `${ref.relDir} cannot be listed (${errnoOf(error)})`);
+    return result();
+  }
+  if (entries.length === 0) {
+    report("IH022", `${ref.relDir} is empty`);
+    return result();
+  }
+
+  const loaded = await loadManifest(ref.dir, realDir, report);
+  if (!loaded) return result();
+  const value = loaded.value as { slug?: unknown } | null;
+  const declaredSlug = typeof value?.slug === "string" ? value.slug : null;
+  const schemaOk = checkManifestSchema(loaded.value, loaded.locator, report);
+  if (declaredSlug !== null && declaredSlug !== ref.slug) {
+    report("IH011", `slug "${declaredSlug}" differs from the folder name "${ref.slug}"`, { file: MANIFEST_FILE, pointer: "/slug", position: loaded.locator.locate("/slug") });
+  }
+  if (!schemaOk) return result(declaredSlug);
+
+  const reads = new Map<string, Promise<ReadOutcome>>();
+  const ctx: CheckContext = {
+    ...ref,
+    root: scope.root,
+    // checkManifestSchema has just proved the shape.
+    manifest: loaded.value as Manifest,
+    source: { text: loaded.text, locator: loaded.locator, relFile: joinRel(ref.relDir, MANIFEST_FILE) },
+    report,
+    reportAt: (code, message, pointer, key = false) => report(code, message, { file: MANIFEST_FILE, pointer, position: loaded.locator.locate(pointer, key) }),
+    read(relPath) {
+      let p = reads.get(relPath);
+      if (!p) reads.set(relPath, (p = readInside(ref.dir, realDir, relPath)));
+      return p;
+    },
+    once: scope.once,
+    abs: (relPath) => `${ref.dir}/${relPath}`,
+    rel: (relPath) => joinRel(ref.relDir, relPath),
+  };
+
+  checkHandlerRules(ctx);
+  checkEmbeddedSchemas(ctx);
+  await Promise.all([
+    checkReferencedFiles(ctx),
+    checkDocs(ctx),
+    checkTestCases(ctx),
+    checkDependencies(ctx),
+    checkIcon(ctx),
+    checkLua(ctx).then((analyses) => checkOpenApi(ctx, analyses)),
+  ]);
+  return result(declaredSlug);
+}

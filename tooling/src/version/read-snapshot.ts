@@ -1,0 +1,52 @@
+/**
+ * Reads one integration's snapshot through a FileSource: a commit's tree for the base, the
+ * working tree for HEAD. The bundle entries and digest come from bundle-contents.ts, so the gate
+ * and `ihub bundle` agree on what changed.
+ */
+import { createHash } from "node:crypto";
+import path from "node:path/posix";
+import { readManifest } from "../bundle/build-bundle.js";
+import { collectBundleEntries, contentDigest, HANDLERS_DIR, MODULES_DIR, type FileSource } from "../bundle/bundle-contents.js";
+import { findDeviceCalls } from "../catalog/lua-device-calls.js";
+import { operationsUsed, parseOpenApi } from "../catalog/openapi-operations.js";
+import { IhubError } from "../errors.js";
+import { INTEGRATIONS_DIR, MANIFEST_FILE } from "../repo/list-integrations.js";
+import type { AliasOperations, Side } from "./snapshot.js";
+
+const MODULE_PREFIX = "modules/";
+
+export async function readSnapshot(source: FileSource, slug: string): Promise<Side> {
+  const dir = `${INTEGRATIONS_DIR}/${slug}`;
+  const manifestFile = `${dir}/${MANIFEST_FILE}`;
+  if (!(await source.read(manifestFile))) return { kind: "absent" };
+  let manifest;
+  try {
+    manifest = await readManifest(source, slug);
+  } catch (error) {
+    if (!(error instanceof IhubError)) throw error;
+    return { kind: "invalid", error: { code: "IH_VERSION_MANIFEST_INVALID", message: error.message, file: error.location.file ?? manifestFile, pointer: error.location.pointer } };
+  }
+
+  const entries = await collectBundleEntries(source, slug, manifest);
+  const files: Record<string, string> = {};
+  const repoPaths: Record<string, string> = {};
+  for (const e of entries) {
+    files[e.path] = createHash("sha256").update(e.bytes).digest("hex");
+    repoPaths[e.path] = e.path.startsWith(MODULE_PREFIX) ? `${MODULES_DIR}/${e.path.slice(MODULE_PREFIX.length)}` : `${dir}/${e.path}`;
+  }
+
+  const text = (bundlePath: string) => {
+    const entry = entries.find((e) => e.path === path.normalize(bundlePath));
+    return entry ? Buffer.from(entry.bytes).toString("utf8") : null;
+  };
+  const calls = entries.filter((e) => e.path.startsWith(`${HANDLERS_DIR}/`) && e.path.endsWith(".lua")).flatMap((e) => findDeviceCalls(Buffer.from(e.bytes).toString("utf8")));
+  const operations: Record<string, AliasOperations> = {};
+  for (const [alias, resource] of Object.entries(manifest.resources ?? {})) {
+    const doc = resource.openapi ? text(resource.openapi) : null;
+    if (!resource.openapi || doc === null) continue;
+    const documented = parseOpenApi(doc);
+    operations[alias] = { file: `${dir}/${path.normalize(resource.openapi)}`, documented, used: operationsUsed(calls.filter((c) => c.alias === alias), documented) };
+  }
+
+  return { kind: "present", snapshot: { manifest, manifestFile, contentDigest: contentDigest(entries), files, repoPaths, operations } };
+}

@@ -1,0 +1,6 @@
+return {
+  ping = function(ctx, input)
+    local res = ctx.device.http("nope", { path = "/ping" })
+    return { ok = res.status == 200 }
+  end,
+}
