@@ -4,7 +4,7 @@ import { computeIntegrity } from "../../../runtime/src/registry/integrity.js";
 import type { Integrity, VersionRecord } from "../../../runtime/src/registry/registry-schema.js";
 import { IhubError } from "../errors.js";
 import { INTEGRATIONS_DIR, MANIFEST_FILE } from "../repo/list-integrations.js";
-import { collectBundleEntries, contentDigest, type FileSource } from "./bundle-contents.js";
+import { collectBundleEntries, contentDigest, type BundleEntry, type FileSource } from "./bundle-contents.js";
 import { packTgz } from "./pack-tgz.js";
 
 export type BuiltBundle = {
@@ -44,16 +44,24 @@ export async function readManifest(source: FileSource, slug: string): Promise<Ma
   return parsed.data;
 }
 
-export async function buildBundle(source: FileSource, slug: string): Promise<BuiltBundle> {
+export type BundleContent = { manifest: Manifest; entries: BundleEntry[]; contentDigest: string };
+
+/** What a bundle of `slug` would hold, without packing it: enough for a tag, which pins the content digest. */
+export async function readBundleContent(source: FileSource, slug: string): Promise<BundleContent> {
   const manifest = await readManifest(source, slug);
   const entries = await collectBundleEntries(source, slug, manifest);
+  return { manifest, entries, contentDigest: contentDigest(entries) };
+}
+
+export async function buildBundle(source: FileSource, slug: string): Promise<BuiltBundle> {
+  const { manifest, entries, contentDigest: digest } = await readBundleContent(source, slug);
   const bytes = packTgz(entries);
   return {
     slug,
     version: manifest.version,
     bytes,
     integrity: computeIntegrity(bytes),
-    contentDigest: contentDigest(entries),
+    contentDigest: digest,
     files: entries.length,
     manifest: {
       name: manifest.name,

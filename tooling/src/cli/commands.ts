@@ -2,7 +2,7 @@ import type { CommandSpec } from "./command.js";
 
 type Loader = () => Promise<{ default: CommandSpec }>;
 
-export const commandNames = ["validate", "pipeline", "catalog", "bundle", "publish", "registry", "yank", "version"] as const;
+export const commandNames = ["validate", "pipeline", "catalog", "bundle", "publish", "registry", "yank", "version", "tag"] as const;
 export type CommandName = (typeof commandNames)[number];
 
 /**
@@ -18,4 +18,5 @@ export const commands: Record<CommandName, Loader> = {
   registry: () => import("../commands/registry/index.js"),
   yank: () => import("../commands/yank/index.js"),
   version: () => import("../commands/version/index.js"),
+  tag: () => import("../commands/tag/index.js"),
 };

@@ -11,9 +11,11 @@ import { integrationIndexSchema } from "../../../runtime/src/registry/registry-s
 import { buildBundle } from "../bundle/build-bundle.js";
 import { writeSampleIntegration } from "../bundle/sample-integration.js";
 import { fsFileSource } from "../repo/fs-file-source.js";
+import { tagMessage } from "../repo/tag-name.js";
 import { loadSigningKey, type SigningKey } from "../signing/signing-key.js";
 import { registryPaths } from "./dir-registry.js";
-import { listReleaseTags, reconcile } from "./reconcile.js";
+import { listReleaseTags } from "../git/release-tags.js";
+import { reconcile } from "./reconcile.js";
 
 const author = { name: "Release Bot", email: "release@example.com", timestamp: 1_700_000_000, timezoneOffset: 0 };
 const signingPem = generateKeyPairSync("ed25519").privateKey.export({ type: "pkcs8", format: "pem" }).toString();
@@ -27,7 +29,7 @@ async function commitAll(message: string): Promise<string> {
   return git.commit({ fs, dir: root, message, author });
 }
 async function tagRelease(slug: string, version: string, digest: string | null) {
-  await git.annotatedTag({ fs, dir: root, ref: `${slug}@${version}`, message: `${slug}@${version}\n\n${digest ? `content-digest: ${digest}\n` : ""}`, tagger: author });
+  await git.annotatedTag({ fs, dir: root, ref: `${slug}@${version}`, message: digest ? tagMessage(slug, version, digest) : `${slug}@${version}\n`, tagger: author });
 }
 const run = () => reconcile(root, [], [{ kind: "dir", dir: registry }], key);
 

@@ -4,40 +4,16 @@
  * record or OCI tag), and every index is rebuilt from the records, so a publish that failed
  * half-way is repaired without a version bump.
  */
-import fs from "node:fs";
 import { readFile, stat } from "node:fs/promises";
-import git from "isomorphic-git";
 import type { OciCredentials } from "../../../runtime/src/registry/oci-client.js";
 import type { RegistryLocation } from "../../../runtime/src/registry/registry-location.js";
 import { integrationIndexSchema } from "../../../runtime/src/registry/registry-schema.js";
-import { buildSignedBundles } from "../bundle/sign-built.js";
 import { gitFileSource } from "../bundle/git-file-source.js";
-import { parseTagName } from "../repo/tag-name.js";
+import { buildSignedBundles } from "../bundle/sign-built.js";
+import { listReleaseTags } from "../git/release-tags.js";
 import type { SigningKey } from "../signing/signing-key.js";
 import { listRegistrySlugs, readRecords, rebuildIndexes, registryPaths, withRegistryLock } from "./dir-registry.js";
 import { publishBundles, type PublishResult } from "./publish-bundles.js";
-
-export type ReleaseTag = { tag: string; slug: string; version: string; commit: string; contentDigest: string | null };
-
-const DIGEST_LINE = /^content-digest:\s*([0-9a-f]{64})\s*$/m;
-
-/** Release tags of the repository, peeled to their commits, with the digest an annotated tag's message carries. */
-export async function listReleaseTags(root: string): Promise<ReleaseTag[]> {
-  const tags: ReleaseTag[] = [];
-  for (const tag of await git.listTags({ fs, dir: root })) {
-    const parsed = parseTagName(tag);
-    if (!parsed) continue;
-    const oid = await git.resolveRef({ fs, dir: root, ref: `refs/tags/${tag}` });
-    const { type } = await git.readObject({ fs, dir: root, oid, format: "parsed" });
-    if (type === "tag") {
-      const { tag: annotated } = await git.readTag({ fs, dir: root, oid });
-      tags.push({ tag, ...parsed, commit: annotated.object, contentDigest: DIGEST_LINE.exec(annotated.message)?.[1] ?? null });
-    } else if (type === "commit") {
-      tags.push({ tag, ...parsed, commit: oid, contentDigest: null });
-    }
-  }
-  return tags;
-}
 
 const exists = (file: string) => stat(file).then(() => true, () => false);
 

@@ -1,0 +1,50 @@
+import { defineCommand, printJson } from "../../cli/command.js";
+import { selectSlugs } from "../../bundle/select-slugs.js";
+import { colors } from "../../report/colors.js";
+import { isTagOk, type TagAction, type TagActionType } from "./plan-tags.js";
+import { tagReleases } from "./tag-releases.js";
+
+const LABEL: Record<TagActionType, (s: string) => string> = { create: colors.green, exists: colors.dim, conflict: colors.red, uncommitted: colors.red };
+const VERB: Record<TagActionType, string> = { create: "created", exists: "exists", conflict: "conflict", uncommitted: "uncommitted" };
+
+function line(a: TagAction, dryRun: boolean): string {
+  const verb = a.type === "create" && dryRun ? "would create" : VERB[a.type];
+  const head = `${LABEL[a.type](verb.padEnd(12))} ${a.tag}`;
+  switch (a.type) {
+    case "create":
+    case "exists":
+      return `${head} ${colors.dim(`${a.commit.slice(0, 7)} content ${a.contentDigest.slice(0, 12)}…`)}\n`;
+    case "conflict":
+      return (
+        `${head} pins content ${a.existingDigest.slice(0, 12)}… at ${a.commit.slice(0, 7)}, the tree now holds ${a.contentDigest.slice(0, 12)}…\n` +
+        `  ${colors.cyan("hint")} tags never move: bump the version of ${a.slug} (ihub version suggests one).\n`
+      );
+    case "uncommitted":
+      return (
+        `${head} the working tree's bundle content differs from HEAD${a.headDigest ? "" : " (not in HEAD at all)"}\n` +
+        `  ${colors.cyan("hint")} commit the changes to integrations/${a.slug} first, so the tag names the content that is bundled.\n`
+      );
+  }
+}
+
+export default defineCommand({
+  name: "tag",
+  summary: "create annotated <slug>@<version> tags at HEAD carrying each bundle's content digest (existing tags never move)",
+  configure: (cmd) =>
+    cmd.argument("[slugs...]", "integrations to tag (default: all)").option("--dry-run", "show what would be tagged, create nothing"),
+  async run(ctx, args, opts) {
+    const root = await ctx.root();
+    const dryRun = Boolean(opts.dryRun);
+    const report = await tagReleases(root, await selectSlugs(root, args), { dryRun });
+    const ok = report.failures.length === 0 && report.actions.every(isTagOk);
+    if (ctx.json) {
+      printJson(ctx, { ok, dryRun, head: report.head, tags: report.actions, errors: report.failures.map((f) => ({ slug: f.slug, ...f.error.toJSON() })) });
+    } else {
+      for (const a of report.actions) ctx.out(line(a, dryRun));
+      for (const f of report.failures) ctx.out(`${colors.red("error")} ${colors.dim(f.error.code)} ${f.error.message}${f.error.hint ? `\n  ${colors.cyan("hint")} ${f.error.hint}` : ""}\n`);
+      const created = report.actions.filter((a) => a.type === "create").length;
+      ctx.out(`${created} tag(s) ${dryRun ? "to create" : "created"}, ${report.actions.filter((a) => a.type === "exists").length} already in place${ok ? "" : colors.red(", some integrations could not be tagged")}\n`);
+    }
+    return ok ? 0 : 1;
+  },
+});
