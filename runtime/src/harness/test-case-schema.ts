@@ -31,6 +31,7 @@ export const httpFixtureSchema = z
       })
       .describe("The recorded reply."),
     times: z.number().int().min(1).optional().describe("How many times this fixture may match (once by default)."),
+    optional: z.boolean().optional().describe("May go unused; by default a fixture the handler never called fails the case."),
   })
   .describe("A recorded HTTP exchange.");
 
@@ -41,7 +42,8 @@ export const sqlFixtureSchema = z
     params: z.array(json).optional().describe("Bound parameters that must match."),
     rows: z.array(z.record(z.string(), json)).optional().describe("Rows the query returns."),
     error: z.string().optional().describe("Error message the driver raises instead of returning rows."),
-    times: z.number().int().min(1).optional(),
+    times: z.number().int().min(1).optional().describe("How many times this fixture may match (once by default)."),
+    optional: z.boolean().optional().describe("May go unused; by default a fixture the handler never called fails the case."),
   })
   .describe("A recorded SQL query and its rows.");
 

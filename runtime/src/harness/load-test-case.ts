@@ -1,0 +1,105 @@
+/**
+ * Reads one case file (`*.test.json` or `*.test.yaml`) into a TestCase, or into problems that
+ * name the file, the line and the JSON pointer: a contributor sees where to edit, never a stack
+ * trace. JSON goes through the YAML parser too (JSON is YAML 1.2), so both report positions alike.
+ */
+import { readFile } from "node:fs/promises";
+import { isMap, isNode, isScalar, isSeq, LineCounter, parseDocument, type Document } from "yaml";
+import type { CaseProblem } from "./case-result.js";
+import { fromPointer, toPointer } from "./json-pointer.js";
+import { testCaseSchema, type TestCase } from "./test-case-schema.js";
+
+export type CasePosition = { line: number; column: number };
+export type { CaseProblem };
+
+export type LoadedCase = {
+  file: string;
+  case: TestCase;
+  /** Line and column of the value (or property key) at a JSON pointer, else of its deepest existing parent. */
+  locate(pointer: string): CasePosition;
+};
+
+export type LoadCaseResult = { ok: true; loaded: LoadedCase } | { ok: false; problems: CaseProblem[] };
+
+export const CASE_FILE = /\.test\.(json|ya?ml)$/;
+
+/** Walks the YAML node tree; numeric segments index sequences, so "/fixtures/http/0" works. */
+function locator(doc: Document, lines: LineCounter): (pointer: string) => CasePosition {
+  const at = (offset: number): CasePosition => {
+    const p = lines.linePos(offset);
+    return { line: p.line, column: p.col };
+  };
+  return (pointer) => {
+    let node: unknown = doc.contents;
+    let best = isNode(node) && node.range ? node.range[0] : 0;
+    for (const segment of fromPointer(pointer)) {
+      if (isMap(node)) {
+        const pair = node.items.find((p) => isScalar(p.key) && String(p.key.value) === segment);
+        if (!pair) break;
+        if (isNode(pair.key) && pair.key.range) best = pair.key.range[0];
+        node = pair.value;
+      } else if (isSeq(node) && /^\d+$/.test(segment)) {
+        node = node.items[Number(segment)];
+        if (!isNode(node)) break;
+        if (node.range) best = node.range[0];
+      } else break;
+    }
+    return at(best);
+  };
+}
+
+/** Checks the schema cannot express: one outcome per case. */
+function semanticProblems(c: TestCase): { pointer: string; message: string }[] {
+  const out: { pointer: string; message: string }[] = [];
+  if (c.expect.output !== undefined && c.expect.error !== undefined) out.push({ pointer: "/expect/error", message: "expect.output and expect.error exclude each other: a call either returns or fails" });
+  if (c.clock !== undefined && Number.isNaN(Date.parse(c.clock))) out.push({ pointer: "/clock", message: `clock ${JSON.stringify(c.clock)} is not an ISO 8601 time` });
+  if (c.event !== undefined && c.input !== undefined) out.push({ pointer: "/input", message: "an event case passes its input as event.payload; drop input" });
+  return out;
+}
+
+/** Parses case text; `file` is only used to name the problems. */
+export function parseTestCase(file: string, text: string): LoadCaseResult {
+  const lines = new LineCounter();
+  const doc = parseDocument(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: true });
+  const locate = locator(doc, lines);
+  const problem = (pointer: string, message: string, pos: CasePosition | null = locate(pointer)): CaseProblem => ({ file, pointer, line: pos?.line ?? null, column: pos?.column ?? null, message });
+  if (doc.errors.length > 0) {
+    return {
+      ok: false,
+      problems: doc.errors.map((e) => {
+        const pos = lines.linePos(e.pos[0]);
+        return problem("", `does not parse: ${e.message.split("\n")[0]}`, { line: pos.line, column: pos.col });
+      }),
+    };
+  }
+  let value: unknown;
+  try {
+    value = doc.toJS({ maxAliasCount: 100 });
+  } catch (error) {
+    return { ok: false, problems: [problem("", `cannot be read: ${(error as Error).message}`)] };
+  }
+  const parsed = testCaseSchema.safeParse(value);
+  if (!parsed.success) {
+    return {
+      ok: false,
+      problems: parsed.error.issues.flatMap((issue) => {
+        const base = issue.path.map((s) => (typeof s === "symbol" ? String(s) : s));
+        if (issue.code === "unrecognized_keys") return issue.keys.map((k) => problem(toPointer([...base, k]), `unknown property "${k}"`));
+        return [problem(toPointer(base), issue.message)];
+      }),
+    };
+  }
+  const semantic = semanticProblems(parsed.data);
+  if (semantic.length > 0) return { ok: false, problems: semantic.map((s) => problem(s.pointer, s.message)) };
+  return { ok: true, loaded: { file, case: parsed.data, locate } };
+}
+
+export async function loadTestCase(absPath: string, file: string = absPath): Promise<LoadCaseResult> {
+  let text: string;
+  try {
+    text = await readFile(absPath, "utf8");
+  } catch (error) {
+    return { ok: false, problems: [{ file, pointer: "", line: null, column: null, message: `cannot be read: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}` }] };
+  }
+  return parseTestCase(file, text);
+}
