@@ -1,54 +1,74 @@
 /**
- * The release path end to end, through the real CLI in a fresh git repository: tag, bundle,
- * publish to a directory and a real OCI registry, serve the directory over HTTP, and pull by
- * range from all three with verification; then a new version, and a yank.
+ * The release path end to end, through the real CLI, from a fresh git repository in a temp dir
+ * holding the repository's example integrations: release them all, then change one example on
+ * a branch in a breaking way, get the major bump demanded, bump, merge, tag, bundle, publish to
+ * a directory and a real OCI registry, serve the directory over HTTP, and pull the new version
+ * back by range from all three with verification; then a yank.
  */
 import { execFile, spawn, type ChildProcess } from "node:child_process";
 import { generateKeyPairSync } from "node:crypto";
 import fs from "node:fs";
-import { mkdtemp, readFile, rm } from "node:fs/promises";
+import { appendFile, cp, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { promisify } from "node:util";
 import git from "isomorphic-git";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createRegistryClient } from "../../../runtime/src/registry/registry-client.js";
-import { buildBundle } from "../bundle/build-bundle.js";
-import { writeSampleIntegration } from "../bundle/sample-integration.js";
 import { dockerRegistryAvailable, startLocalOciRegistry, type LocalOciRegistry } from "../registry/local-oci-registry.js";
-import { fsFileSource } from "../repo/fs-file-source.js";
 
 const IHUB = path.resolve("tooling/bin/ihub.js");
-const author = { name: "Release Bot", email: "release@example.com", timestamp: 1_700_000_000, timezoneOffset: 0 };
+const author = { name: "Contributor", email: "contributor@example.com", timestamp: 1_700_000_000, timezoneOffset: 0 };
 const skip = !dockerRegistryAvailable() && !process.env.CI;
+const SLUG = "github-issues";
+
+type Row = { slug: string; status: string; type: string; tag: string };
 
 describe.skipIf(skip)("release end to end", () => {
   let root: string;
   let oci: LocalOciRegistry;
   let server: ChildProcess | undefined;
-  let httpUrl: string;
+  let registryDir: string;
   const signingKey = generateKeyPairSync("ed25519");
-  const env = { ...process.env, NO_COLOR: "1", IHUB_QUIET: "1", IHUB_SIGNING_KEY: signingKey.privateKey.export({ type: "pkcs8", format: "pem" }).toString() };
+  const env = {
+    ...process.env,
+    NO_COLOR: "1",
+    IHUB_QUIET: "1",
+    GIT_COMMITTER_NAME: "Release Bot",
+    GIT_COMMITTER_EMAIL: "release@example.com",
+    IHUB_SIGNING_KEY: signingKey.privateKey.export({ type: "pkcs8", format: "pem" }).toString(),
+  };
   const publicKey = signingKey.publicKey.export({ type: "spki", format: "pem" }).toString();
 
-  const ihub = async (...args: string[]) => JSON.parse((await promisify(execFile)(process.execPath, [IHUB, ...args, "--root", root, "--json"], { env })).stdout);
-  async function release(version: string, body: string) {
-    await writeSampleIntegration(root, "weather", { version, body });
-    await git.add({ fs, dir: root, filepath: "." });
-    await git.commit({ fs, dir: root, message: `weather ${version}`, author });
-    const { contentDigest } = await buildBundle(fsFileSource(root), "weather");
-    await git.annotatedTag({ fs, dir: root, ref: `weather@${version}`, message: `weather@${version}\n\ncontent-digest: ${contentDigest}\n`, tagger: author });
-    return ihub("publish", "--registry", path.join(root, ".ihub/registry"), "--registry", `oci://${oci.host}/acme`);
+  /** Runs `ihub <args> --json` in the temp repo; returns the exit code and the JSON document. */
+  async function ihub(...args: string[]): Promise<{ code: number; out: any }> {
+    const run = promisify(execFile)(process.execPath, [IHUB, ...args, "--root", root, "--json"], { env });
+    const { stdout, code } = await run.then((r) => ({ stdout: r.stdout, code: 0 }), (e: { stdout: string; code: number }) => ({ stdout: e.stdout, code: e.code }));
+    return { code, out: JSON.parse(stdout) };
   }
-  const clients = () =>
-    [path.join(root, ".ihub/registry"), httpUrl, `oci://${oci.host}/acme`].map((registry, i) =>
-      createRegistryClient({ registry, cacheDir: path.join(root, `cache-${i}-${Date.now()}`), trustedKeys: [publicKey] }),
-    );
+  const publish = () => ihub("publish", "--registry", registryDir, "--registry", `oci://${oci.host}/acme`);
+  async function commitAll(message: string) {
+    for (const [filepath, , workdir] of await git.statusMatrix({ fs, dir: root })) {
+      if (workdir === 0) await git.remove({ fs, dir: root, filepath });
+      else await git.add({ fs, dir: root, filepath });
+    }
+    return git.commit({ fs, dir: root, message, author });
+  }
+  const manifestFile = () => path.join(root, "integrations", SLUG, "integration.json");
+  async function editManifest(edit: (m: any) => void) {
+    const m = JSON.parse(await readFile(manifestFile(), "utf8"));
+    edit(m);
+    await writeFile(manifestFile(), JSON.stringify(m, null, 2) + "\n");
+  }
 
   beforeAll(async () => {
     root = await mkdtemp(path.join(tmpdir(), "ihub-e2e-"));
-    oci = await startLocalOciRegistry();
+    registryDir = path.join(root, ".ihub", "registry");
+    await cp(path.resolve("integrations"), path.join(root, "integrations"), { recursive: true });
+    await writeFile(path.join(root, ".gitignore"), ".ihub/\n");
     await git.init({ fs, dir: root, defaultBranch: "main" });
+    await commitAll("examples");
+    oci = await startLocalOciRegistry();
   });
   afterAll(async () => {
     server?.kill("SIGTERM");
@@ -56,19 +76,56 @@ describe.skipIf(skip)("release end to end", () => {
     await rm(root, { recursive: true, force: true });
   });
 
-  it("tags, bundles, publishes to dir + OCI, serves over HTTP, and pulls back by range everywhere", async () => {
-    await writeSampleIntegration(root, "weather", { version: "1.0.0", body: "v1" });
-    const bundled = await ihub("bundle");
-    expect(bundled.bundles[0]).toMatchObject({ slug: "weather", version: "1.0.0" });
+  it("demands the right bump for a changed example, then tags, bundles, publishes to dir + OCI and pulls it back by range over dir, HTTP and OCI", async () => {
+    // First release of every example: nothing tagged, nothing published yet.
+    expect((await ihub("version", "--since-release")).code).toBe(0);
+    const tagged = await ihub("tag");
+    expect(tagged.code).toBe(0);
+    expect(tagged.out.tags.map((t: Row) => t.type)).toEqual(Array(5).fill("create"));
+    expect((await publish()).out.results.every((r: Row) => r.status === "published")).toBe(true);
 
-    const first = await release("1.0.0", "v1");
-    expect(first.results.map((r: { status: string }) => r.status)).toEqual(["published", "published"]);
-    const record = JSON.parse(await readFile(path.join(root, ".ihub/registry/weather/records/1.0.0.json"), "utf8"));
-    expect(record.commit).toBe(await git.resolveRef({ fs, dir: root, ref: "HEAD" }));
-    expect(record.ociDigest).toMatch(/^sha256:/);
+    // A pull request removes a handler (breaking) and touches a test (no bump on its own).
+    await git.branch({ fs, dir: root, ref: "feature", checkout: true });
+    await editManifest((m) => delete m.handlers.update_issue);
+    await appendFile(path.join(root, "integrations", SLUG, "tests", "list-issues.test.json"), "\n");
+    await appendFile(path.join(root, "integrations", "slack-messages", "tests", "list-channels.test.json"), "\n");
+    await commitAll("drop update_issue");
+    const demanded = await ihub("version", "--base", "main");
+    expect(demanded.code).toBe(1);
+    expect(demanded.out.integrations.map((p: Row) => `${p.slug} ${p.status}`)).toEqual([`${SLUG} changed`, "slack-messages unchanged"]);
+    const gate = demanded.out.integrations[0];
+    expect(gate).toMatchObject({ required: "major", declaredVersion: "1.2.0", sufficient: false, suggested: "2.0.0" });
+    expect(gate.reasons).toContainEqual(expect.objectContaining({ level: "major", pointer: "/handlers/update_issue" }));
+    // 1.2.0 is also published already, so keeping it breaks immutability too.
+    expect(gate.findings.map((f: { code: string }) => f.code)).toEqual(["IH_VERSION_NOT_BUMPED", "IH_VERSION_IMMUTABLE"]);
+
+    // A minor bump is still refused; the suggested major passes.
+    await editManifest((m) => (m.version = "1.3.0"));
+    expect((await ihub("version", "--base", "main")).out.integrations[0].findings[0].code).toBe("IH_VERSION_INSUFFICIENT");
+    await editManifest((m) => (m.version = "2.0.0"));
+    await appendFile(path.join(root, "integrations", SLUG, "CHANGELOG.md"), "\n## 2.0.0\n\n- Removed update_issue.\n");
+    expect((await ihub("version", "--base", "main")).code).toBe(0);
+    await commitAll("github-issues 2.0.0");
+
+    // Merged: on main the gate measures from the previous release tag.
+    await git.merge({ fs, dir: root, ours: "main", theirs: "feature", fastForwardOnly: true });
+    await git.checkout({ fs, dir: root, ref: "main" });
+    const onMain = await ihub("version", "--since-release");
+    expect(onMain.code).toBe(0);
+    expect(onMain.out.integrations.find((p: Row) => p.slug === SLUG)).toMatchObject({ status: "changed", required: "major", comparedWith: `${SLUG}@1.2.0` });
+
+    const retag = await ihub("tag");
+    expect(retag.out.tags.map((t: Row) => `${t.type} ${t.tag}`)).toContain(`create ${SLUG}@2.0.0`);
+    expect(retag.out.tags.filter((t: Row) => t.type === "exists")).toHaveLength(4);
+    const bundled = await ihub("bundle", SLUG);
+    expect(bundled.out.bundles[0]).toMatchObject({ slug: SLUG, version: "2.0.0" });
+    const released = await publish();
+    expect(released.out.results.filter((r: Row) => r.status === "published").map((r: Row) => r.slug)).toEqual([SLUG, SLUG]);
+    // Publishing again is a no-op everywhere.
+    expect((await publish()).out.results.every((r: Row) => r.status === "unchanged")).toBe(true);
 
     server = spawn(process.execPath, [IHUB, "registry", "serve", "--root", root, "--port", "0", "--json"], { env, stdio: ["ignore", "pipe", "inherit"] });
-    httpUrl = await new Promise<string>((resolve, reject) => {
+    const httpUrl = await new Promise<string>((resolve, reject) => {
       let out = "";
       server!.stdout!.on("data", (c: Buffer) => {
         out += c;
@@ -76,27 +133,21 @@ describe.skipIf(skip)("release end to end", () => {
       });
       server!.once("exit", (code) => reject(new Error(`serve exited ${code}`)));
     });
-
-    for (const client of clients()) {
-      const pulled = await client.pull("weather@^1");
-      expect(pulled.version).toBe("1.0.0");
-      expect(pulled.record.integrity).toEqual(record.integrity);
-      expect(await readFile(path.join(pulled.dir, "handlers/ping.lua"), "utf8")).toContain("v1");
+    const registries = [registryDir, httpUrl, `oci://${oci.host}/acme`];
+    const clients = registries.map((registry, i) => createRegistryClient({ registry, cacheDir: path.join(root, `cache-${i}`), trustedKeys: [publicKey] }));
+    for (const client of clients) {
+      const pulled = await client.pull(`${SLUG}@^2`);
+      expect(pulled.version).toBe("2.0.0");
+      expect(pulled.record.integrity).toEqual(bundled.out.bundles[0].integrity);
+      expect(Object.keys(JSON.parse(await readFile(path.join(pulled.dir, "integration.json"), "utf8")).handlers)).not.toContain("update_issue");
+      expect((await client.pull(`${SLUG}@^1`)).version).toBe("1.2.0");
     }
 
-    // A change, bumped and released: every registry now answers ^1 with the new version.
-    await release("1.1.0", "v2");
-    for (const client of clients()) expect((await client.pull("weather@^1")).version).toBe("1.1.0");
-
-    // Re-running publish after the release is a no-op everywhere.
-    const again = await ihub("publish", "--registry", path.join(root, ".ihub/registry"), "--registry", `oci://${oci.host}/acme`);
-    expect(again.results.map((r: { status: string }) => r.status)).toEqual(["unchanged", "unchanged"]);
-
-    // Yanked in the directory registry: new installs over dir and HTTP fall back to 1.0.0.
-    await ihub("yank", "weather@1.1.0", "--reason", "bad forecast");
-    const [dirClient, httpClient] = clients();
-    expect((await dirClient!.pull("weather@^1")).version).toBe("1.0.0");
-    expect((await httpClient!.pull("weather@^1")).version).toBe("1.0.0");
-    expect((await httpClient!.checkInstalled("weather", "1.1.0")).warnings.join()).toContain("bad forecast");
-  }, 60_000);
+    // Yanked in the directory registry: new installs over dir and HTTP fall back, installed ones are warned.
+    expect((await ihub("yank", `${SLUG}@2.0.0`, "--reason", "drops a handler callers still use")).code).toBe(0);
+    for (const client of clients.slice(0, 2)) {
+      expect((await client.pull(`${SLUG}@>=1`)).version).toBe("1.2.0");
+      expect((await client.checkInstalled(SLUG, "2.0.0")).warnings.join()).toContain("drops a handler");
+    }
+  }, 120_000);
 });

@@ -2,8 +2,19 @@ import { defineCommand, printJson } from "../../cli/command.js";
 import { commands, type CommandName } from "../../cli/commands.js";
 import { colors } from "../../report/colors.js";
 
-/** The stages of the design, in order. Each is the verb of the same name run with its defaults. */
-export const PIPELINE_STAGES = ["validate"] as const satisfies readonly CommandName[];
+/**
+ * The stages of the design, in order (the design's "test" stage goes right after "validate").
+ * Each is the verb of the same name run with its defaults plus STAGE_OPTIONS.
+ */
+export const PIPELINE_STAGES = ["validate", "test", "version", "tag", "bundle", "publish", "catalog"] as const satisfies readonly CommandName[];
+export type PipelineStage = (typeof PIPELINE_STAGES)[number];
+
+/**
+ * Where a stage differs from its verb run bare. The pipeline runs on main, where the merge base
+ * with main is HEAD itself: the version gate measures each integration from its previous
+ * release tag instead (docs/release.md, "The pipeline on main").
+ */
+export const STAGE_OPTIONS: Partial<Record<PipelineStage, Record<string, unknown>>> = { version: { sinceRelease: true } };
 
 export default defineCommand({
   name: "pipeline",
@@ -17,7 +28,7 @@ export default defineCommand({
       if (!ctx.json) ctx.err(colors.bold(`\n▶ ${stage}\n`));
       const captured: string[] = [];
       const stageCtx = ctx.json ? { ...ctx, out: (t: string) => void captured.push(t) } : ctx;
-      const exitCode = await spec.run(stageCtx, [], {});
+      const exitCode = await spec.run(stageCtx, [], { ...STAGE_OPTIONS[stage] });
       results.push({ stage, exitCode, ms: Math.round(performance.now() - started) });
       if (exitCode !== 0) break;
     }

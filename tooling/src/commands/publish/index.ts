@@ -40,7 +40,7 @@ export default defineCommand({
       .option("--reconcile", "compare tags, bundles and index, and repair what is missing without a version bump"),
   async run(ctx, args, opts) {
     const root = await ctx.root();
-    const targets = parseTargets(opts.registry as string[], defaultPaths(root).registry);
+    const targets = parseTargets((opts.registry as string[] | undefined) ?? [], defaultPaths(root).registry);
     const key = await loadSigningKey(root);
     const warning = devKeyWarning(key);
     if (warning) ctx.err(colors.bold(colors.yellow(`${warning}\n`)));

@@ -32,7 +32,8 @@ function table(header: string[], rows: string[][]): string[] {
 }
 
 export function renderHuman(report: VersionReport): string {
-  const lines = [`${colors.dim(`compared with ${report.base} (merge base ${report.mergeBase.slice(0, 12)})`)}`];
+  const against = report.against.kind === "release" ? "each integration's latest release tag" : `${report.against.ref} (merge base ${report.mergeBase?.slice(0, 12)})`;
+  const lines = [colors.dim(`compared with ${against}`)];
   if (!report.plans.length) return `${lines[0]}\nno integration changed\n`;
   const header = ["integration", "status", "base", "declared", "required", "ok", "suggested"];
   const [head, ...rows] = table(header, report.plans.map(row));
@@ -43,6 +44,6 @@ export function renderHuman(report: VersionReport): string {
     for (const f of p.findings) lines.push(...findingLines(f));
   });
   const failed = report.plans.filter((p) => !p.sufficient).length;
-  lines.push("", failed ? colors.red(`✖ ${failed} of ${report.plans.length} changed integration(s) need a version fix`) : colors.green(`✔ ${report.plans.length} changed integration(s) versioned correctly`));
+  lines.push("", failed ? colors.red(`✖ ${failed} of ${report.plans.length} integration(s) need a version fix`) : colors.green(`✔ ${report.plans.length} integration(s) versioned correctly`));
   return lines.join("\n") + "\n";
 }

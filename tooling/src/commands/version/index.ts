@@ -4,7 +4,7 @@ import { defineCommand, printJson } from "../../cli/command.js";
 import { UsageError } from "../../errors.js";
 import { defaultBaseRef } from "../../git/default-base.js";
 import { defaultPaths } from "../../repo/defaults.js";
-import { checkVersions } from "../../version/check-versions.js";
+import { checkVersions, type VersionBase } from "../../version/check-versions.js";
 import { renderHuman } from "./human-report.js";
 
 export default defineCommand({
@@ -13,10 +13,12 @@ export default defineCommand({
   configure: (cmd) =>
     cmd
       .option("--base <ref>", "branch, tag or commit to compare with, via its merge base with HEAD (default: origin/main, main, origin/master or master)")
+      .option("--since-release", "compare every integration with its highest <slug>@<version> tag instead (what the pipeline does on main)")
       .option("--registry <dir|url>", "registry whose versions are the floor and are immutable (default: .ihub/registry; absent = no floor)"),
   async run(ctx, _args, opts) {
     const root = await ctx.root();
-    const base = typeof opts.base === "string" ? opts.base : await defaultBaseRef(root);
+    if (opts.sinceRelease && typeof opts.base === "string") throw new UsageError("--base and --since-release exclude each other", "Use --base on a branch (pull requests), --since-release on main.");
+    const against: VersionBase = opts.sinceRelease ? { kind: "release" } : { kind: "merge-base", ref: typeof opts.base === "string" ? opts.base : await defaultBaseRef(root) };
     let registry;
     try {
       registry = parseRegistryLocation(typeof opts.registry === "string" ? opts.registry : defaultPaths(root).registry);
@@ -24,9 +26,11 @@ export default defineCommand({
       if (error instanceof RegistryError) throw new UsageError(error.message, error.hint);
       throw error;
     }
-    const report = await checkVersions(root, { base, registry });
-    if (ctx.json) printJson(ctx, { ok: report.ok, base: report.base, mergeBase: report.mergeBase, integrations: report.plans });
-    else ctx.out(renderHuman(report));
+    const report = await checkVersions(root, { against, registry });
+    if (ctx.json) {
+      const integrations = report.plans.map((p) => ({ ...p, comparedWith: report.comparedWith[p.slug] ?? null }));
+      printJson(ctx, { ok: report.ok, against: report.against, mergeBase: report.mergeBase, integrations });
+    } else ctx.out(renderHuman(report));
     return report.ok ? 0 : 1;
   },
 });
