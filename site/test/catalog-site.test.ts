@@ -13,7 +13,8 @@ import { chromium, type Browser, type Page } from "playwright-core";
 import sirv from "sirv";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { catalogListingSchema, integrationEntrySchema } from "../../tooling/src/catalog/catalog-schema.js";
-import { buildFixtureSite, listFiles, repoRoot, type FixtureSite } from "./fixture-site.js";
+import { findLowContrast } from "./contrast.js";
+import { buildFixtureSite, listFiles, repoRoot, SECRET_DEFAULT, type FixtureSite } from "./fixture-site.js";
 
 const ARTIFACTS = path.join(repoRoot, "test-artifacts", "catalog");
 const PAGE_BUDGET = 100 * 1024;
@@ -34,7 +35,12 @@ beforeAll(async () => {
   site = await buildFixtureSite();
   files = await listFiles(site.out);
   const serve = sirv(site.out, { dev: false, etag: false });
-  server = createServer((req, res) => serve(req, res, () => ((res.statusCode = 404), res.end("not found"))));
+  server = createServer((req, res) =>
+    serve(req, res, () => {
+      res.statusCode = 404;
+      res.end("not found");
+    }),
+  );
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
   origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   browser = await chromium.launch({
@@ -56,6 +62,11 @@ describe("built files", () => {
     expect(listed).toEqual(expect.arrayContaining(["zz-weather-station", "ticket-desk", "aa-legacy-pager"]));
     expect(listed).not.toContain("hidden-gauge");
     expect(listed).not.toContain("secret-ledger");
+    // deprecated and fully yanked entries are marked and come after every installable one
+    const retired = listing.integrations.map((i) => Boolean(i.deprecated) || i.yanked);
+    expect(retired.slice(retired.indexOf(true))).not.toContain(false);
+    expect(listing.integrations.filter((i) => i.yanked).map((i) => i.slug)).toEqual(["yanked-probe"]);
+    expect(listing.integrations.filter((i) => i.deprecated).map((i) => i.slug)).toEqual(["aa-legacy-pager"]);
 
     // unlisted: reachable by URL and detail JSON, absent from index, search data and sitemap
     expect(await exists("integrations/hidden-gauge/index.html")).toBe(true);
@@ -99,14 +110,34 @@ describe("built files", () => {
     expect(weather.auth.fields.find((f) => f.name === "apiKey")).toMatchObject({ secret: true, required: true });
   });
 
-  it("keeps every page under 100 KB and serves icons under content-hashed names", async () => {
+  it("never lets the default of a secret credential field reach a page or the JSON", async () => {
+    expect(await read("catalog/zz-weather-station.json")).toContain('"apiKey"');
+    for (const file of files) if (!file.startsWith("icons/")) expect(await read(file), file).not.toContain(SECRET_DEFAULT);
+  });
+
+  it("keeps every page under 100 KB, with its scripts and styles, and serves icons under content-hashed names", async () => {
     for (const file of htmlFiles()) {
-      const bytes = await readFile(path.join(site.out, file));
-      expect(bytes.length, file).toBeLessThan(PAGE_BUDGET);
+      const html = await readFile(path.join(site.out, file));
+      expect(html.length, file).toBeLessThan(PAGE_BUDGET);
+      // What a browser fetches for the page besides icons, compressed as any static host serves it.
+      const assets = [...html.toString("utf8").matchAll(/<(?:script|link)\b[^>]*\s(?:src|href)="\/([^"]+\.(?:js|css))"/g)].map((m) => m[1]!);
+      let transferred = gzipSync(html).length;
+      for (const asset of assets) transferred += gzipSync(await readFile(path.join(site.out, asset))).length;
+      expect(transferred, file).toBeLessThan(PAGE_BUDGET);
     }
     const icons = files.filter((f) => f.startsWith("icons/"));
     expect(icons.length).toBeGreaterThanOrEqual(4);
     for (const icon of icons) expect(icon).toMatch(/^icons\/[a-z0-9-]+\.[0-9a-f]{10}\.(svg|png)$/);
+  });
+
+  it("gives every page its landmarks, one h1, a language and alt text on every image", async () => {
+    for (const file of htmlFiles()) {
+      const html = await read(file);
+      expect(html, file).toMatch(/<html lang="en"/);
+      for (const tag of ["header", "main", "footer", "h1"]) expect(html.match(new RegExp(`<${tag}[\\s>]`, "g")) ?? [], `${file} <${tag}>`).toHaveLength(1);
+      expect(html, file).toMatch(/<nav[^>]+aria-label="Site"/);
+      for (const [img] of html.matchAll(/<img\b[^>]*>/g)) expect(img, file).toMatch(/\salt="[^"]+"/);
+    }
   });
 
   it("renders README Markdown with raw HTML escaped and repository-relative links as text", async () => {
@@ -162,13 +193,16 @@ describe("in the browser", () => {
     const { page, errors, close } = await open("/");
     try {
       const all = await visibleSlugs(page);
-      expect(all.at(-1)).toBe("aa-legacy-pager"); // deprecated sorts last
+      // deprecated and fully yanked sort last, each marked on its card
+      expect(all.slice(-2)).toEqual(["aa-legacy-pager", "yanked-probe"]);
+      expect(await page.locator("[data-card]").nth(-2).locator(".badge").allTextContents()).toContain("Deprecated");
+      expect(await page.locator("[data-card]").nth(-1).locator(".badge").allTextContents()).toContain("Yanked");
       await page.getByRole("searchbox", { name: "Search" }).fill("poll devices weather");
       await expect.poll(() => visibleSlugs(page)).toEqual(["zz-weather-station"]);
       expect(new URL(page.url()).searchParams.get("q")).toBe("poll devices weather");
       await page.getByRole("searchbox", { name: "Search" }).fill("");
       await page.getByLabel("Trust tier").selectOption("community");
-      await expect.poll(() => visibleSlugs(page)).toEqual(["ticket-desk"]);
+      await expect.poll(() => visibleSlugs(page)).toEqual(["ticket-desk", "yanked-probe"]);
       await page.getByLabel("Auth").selectOption("bearer_token");
       await expect.poll(() => visibleSlugs(page)).toEqual([]);
       expect(await page.locator("#empty").isVisible()).toBe(true);
@@ -206,7 +240,9 @@ describe("in the browser", () => {
       expect(await page.getByRole("note").allTextContents()).toEqual([expect.stringContaining("Breaking change: 2.0.0 is a major update over 1.0.0")]);
       expect(await page.locator("#versions").textContent()).toContain("Yanked");
       expect(await page.locator("#permissions").textContent()).toContain('Read from "api" (an HTTP API) with GET requests, at most 20 calls per run.');
-      expect(await page.locator("#needs").textContent()).not.toContain("Key from the developer console.default");
+      const example = page.locator("#handler-get_status").locator("..").locator("details");
+      await example.locator("summary").click();
+      expect(await example.textContent()).toMatch(/Input\s*\{\s*"deviceId": "dev-7"\s*\}\s*Output\s*\{\s*"online": true,\s*"battery": 81\s*\}/);
       await page.screenshot({ path: path.join(ARTIFACTS, "integration-desktop.png"), fullPage: true });
       expect(errors).toEqual([]);
     } finally {
@@ -219,6 +255,47 @@ describe("in the browser", () => {
       await deprecated.page.waitForURL(/\/integrations\/ticket-desk\/$/);
     } finally {
       await deprecated.close();
+    }
+  });
+
+  it("gives every version its own page and tells when nothing can be installed", async () => {
+    const old = await open("/integrations/zz-weather-station/1.0.0/");
+    try {
+      expect(await old.page.locator("h1").textContent()).toBe("Weather Station 1.0.0");
+      expect(await old.page.locator("[data-install]").textContent()).toBe("zz-weather-station@1.0.0");
+      await old.page.getByRole("note").getByRole("link", { name: "2.0.0" }).click();
+      await old.page.waitForURL(/\/integrations\/zz-weather-station\/$/);
+    } finally {
+      await old.close();
+    }
+    const yankedVersion = await open("/integrations/zz-weather-station/2.1.0/");
+    try {
+      expect(await yankedVersion.page.getByRole("note").first().textContent()).toContain("Version 2.1.0 was yanked on 2026-09-02: Sent duplicate readings.");
+    } finally {
+      await yankedVersion.close();
+    }
+    const probe = await open("/integrations/yanked-probe/");
+    try {
+      expect(await probe.page.locator("[data-install]").count()).toBe(0);
+      expect(await probe.page.locator("#install").textContent()).toContain("Every version of Yanked Probe was yanked");
+      expect(await probe.page.getByRole("note").first().textContent()).toContain("Leaked readings across installs.");
+    } finally {
+      await probe.close();
+    }
+  });
+
+  it("copies the install snippet from the keyboard", async () => {
+    const { page, close } = await open("/integrations/zz-weather-station/");
+    try {
+      await page.context().grantPermissions(["clipboard-read", "clipboard-write"], { origin });
+      const copy = page.getByRole("button", { name: "Copy install spec zz-weather-station@^2" });
+      await expect.poll(() => copy.isVisible()).toBe(true);
+      await copy.focus();
+      await page.keyboard.press("Enter");
+      await expect.poll(() => copy.textContent()).toBe("Copied");
+      expect(await page.evaluate(() => (globalThis as unknown as { navigator: { clipboard: { readText(): Promise<string> } } }).navigator.clipboard.readText())).toBe("zz-weather-station@^2");
+    } finally {
+      await close();
     }
   });
 
@@ -239,11 +316,21 @@ describe("in the browser", () => {
 
     const desk = await open("/", { viewport: DESKTOP });
     try {
-      await desk.page.keyboard.press("Tab");
-      expect(await desk.page.evaluate(() => (globalThis as unknown as { document: { activeElement: { textContent: string } } }).document.activeElement.textContent)).toBe("Skip to content");
-      const missingAlt = await desk.page.$$eval("img", (imgs) => imgs.filter((i) => !(i as unknown as { alt: string }).alt).length);
-      expect(missingAlt).toBe(0);
       await desk.page.screenshot({ path: path.join(ARTIFACTS, "index-desktop.png"), fullPage: true });
+      const focused = () => desk.page.evaluate(() => {
+        const el = (globalThis as unknown as { document: { activeElement: { tagName: string; id: string; textContent: string; getAttribute(n: string): string | null } } }).document.activeElement;
+        return { tag: el.tagName.toLowerCase(), id: el.id, text: el.textContent.trim(), name: el.getAttribute("name") };
+      });
+      await desk.page.keyboard.press("Tab");
+      expect((await focused()).text).toBe("Skip to content");
+      await desk.page.keyboard.press("Enter");
+      expect((await focused()).id).toBe("main");
+      await desk.page.keyboard.press("Tab");
+      expect(await focused()).toMatchObject({ tag: "input", name: "q" });
+      // the filters, then the first card's link, whose whole card shows the focus ring
+      for (let i = 0; i < 5; i++) await desk.page.keyboard.press("Tab");
+      expect((await focused()).tag).toBe("a");
+      expect(await desk.page.locator("[data-card]").first().evaluate((card) => (globalThis as unknown as { getComputedStyle(e: unknown): { outlineStyle: string } }).getComputedStyle(card).outlineStyle)).toBe("solid");
     } finally {
       await desk.close();
     }
@@ -258,6 +345,7 @@ describe("in the browser", () => {
           });
           const name = `${url === "/" ? "index" : "integration"}-phone-${scheme}.png`;
           await phone.page.screenshot({ path: path.join(ARTIFACTS, name), fullPage: url === "/" });
+          expect(await phone.page.evaluate(findLowContrast), `${url} ${scheme}`).toEqual([]);
           if (url !== "/") await phone.page.locator("#needs").screenshot({ path: path.join(ARTIFACTS, `integration-needs-phone-${scheme}.png`) });
           expect(overflow, `${url} ${scheme}`).toBeLessThanOrEqual(0);
         } finally {

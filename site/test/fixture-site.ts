@@ -35,6 +35,9 @@ function record(slug: string, version: string, publishedAt: string, yanked?: Ver
   };
 }
 
+/** The default value of a secret credential field in a sample; no output may contain it. */
+export const SECRET_DEFAULT = "sk-live-never-shown-4242";
+
 export type FixtureSite = { root: string; registry: string; out: string; result: BuildCatalogResult; exampleSlugs: string[]; privateExamples: string[] };
 
 export async function buildFixtureSite(): Promise<FixtureSite> {
@@ -66,8 +69,14 @@ export async function buildFixtureSite(): Promise<FixtureSite> {
       { version: "2.0.0", date: "2026-06-01", notes: "- **Breaking:** `region` is now required." },
     ],
     readme: "# Weather Station\n\nReads stations.\n\n<script>alert('x')</script>\n\n[docs](https://example.com/docs) and [a repo file](docs/setup.md).\n",
+    // A default on a secret field must never reach a page or the JSON.
+    patch: (m) => {
+      const fields = m.auth.fields as { properties: Record<string, Record<string, unknown>> };
+      fields.properties.apiKey!.default = SECRET_DEFAULT;
+    },
   });
   await writeSampleIntegration(root, { slug: "ticket-desk", name: "Ticket Desk", categories: ["support"], authType: "oauth2", trustTier: "community" });
+  await writeSampleIntegration(root, { slug: "yanked-probe", name: "Yanked Probe", categories: ["iot"], trustTier: "community" });
   await writeSampleIntegration(root, { slug: "hidden-gauge", name: "Hidden Gauge", visibility: "unlisted", authType: "none" });
   await writeSampleIntegration(root, { slug: "secret-ledger", name: "Secret Ledger", visibility: "private" });
   await writeSampleIntegration(root, {
@@ -88,8 +97,17 @@ export async function buildFixtureSite(): Promise<FixtureSite> {
       "2.1.0": record("zz-weather-station", "2.1.0", "2026-09-01T10:00:00Z", { reason: "Sent duplicate readings.", at: "2026-09-02T08:00:00Z" }),
     },
   };
-  await mkdir(path.join(registry, "zz-weather-station"), { recursive: true });
-  await writeFile(path.join(registry, "zz-weather-station", "index.json"), JSON.stringify(weather));
+  // Every version yanked: listed, marked and sorted last, but with nothing to install.
+  const probe: IntegrationIndex = {
+    format: 1,
+    slug: "yanked-probe",
+    latest: null,
+    versions: { "1.0.0": record("yanked-probe", "1.0.0", "2026-03-01T10:00:00Z", { reason: "Leaked readings across installs.", at: "2026-03-05T08:00:00Z" }) },
+  };
+  for (const index of [weather, probe]) {
+    await mkdir(path.join(registry, index.slug), { recursive: true });
+    await writeFile(path.join(registry, index.slug, "index.json"), JSON.stringify(index));
+  }
 
   const result = await buildCatalog({ root, registryDir: registry, outDir: out, now: new Date("2026-11-22T12:00:00Z") });
   return { root, registry, out, result, exampleSlugs, privateExamples };

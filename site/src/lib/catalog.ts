@@ -32,6 +32,15 @@ export const tierLabels: Record<SiteIntegration["trustTier"], string> = {
   community: "Community",
 };
 
+/** One line on what each tier promises, shown next to the badge so "is it trustworthy" has an answer. */
+export const tierNotes: Record<SiteIntegration["trustTier"], string> = {
+  first_party: "Built and maintained by the catalog's owners.",
+  vendor_official: "Published by the vendor of the service it connects to.",
+  verified_partner: "From a partner whose identity and integration were reviewed.",
+  verified_publisher: "From a publisher whose identity was verified.",
+  community: "From the community: validated and tested here, not reviewed or endorsed.",
+};
+
 export const authLabels: Record<SiteIntegration["auth"]["type"], string> = {
   none: "No auth",
   api_key: "API key",

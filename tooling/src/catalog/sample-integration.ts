@@ -18,6 +18,8 @@ export type SampleOptions = {
   /** Versions listed in CHANGELOG.md besides `version`, oldest first. */
   history?: { version: string; date: string; notes: string }[];
   readme?: string;
+  /** Last edits to the manifest, for traits the options above do not name. */
+  patch?: (manifest: Manifest) => void;
 };
 
 const ICON = (hue: number) =>
@@ -125,6 +127,7 @@ export function sampleManifest(o: SampleOptions): Manifest {
 export async function writeSampleIntegration(root: string, o: SampleOptions): Promise<string> {
   const dir = path.join(root, "integrations", o.slug);
   const manifest = sampleManifest(o);
+  o.patch?.(manifest);
   await mkdir(path.join(dir, "handlers"), { recursive: true });
   await mkdir(path.join(dir, "tests"), { recursive: true });
   const hue = [...o.slug].reduce((h, c) => (h * 31 + c.charCodeAt(0)) % 360, 7);
