@@ -2,7 +2,7 @@ import type { CommandSpec } from "./command.js";
 
 type Loader = () => Promise<{ default: CommandSpec }>;
 
-export const commandNames = ["validate", "pipeline", "catalog", "bundle", "publish", "registry", "yank", "version", "tag"] as const;
+export const commandNames = ["validate", "pipeline", "catalog", "bundle", "publish", "registry", "yank", "version", "tag", "test"] as const;
 export type CommandName = (typeof commandNames)[number];
 
 /**
@@ -19,4 +19,5 @@ export const commands: Record<CommandName, Loader> = {
   yank: () => import("../commands/yank/index.js"),
   version: () => import("../commands/version/index.js"),
   tag: () => import("../commands/tag/index.js"),
+  test: () => import("../commands/test/index.js"),
 };

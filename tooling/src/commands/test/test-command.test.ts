@@ -1,0 +1,69 @@
+/** The real `ihub test` process on a copy of the repository's examples: exit codes, grouping, --json, progress. */
+import { execFile } from "node:child_process";
+import { cp, mkdtemp, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+
+const REPO = fileURLToPath(new URL("../../../../", import.meta.url));
+const BIN = path.join(REPO, "tooling", "bin", "ihub.js");
+
+type Run = { code: number; stdout: string; stderr: string };
+function ihub(args: string[]): Promise<Run> {
+  return new Promise((resolve) => {
+    execFile(process.execPath, [BIN, ...args], { cwd: REPO, env: { ...process.env, NO_COLOR: "1" } }, (error, stdout, stderr) => {
+      resolve({ code: error ? Number((error as { code?: number }).code ?? 1) : 0, stdout, stderr });
+    });
+  });
+}
+
+let root: string;
+beforeAll(async () => {
+  root = await mkdtemp(path.join(tmpdir(), "ihub-test-cmd-"));
+  for (const dir of ["_modules", "github-issues", "inventory-lookup"]) await cp(path.join(REPO, "integrations", dir), path.join(root, "integrations", dir), { recursive: true });
+  // One wrong expectation in one case of one integration.
+  await writeFile(
+    path.join(root, "integrations", "inventory-lookup", "tests", "lookup-item-not-found.test.json"),
+    JSON.stringify({ name: "expects the wrong code", handler: "lookup_item", input: { sku: "NOPE-1" }, config: { warehouseId: "BER-1" }, fixtures: { sql: [{ alias: "db", query: "SELECT 1", rows: [] }] }, expect: { error: { code: "gone" } } }, null, 2),
+  );
+});
+afterAll(async () => {
+  await rm(root, { recursive: true, force: true });
+});
+
+describe("ihub test", () => {
+  it("exits 0 when every case of the named integration passes", async () => {
+    const run = await ihub(["test", "github-issues", "--root", root]);
+    expect(run.code).toBe(0);
+    expect(run.stdout).toContain("github-issues\n  ✔ ");
+    expect(run.stdout).toContain("✔ 9 cases in 1 integration passed");
+    expect(run.stdout).not.toContain("\x1b[");
+  });
+
+  it("exits 1 and shows the failing case with its mismatches under its integration", async () => {
+    const run = await ihub(["test", "--root", root]);
+    expect(run.code).toBe(1);
+    expect(run.stdout).toMatch(/inventory-lookup\n[\s\S]*✖ expects the wrong code tests\/lookup-item-not-found\.test\.json/);
+    expect(run.stdout).toContain("unmatched_request integrations/inventory-lookup/tests/lookup-item-not-found.test.json:");
+    expect(run.stdout).toContain("closest fixture /fixtures/sql/0 differs in query");
+    expect(run.stdout).toContain("✖ 1 failed, 14 passed (15 cases in 2 integrations)");
+  });
+
+  it("prints the documented --json document", async () => {
+    const run = await ihub(["test", "--json", "--root", root]);
+    expect(run.code).toBe(1);
+    const doc = JSON.parse(run.stdout);
+    expect(Object.keys(doc)).toEqual(["format", "ok", "counts", "integrations"]);
+    expect(doc).toMatchObject({ format: "ihub.test/v1", ok: false, counts: { integrations: 2, cases: 15, pass: 14, fail: 1, broken: 0 } });
+    const failed = doc.integrations[1].cases.find((c: { status: string }) => c.status === "fail");
+    expect(failed).toMatchObject({ file: "tests/lookup-item-not-found.test.json", handler: "lookup_item" });
+    expect(failed.mismatches.map((m: { kind: string }) => m.kind)).toEqual(["unmatched_request", "error_code"]);
+  });
+
+  it("exits 2 on an unknown slug", async () => {
+    const run = await ihub(["test", "no-such-thing", "--root", root]);
+    expect(run.code).toBe(2);
+    expect(run.stderr).toContain('"no-such-thing" is neither an integration slug nor a path inside one');
+  });
+});
