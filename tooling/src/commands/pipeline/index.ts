@@ -6,7 +6,7 @@ import { colors } from "../../report/colors.js";
  * The stages of the design, in order (the design's "test" stage goes right after "validate").
  * Each is the verb of the same name run with its defaults plus STAGE_OPTIONS.
  */
-export const PIPELINE_STAGES = ["validate", "version", "tag", "bundle", "publish", "catalog"] as const satisfies readonly CommandName[];
+export const PIPELINE_STAGES = ["validate", "test", "version", "tag", "bundle", "publish", "catalog"] as const satisfies readonly CommandName[];
 export type PipelineStage = (typeof PIPELINE_STAGES)[number];
 
 /**
