@@ -1,0 +1,66 @@
+/**
+ * `npm run pipeline` as a new contributor meets it: in fresh clones of this repository's HEAD,
+ * on the embedded defaults (local registry, local tags, dev key, site in site/dist). It must
+ * pass, pass again as a no-op, and two clones must bundle byte-identical files.
+ */
+import { execFile } from "node:child_process";
+import { mkdtemp, readdir, readFile, rm, symlink } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { promisify } from "node:util";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { listReleaseTags } from "../../git/release-tags.js";
+
+const run = promisify(execFile);
+const repo = path.resolve(".");
+const env = { ...process.env, NO_COLOR: "1", IHUB_QUIET: "1", IHUB_SIGNING_KEY: "", IHUB_SIGNING_KEY_FILE: "" };
+
+let work: string;
+/** A real clone (system git, as a contributor would make it), with a given umask so file modes differ. */
+async function clone(name: string, umask: string): Promise<string> {
+  const dir = path.join(work, name);
+  await run("sh", ["-c", `umask ${umask} && git clone --quiet --no-hardlinks "$0" "$1"`, repo, dir]);
+  await symlink(path.join(repo, "node_modules"), path.join(dir, "node_modules"), "dir");
+  return dir;
+}
+const ihub = (root: string, ...args: string[]) => run(process.execPath, ["tooling/bin/ihub.js", ...args], { cwd: root, env, maxBuffer: 16 * 1024 * 1024 });
+
+async function files(dir: string): Promise<Map<string, Buffer>> {
+  const out = new Map<string, Buffer>();
+  for (const rel of (await readdir(dir, { recursive: true })).sort()) if (rel.endsWith(".tgz")) out.set(rel, await readFile(path.join(dir, rel)));
+  return out;
+}
+
+beforeAll(async () => {
+  work = await mkdtemp(path.join(tmpdir(), "ihub-pipeline-"));
+});
+afterAll(async () => {
+  await rm(work, { recursive: true, force: true });
+});
+
+describe("npm run pipeline on a fresh clone", () => {
+  it("runs every stage, is a no-op the second time, and a second clone bundles the same bytes", async () => {
+    const a = await clone("a", "022");
+    const first = JSON.parse((await ihub(a, "pipeline", "--json")).stdout);
+    expect(first.ok).toBe(true);
+    expect(first.stages.map((s: { stage: string }) => s.stage)).toEqual(expect.arrayContaining(["validate", "version", "tag", "bundle", "publish", "catalog"]));
+    const tags = await listReleaseTags(a);
+    const integrations = (await readdir(path.join(a, "integrations"))).filter((n) => !n.startsWith("_") && !n.startsWith("."));
+    expect(tags.map((t) => t.slug).sort()).toEqual(integrations.sort());
+    const records = path.join(a, ".ihub", "registry");
+    const index = await readFile(path.join(records, integrations[0]!, "index.json"), "utf8");
+
+    // Same sources, same digests: every stage is a no-op success.
+    const second = await ihub(a, "pipeline", "--json");
+    expect(JSON.parse(second.stdout).ok).toBe(true);
+    expect(await listReleaseTags(a)).toEqual(tags);
+    expect(await readFile(path.join(records, integrations[0]!, "index.json"), "utf8")).toBe(index);
+
+    const b = await clone("b", "077");
+    await ihub(b, "bundle", "--json");
+    const [bundlesA, bundlesB] = await Promise.all([files(path.join(a, ".ihub", "bundles")), files(path.join(b, ".ihub", "bundles"))]);
+    expect([...bundlesB.keys()]).toEqual([...bundlesA.keys()]);
+    expect(bundlesA.size).toBe(integrations.length);
+    for (const [rel, bytes] of bundlesA) expect(Buffer.compare(bytes, bundlesB.get(rel)!), rel).toBe(0);
+  }, 180_000);
+});
