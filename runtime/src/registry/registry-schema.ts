@@ -28,6 +28,12 @@ export const signatureSchema = z.strictObject({
   keyId: z.string().min(1).max(128),
   /** base64 ed25519 signature over `signedPayload(slug, version, integrity.sha512)`. */
   value: z.string().min(1).max(200),
+  /**
+   * Present when the signing key was a dev key generated on first use (keys.json says so too):
+   * a label in every index a person or the catalog reads, so a dev-signed bundle never passes
+   * for a release. Not part of what is signed; trust comes from the caller's keys alone.
+   */
+  dev: z.literal(true).optional(),
 });
 
 export const yankSchema = z.strictObject({ reason: z.string().min(1).max(1000), at: isoTime });

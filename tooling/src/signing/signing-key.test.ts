@@ -48,6 +48,9 @@ describe("signing key", () => {
     expect(new Set(keys.map((k) => k.keyId)).size).toBe(1);
     expect(keys[0]!.dev).toBe(true);
     expect(devKeyWarning(keys[0]!)).toMatch(/DEV key/);
+    // Every record it signs says so; a release key's records do not.
+    expect(signBundle(keys[0]!, "weather", "1.0.0", "sha512-abc").dev).toBe(true);
+    expect(signBundle(await loadSigningKey(root, { IHUB_SIGNING_KEY: pem() }), "weather", "1.0.0", "sha512-abc")).not.toHaveProperty("dev");
     const file = defaultPaths(root).devSigningKey;
     expect((await stat(file)).mode & 0o777).toBe(0o600);
     expect((await loadSigningKey(root, {})).keyId).toBe(keys[0]!.keyId);

@@ -73,7 +73,8 @@ export async function loadSigningKey(root: string, env: NodeJS.ProcessEnv = proc
 }
 
 export function signBundle(key: SigningKey, slug: string, version: string, sha512: string): VersionRecord["signature"] {
-  return { algorithm: "ed25519", keyId: key.keyId, value: sign(null, signedPayload(slug, version, sha512), key.privateKey).toString("base64") };
+  const value = sign(null, signedPayload(slug, version, sha512), key.privateKey).toString("base64");
+  return { algorithm: "ed25519", keyId: key.keyId, value, ...(key.dev ? { dev: true as const } : {}) };
 }
 
 /** The loud line every command that signs prints when the key is a dev key. */
