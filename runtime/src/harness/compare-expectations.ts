@@ -30,12 +30,14 @@ export type Observation = {
 type Expect = TestCase["expect"];
 type Draft = Mismatch extends infer M ? (M extends Mismatch ? Omit<M, "line" | "column"> : never) : never;
 
+const short = (s: string) => (s.length > 80 ? s.slice(0, 80) + "…" : s);
+
 export function describeRequest(r: DeviceRequestRecord): string {
   if (r.kind === "http") {
     const query = new URLSearchParams(r.query).toString();
-    return `${r.method} ${r.path}${query ? `?${query}` : ""} on ${JSON.stringify(r.alias)}${r.status !== undefined ? ` -> ${r.status}` : ""}${r.error ? ` (${r.error})` : ""}`;
+    return `${r.method} ${r.path}${query ? `?${query}` : ""} on ${JSON.stringify(r.alias)}${r.status !== undefined ? ` -> ${r.status}` : ""}${r.error ? ` (${short(r.error)})` : ""}`;
   }
-  return `SQL ${r.query.replace(/\s+/g, " ").trim().slice(0, 80)} on ${JSON.stringify(r.alias)}${r.error ? ` (${r.error})` : ""}`;
+  return `SQL ${short(r.query.replace(/\s+/g, " ").trim())} on ${JSON.stringify(r.alias)}${r.error ? ` (${short(r.error)})` : ""}`;
 }
 
 function withoutNulls(records: Record<string, unknown>): Record<string, unknown> {

@@ -2,7 +2,7 @@ import type { CommandSpec } from "./command.js";
 
 type Loader = () => Promise<{ default: CommandSpec }>;
 
-export const commandNames = ["validate", "pipeline", "catalog", "bundle", "publish", "registry", "yank", "version", "tag", "test"] as const;
+export const commandNames = ["validate", "pipeline", "catalog", "bundle", "publish", "registry", "yank", "version", "tag", "test", "run"] as const;
 export type CommandName = (typeof commandNames)[number];
 
 /**
@@ -20,4 +20,5 @@ export const commands: Record<CommandName, Loader> = {
   version: () => import("../commands/version/index.js"),
   tag: () => import("../commands/tag/index.js"),
   test: () => import("../commands/test/index.js"),
+  run: () => import("../commands/run/index.js"),
 };
