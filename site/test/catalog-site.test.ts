@@ -263,6 +263,10 @@ describe("in the browser", () => {
     try {
       expect(await old.page.locator("h1").textContent()).toBe("Weather Station 1.0.0");
       expect(await old.page.locator("[data-install]").textContent()).toBe("zz-weather-station@1.0.0");
+      // its own bundle's contents: no alert handler yet, and region still optional
+      expect(await old.page.getByRole("note").textContent()).toContain("The details below are this version's own.");
+      expect(await old.page.locator("#handlers h3").allTextContents()).toEqual(["Get device status get_status", "Poll devices poll"]);
+      expect(await old.page.locator("#config-table tbody tr").first().textContent()).toMatch(/^\s*region\s+string.*Optional/);
       await old.page.getByRole("note").getByRole("link", { name: "2.0.0" }).click();
       await old.page.waitForURL(/\/integrations\/zz-weather-station\/$/);
     } finally {

@@ -4,35 +4,49 @@
  * breaking and a yanked one), built once with the real `buildCatalog`.
  */
 import { createHash } from "node:crypto";
-import { cp, mkdir, mkdtemp, readdir, readFile, writeFile } from "node:fs/promises";
+import { cp, mkdir, mkdtemp, readdir, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import type { IntegrationIndex, VersionRecord } from "../../runtime/src/registry/registry-schema.js";
 import { buildCatalog, type BuildCatalogResult } from "../../tooling/src/catalog/build-catalog.js";
-import { writeSampleIntegration } from "../../tooling/src/catalog/sample-integration.js";
+import { computeIntegrity } from "../../runtime/src/registry/integrity.js";
+import { packTgz } from "../../tooling/src/bundle/pack-tgz.js";
+import { writeSampleIntegration, type SampleOptions } from "../../tooling/src/catalog/sample-integration.js";
 
 export const repoRoot = fileURLToPath(new URL("../../", import.meta.url));
 
-function record(slug: string, version: string, publishedAt: string, yanked?: VersionRecord["yanked"]): VersionRecord {
-  const bytes = Buffer.from(`${slug}@${version}`);
+function record(slug: string, version: string, publishedAt: string, tgz: Uint8Array, yanked?: VersionRecord["yanked"]): VersionRecord {
   return {
     format: 1,
     slug,
     version,
-    integrity: {
-      sha256: "sha256-" + createHash("sha256").update(bytes).digest("base64"),
-      sha512: "sha512-" + createHash("sha512").update(bytes).digest("base64"),
-    },
+    integrity: computeIntegrity(tgz),
     signature: { algorithm: "ed25519", keyId: "test-key", value: "c2lnbmF0dXJl" },
-    size: 2048,
-    contentDigest: createHash("sha256").update(bytes).update("content").digest("hex"),
+    size: tgz.byteLength,
+    contentDigest: createHash("sha256").update(tgz).update("content").digest("hex"),
     tag: `${slug}@${version}`,
     commit: "a".repeat(40),
     publishedAt,
     ...(yanked ? { yanked } : {}),
     manifest: { name: "Weather Station", description: "d", trustTier: "first_party", visibility: "public", deprecated: false },
   };
+}
+
+/**
+ * Publishes one version of a sample the way `ihub publish` lays it out: the bundle (the
+ * integration's files without its tests) at `<registry>/<slug>/<version>.tgz`, and its record.
+ */
+async function publishSample(registry: string, sample: SampleOptions & { version: string }, publishedAt: string, yanked?: VersionRecord["yanked"]): Promise<VersionRecord> {
+  const scratch = await mkdtemp(path.join(tmpdir(), "ihub-site-bundle-"));
+  const dir = await writeSampleIntegration(scratch, sample);
+  const entries = [];
+  for (const rel of (await listFiles(dir)).filter((f) => !f.startsWith("tests/"))) entries.push({ path: rel, bytes: await readFile(path.join(dir, rel)) });
+  const tgz = packTgz(entries);
+  await mkdir(path.join(registry, sample.slug), { recursive: true });
+  await writeFile(path.join(registry, sample.slug, `${sample.version}.tgz`), tgz);
+  await rm(scratch, { recursive: true, force: true });
+  return record(sample.slug, sample.version, publishedAt, tgz, yanked);
 }
 
 /** The default value of a secret credential field in a sample; no output may contain it. */
@@ -57,10 +71,9 @@ export async function buildFixtureSite(): Promise<FixtureSite> {
     if (manifest.visibility === "private") privateExamples.push(slug);
   }
 
-  await writeSampleIntegration(root, {
+  const weatherSample = {
     slug: "zz-weather-station",
     name: "Weather Station",
-    version: "2.1.0",
     trustTier: "first_party",
     categories: ["weather", "iot"],
     authType: "bearer_token",
@@ -74,7 +87,8 @@ export async function buildFixtureSite(): Promise<FixtureSite> {
       const fields = m.auth.fields as { properties: Record<string, Record<string, unknown>> };
       fields.properties.apiKey!.default = SECRET_DEFAULT;
     },
-  });
+  } satisfies SampleOptions;
+  await writeSampleIntegration(root, { ...weatherSample, version: "2.1.0" });
   await writeSampleIntegration(root, { slug: "ticket-desk", name: "Ticket Desk", categories: ["support"], authType: "oauth2", trustTier: "community" });
   await writeSampleIntegration(root, { slug: "yanked-probe", name: "Yanked Probe", categories: ["iot"], trustTier: "community" });
   await writeSampleIntegration(root, { slug: "hidden-gauge", name: "Hidden Gauge", visibility: "unlisted", authType: "none" });
@@ -87,14 +101,20 @@ export async function buildFixtureSite(): Promise<FixtureSite> {
     deprecated: { message: "The pager API shuts down in 2027.", replacement: "ticket-desk", since: "1.0.0" },
   });
 
+  // Published versions with real bundles; 1.0.0 differs from today's files (no alert handler,
+  // `region` optional), so its page must show its own contents.
   const weather: IntegrationIndex = {
     format: 1,
     slug: "zz-weather-station",
     latest: "2.0.0",
     versions: {
-      "1.0.0": record("zz-weather-station", "1.0.0", "2026-01-10T10:00:00Z"),
-      "2.0.0": record("zz-weather-station", "2.0.0", "2026-06-01T10:00:00Z"),
-      "2.1.0": record("zz-weather-station", "2.1.0", "2026-09-01T10:00:00Z", { reason: "Sent duplicate readings.", at: "2026-09-02T08:00:00Z" }),
+      "1.0.0": await publishSample(registry, { ...weatherSample, version: "1.0.0", history: [], patch: (m) => {
+        weatherSample.patch(m);
+        delete m.handlers.on_alert;
+        (m.configSchema as { required: string[] }).required = [];
+      } }, "2026-01-10T10:00:00Z"),
+      "2.0.0": await publishSample(registry, { ...weatherSample, version: "2.0.0" }, "2026-06-01T10:00:00Z"),
+      "2.1.0": await publishSample(registry, { ...weatherSample, version: "2.1.0" }, "2026-09-01T10:00:00Z", { reason: "Sent duplicate readings.", at: "2026-09-02T08:00:00Z" }),
     },
   };
   // Every version yanked: listed, marked and sorted last, but with nothing to install.
@@ -102,12 +122,11 @@ export async function buildFixtureSite(): Promise<FixtureSite> {
     format: 1,
     slug: "yanked-probe",
     latest: null,
-    versions: { "1.0.0": record("yanked-probe", "1.0.0", "2026-03-01T10:00:00Z", { reason: "Leaked readings across installs.", at: "2026-03-05T08:00:00Z" }) },
+    versions: {
+      "1.0.0": await publishSample(registry, { slug: "yanked-probe", version: "1.0.0" }, "2026-03-01T10:00:00Z", { reason: "Leaked readings across installs.", at: "2026-03-05T08:00:00Z" }),
+    },
   };
-  for (const index of [weather, probe]) {
-    await mkdir(path.join(registry, index.slug), { recursive: true });
-    await writeFile(path.join(registry, index.slug, "index.json"), JSON.stringify(index));
-  }
+  for (const index of [weather, probe]) await writeFile(path.join(registry, index.slug, "index.json"), JSON.stringify(index));
 
   const result = await buildCatalog({ root, registryDir: registry, outDir: out, now: new Date("2026-11-22T12:00:00Z") });
   return { root, registry, out, result, exampleSlugs, privateExamples };

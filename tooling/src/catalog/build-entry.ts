@@ -5,7 +5,7 @@
 import semver from "semver";
 import type { IntegrationIndex } from "../../../runtime/src/registry/registry-schema.js";
 import { tagName } from "../repo/tag-name.js";
-import { CATALOG_FORMAT, type HandlerEntry, type IntegrationEntry, type VersionEntry } from "./catalog-schema.js";
+import { CATALOG_FORMAT, type HandlerEntry, type IntegrationEntry, type VersionDetail, type VersionEntry } from "./catalog-schema.js";
 import { parseChangelog, type ChangelogEntry } from "./changelog.js";
 import { findDeviceCalls, type DeviceCall } from "./lua-device-calls.js";
 import { operationsUsed, parseOpenApi } from "./openapi-operations.js";
@@ -86,27 +86,50 @@ function handlerEntries(source: IntegrationSource): HandlerEntry[] {
   });
 }
 
+/** Everything in an entry that comes from one version's manifest and files (see `versionDetailSchema`). */
+export function entryDetail(source: IntegrationSource): VersionDetail {
+  const m = source.manifest;
+  const calls: DeviceCall[] = Object.values(source.lua).flatMap(findDeviceCalls);
+  const auth: VersionDetail["auth"] = {
+    type: m.auth.type,
+    scopes: m.auth.scopes ?? [],
+    // A default of a secret field would be a credential in plain sight: rows never carry one.
+    fields: schemaRows(m.auth.fields, { secrets: true }).map(({ default: _secretDefault, ...row }) => row),
+  };
+  if (m.auth.type !== "none") auth.headerName = m.auth.authHeaderName ?? "Authorization";
+  if (m.auth.authValuePrefix) auth.valuePrefix = m.auth.authValuePrefix;
+  if (m.auth.oauth2) auth.oauth2 = { authorizationUrl: m.auth.oauth2.authorizationUrl, tokenUrl: m.auth.oauth2.tokenUrl };
+  return {
+    description: m.description,
+    auth,
+    config: schemaRows(m.configSchema),
+    resources: Object.entries(m.resources ?? {}).map(([alias, r]) => ({
+      alias,
+      kind: r.kind,
+      description: r.description,
+      ...(r.dialect ? { dialect: r.dialect } : {}),
+      operations: r.kind === "http" ? operationsUsed(calls.filter((c) => c.alias === alias), parseOpenApi(source.openapi[alias] ?? "")) : [],
+    })),
+    permissions: m.permissions,
+    permissionSummary: describePermissions(m.permissions, m.resources),
+    handlers: handlerEntries(source),
+    containers: Object.entries(m.dataContainerSchemas ?? {}).map(([name, schema]) => ({ name, fields: schemaRows(schema) })),
+    dependencies: { modules: m.dependencies?.modules ?? {}, integrations: m.dependencies?.integrations ?? {} },
+  };
+}
+
 export function buildEntry(source: IntegrationSource, registry: IntegrationIndex | null, iconUrl: string): IntegrationEntry | null {
   const m = source.manifest;
   if (m.visibility === "private") return null;
   const versions = versionEntries(source, registry);
   const installable = versions.filter((v) => !v.yanked);
   const latest = (installable[0] ?? versions[0])!.version;
-
-  const calls: DeviceCall[] = Object.values(source.lua).flatMap(findDeviceCalls);
-  const resources = Object.entries(m.resources ?? {}).map(([alias, r]) => ({
-    alias,
-    kind: r.kind,
-    description: r.description,
-    ...(r.dialect ? { dialect: r.dialect } : {}),
-    operations: r.kind === "http" ? operationsUsed(calls.filter((c) => c.alias === alias), parseOpenApi(source.openapi[alias] ?? "")) : [],
-  }));
-
+  const { description, ...detail } = entryDetail(source);
   const entry: IntegrationEntry = {
     format: CATALOG_FORMAT,
     slug: m.slug,
     name: m.name,
-    description: m.description,
+    description,
     publisher: m.publisher,
     trustTier: m.trustTier,
     visibility: m.visibility,
@@ -117,25 +140,11 @@ export function buildEntry(source: IntegrationSource, registry: IntegrationIndex
     latestVersion: latest,
     install: `${m.slug}@${caretRange(latest)}`,
     yanked: installable.length === 0,
-    auth: {
-      type: m.auth.type,
-      scopes: m.auth.scopes ?? [],
-      fields: schemaRows(m.auth.fields, { secrets: true }).map(({ default: _secretDefault, ...row }) => row),
-    },
-    config: schemaRows(m.configSchema),
-    resources,
-    permissions: m.permissions,
-    permissionSummary: describePermissions(m.permissions, m.resources),
-    handlers: handlerEntries(source),
-    containers: Object.entries(m.dataContainerSchemas ?? {}).map(([name, schema]) => ({ name, fields: schemaRows(schema) })),
-    dependencies: { modules: m.dependencies?.modules ?? {}, integrations: m.dependencies?.integrations ?? {} },
+    ...detail,
     versions,
   };
   if (m.homepage) entry.homepage = m.homepage;
   if (m.deprecated) entry.deprecated = m.deprecated;
-  if (m.auth.type !== "none") entry.auth.headerName = m.auth.authHeaderName ?? "Authorization";
-  if (m.auth.authValuePrefix) entry.auth.valuePrefix = m.auth.authValuePrefix;
-  if (m.auth.oauth2) entry.auth.oauth2 = { authorizationUrl: m.auth.oauth2.authorizationUrl, tokenUrl: m.auth.oauth2.tokenUrl };
   return entry;
 }
 

@@ -6,7 +6,7 @@ import type { SiteIntegration } from "./site-data.js";
 export const LISTING_FILE = "catalog.json";
 
 export function toEntry(site: SiteIntegration): IntegrationEntry {
-  const { readmeHtml: _html, notesHtml: _notes, ...entry } = site;
+  const { readmeHtml: _html, notesHtml: _notes, sourceVersion: _source, versionDetails: _details, ...entry } = site;
   return entry;
 }
 

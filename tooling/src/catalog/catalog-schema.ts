@@ -133,6 +133,19 @@ export const integrationEntrySchema = z
   })
   .describe("Everything the catalog knows about one integration (`catalog/<slug>.json`).");
 
+/** What one version's own files say: the part of an entry a version page shows for that version. */
+export const versionDetailSchema = integrationEntrySchema.pick({
+  description: true,
+  auth: true,
+  config: true,
+  resources: true,
+  permissions: true,
+  permissionSummary: true,
+  handlers: true,
+  containers: true,
+  dependencies: true,
+});
+
 export const listingEntrySchema = integrationEntrySchema
   .pick({
     slug: true,
@@ -172,5 +185,6 @@ export type Operation = z.infer<typeof operationSchema>;
 export type HandlerEntry = z.infer<typeof handlerEntrySchema>;
 export type VersionEntry = z.infer<typeof versionEntrySchema>;
 export type IntegrationEntry = z.infer<typeof integrationEntrySchema>;
+export type VersionDetail = z.infer<typeof versionDetailSchema>;
 export type ListingEntry = z.infer<typeof listingEntrySchema>;
 export type CatalogListing = z.infer<typeof catalogListingSchema>;

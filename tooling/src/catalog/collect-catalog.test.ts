@@ -1,7 +1,11 @@
-import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
+import { generateKeyPairSync } from "node:crypto";
+import { mkdir, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { buildSignedBundles } from "../bundle/sign-built.js";
+import { publishBundles } from "../publish/publish-bundles.js";
+import { loadSigningKey } from "../signing/signing-key.js";
 import { collectCatalog } from "./collect-catalog.js";
 import { writeSampleIntegration } from "./sample-integration.js";
 
@@ -80,5 +84,45 @@ describe("collectCatalog", () => {
     const out = await collectCatalog(root, registry);
     expect(out.integrations[0]!.icon).toMatch(/^icons\/alpha\.[0-9a-f]{10}\.svg$/);
     expect(out.icons.size).toBe(1);
+  });
+
+  it("reads each published version's own contents from its bundle, and reports a bundle that fails its integrity", async () => {
+    const key = await loadSigningKey(root, { IHUB_SIGNING_KEY: generateKeyPairSync("ed25519").privateKey.export({ type: "pkcs8", format: "pem" }).toString() });
+    const publish = async () => publishBundles((await buildSignedBundles(root, ["alpha"], key)).bundles, [{ kind: "dir", dir: registry }], key, { commit: null });
+    // 1.0.0 had no alert handler and an optional region; 2.0.0 is today's sample; 2.1.0 is in the repository only.
+    await writeSampleIntegration(root, {
+      slug: "alpha",
+      version: "1.0.0",
+      patch: (m) => {
+        delete m.handlers.on_alert;
+        (m.configSchema as { required: string[] }).required = [];
+        m.handlers.get_status!.inputSchema = { type: "object", properties: { deviceId: { type: "string", examples: ["old-1"] } } };
+      },
+    });
+    await publish();
+    await writeSampleIntegration(root, { slug: "alpha", version: "2.0.0" });
+    await publish();
+    await writeSampleIntegration(root, { slug: "alpha", version: "2.1.0" });
+
+    let out = await collectCatalog(root, registry);
+    expect(out.findings).toEqual([]);
+    const alpha = out.integrations[0]!;
+    expect(alpha.versions.map((v) => v.version)).toEqual(["2.0.0", "1.0.0"]);
+    expect(alpha.sourceVersion).toBe("2.1.0");
+    expect(Object.keys(alpha.versionDetails).sort()).toEqual(["1.0.0", "2.0.0"]);
+    expect(alpha.versionDetails["1.0.0"]!.handlers.map((h) => h.name)).toEqual(["get_status", "poll"]);
+    expect(alpha.versionDetails["1.0.0"]!.config.find((r) => r.name === "region")!.required).toBe(false);
+    expect(alpha.versionDetails["2.0.0"]!.handlers.map((h) => h.name)).toEqual(["get_status", "poll", "on_alert"]);
+    // bundles hold no tests: an unchanged handler keeps today's tested example, a changed one gets its schema's
+    expect(alpha.versionDetails["2.0.0"]!.handlers[0]!.example).toEqual({ source: "test", input: { deviceId: "dev-7" }, output: { online: true, battery: 81 } });
+    expect(alpha.versionDetails["1.0.0"]!.handlers[0]!.example).toEqual({ source: "schema", input: { deviceId: "old-1" }, output: undefined });
+
+    const tgz = path.join(registry, "alpha", "1.0.0.tgz");
+    const bytes = await readFile(tgz);
+    bytes[bytes.length - 10]! ^= 0xff;
+    await writeFile(tgz, bytes);
+    out = await collectCatalog(root, registry);
+    expect(out.findings.map((f) => [f.code, f.integration, f.message])).toEqual([["IH_CATALOG_BUNDLE", "alpha", expect.stringContaining("integrity")]]);
+    expect(Object.keys(out.integrations[0]!.versionDetails)).toEqual(["2.0.0"]);
   });
 });

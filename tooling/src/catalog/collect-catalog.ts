@@ -5,11 +5,14 @@
 import type { Finding } from "../findings/finding.js";
 import { listIntegrationDirs } from "../repo/list-integrations.js";
 import type { Progress } from "../report/progress.js";
-import { buildEntry, compareEntries } from "./build-entry.js";
+import { buildEntry, compareEntries, entryDetail } from "./build-entry.js";
+import { isFinding } from "./catalog-finding.js";
 import { hashedIconPath } from "./icon-file.js";
-import { readIntegration } from "./read-integration.js";
+import { folderFiles, readIntegration } from "./read-integration.js";
 import { readRegistryVersions } from "./read-registry.js";
+import { readVersionBundles } from "./read-version-bundles.js";
 import { renderMarkdown } from "./render-markdown.js";
+import type { HandlerEntry, VersionDetail } from "./catalog-schema.js";
 import type { SiteIntegration } from "./site-data.js";
 
 export type CollectedCatalog = {
@@ -26,13 +29,27 @@ const PLACEHOLDER_ICON = new TextEncoder().encode(
   '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 64 64"><rect width="64" height="64" rx="12" fill="#8a94a6"/><path d="M20 32h24M32 20v24" stroke="#fff" stroke-width="6" stroke-linecap="round"/></svg>',
 );
 
-const isFinding = (v: object): v is Finding => "code" in v && "severity" in v;
+/**
+ * Bundles carry no tests, so a version read from one would only get examples assembled from its
+ * schemas. A handler whose input and output schemas equal today's takes today's tested example:
+ * it is a valid call of that version too.
+ */
+function withTestedExamples(detail: VersionDetail, today: readonly HandlerEntry[]): VersionDetail {
+  const same = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringify(b);
+  const handlers = detail.handlers.map((h) => {
+    const now = today.find((t) => t.name === h.name);
+    return now?.example?.source === "test" && same(now.inputSchema, h.inputSchema) && same(now.outputSchema, h.outputSchema) ? { ...h, example: now.example } : h;
+  });
+  return { ...detail, handlers };
+}
+
+const readmeHtml = (markdown: string | null) => renderMarkdown(markdown ?? "", { shift: 2 });
 
 export async function collectCatalog(root: string, registryDir: string, tick?: Progress["tick"]): Promise<CollectedCatalog> {
   const out: CollectedCatalog = { integrations: [], icons: new Map(), findings: [], privateSlugs: [] };
   for (const dir of await listIntegrationDirs(root)) {
     tick?.(dir.slug);
-    const source = await readIntegration(dir);
+    const source = await readIntegration(dir.slug, folderFiles(dir));
     if (isFinding(source)) {
       out.findings.push(source);
       continue;
@@ -41,16 +58,23 @@ export async function collectCatalog(root: string, registryDir: string, tick?: P
       out.privateSlugs.push(source.slug);
       continue;
     }
-    const registry = await readRegistryVersions(registryDir, source.slug);
-    if (registry && isFinding(registry)) out.findings.push(registry);
+    const read = await readRegistryVersions(registryDir, source.slug);
+    if (read && isFinding(read)) out.findings.push(read);
+    const registry = read && !isFinding(read) ? read : null;
     const icon = source.icon ?? { bytes: PLACEHOLDER_ICON, ext: "svg" };
     const iconPath = hashedIconPath(source.slug, icon.bytes, icon.ext);
-    const entry = buildEntry(source, registry && !isFinding(registry) ? registry : null, iconPath);
+    const entry = buildEntry(source, registry, iconPath);
     if (!entry) continue;
     out.icons.set(iconPath, icon.bytes);
     const notesHtml: Record<string, string> = {};
     for (const v of entry.versions) if (v.changelog) notesHtml[v.version] = renderMarkdown(v.changelog, { shift: 2 });
-    out.integrations.push({ ...entry, readmeHtml: renderMarkdown(source.readme ?? "", { shift: 2 }), notesHtml });
+    const versionDetails: SiteIntegration["versionDetails"] = {};
+    if (registry) {
+      const bundles = await readVersionBundles(registryDir, registry, source.manifest.version);
+      out.findings.push(...bundles.findings);
+      for (const [version, s] of bundles.sources) versionDetails[version] = { ...withTestedExamples(entryDetail(s), entry.handlers), readmeHtml: readmeHtml(s.readme) };
+    }
+    out.integrations.push({ ...entry, readmeHtml: readmeHtml(source.readme), notesHtml, sourceVersion: source.manifest.version, versionDetails });
   }
   out.integrations.sort(compareEntries);
   return out;

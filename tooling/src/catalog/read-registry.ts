@@ -7,22 +7,21 @@ import { readFile } from "node:fs/promises";
 import path from "node:path";
 import { integrationIndexSchema, type IntegrationIndex } from "../../../runtime/src/registry/registry-schema.js";
 import type { Finding } from "../findings/finding.js";
+import { catalogFinding } from "./catalog-finding.js";
 
 export async function readRegistryVersions(registryDir: string, slug: string): Promise<IntegrationIndex | Finding | null> {
   const file = path.join(registryDir, slug, "index.json");
   const text = await readFile(file, "utf8").catch(() => null);
   if (text === null) return null;
-  const fail = (message: string, pointer: string | null = null): Finding => ({
-    code: "IH_CATALOG_REGISTRY",
-    severity: "error",
-    integration: slug,
-    file,
-    line: null,
-    column: null,
-    pointer,
-    message,
-    hint: "The registry index is written by `ihub publish`; republish or repair the file. The catalog shows the repository's versions meanwhile.",
-  });
+  const fail = (message: string, pointer: string | null = null): Finding =>
+    catalogFinding({
+      code: "IH_CATALOG_REGISTRY",
+      integration: slug,
+      file,
+      pointer,
+      message,
+      hint: "The registry index is written by `ihub publish`; republish or repair the file. The catalog shows the repository's versions meanwhile.",
+    });
   let raw: unknown;
   try {
     raw = JSON.parse(text);

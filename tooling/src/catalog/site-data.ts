@@ -3,12 +3,16 @@
  * rendered (and sanitised) to HTML, so the site's pages hold no parsing logic of their own.
  */
 import { z } from "zod";
-import { integrationEntrySchema } from "./catalog-schema.js";
+import { integrationEntrySchema, versionDetailSchema } from "./catalog-schema.js";
 
 export const siteIntegrationSchema = integrationEntrySchema.extend({
   readmeHtml: z.string(),
   /** Rendered CHANGELOG entry by version. */
   notesHtml: z.record(z.string(), z.string()),
+  /** The version the repository's files (and so the entry's details) describe. */
+  sourceVersion: z.string(),
+  /** Details of other published versions, read from their bundles, by version. */
+  versionDetails: z.record(z.string(), versionDetailSchema.extend({ readmeHtml: z.string() })),
 });
 
 export const siteDataSchema = z.strictObject({

@@ -1,3 +1,4 @@
+import { stat } from "node:fs/promises";
 import path from "node:path";
 import { buildCatalog } from "../../catalog/build-catalog.js";
 import { defineCommand, printJson } from "../../cli/command.js";
@@ -27,7 +28,14 @@ export default defineCommand({
     const outDir = path.resolve(process.cwd(), (opts.out as string | undefined) ?? defaults.site);
     const registryDir = path.resolve(process.cwd(), (opts.registry as string | undefined) ?? defaults.registry);
 
-    const reading = progress("reading integrations", (await listIntegrationDirs(root)).length);
+    const total = (await listIntegrationDirs(root)).length;
+    if (!ctx.json) {
+      // Say up front which registry is read: without one the versions come from the CHANGELOGs.
+      const registryFound = await stat(registryDir).then((s) => s.isDirectory(), () => false);
+      const source = registryFound ? `registry ${path.relative(process.cwd(), registryDir) || "."}` : "no registry yet (versions from CHANGELOG.md)";
+      ctx.err(`reading ${total} integration folders and ${source}…\n`);
+    }
+    const reading = progress("reading integrations", total);
     const result = await buildCatalog({
       root,
       registryDir,
