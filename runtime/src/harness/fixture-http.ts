@@ -71,8 +71,10 @@ export function describeExchange(ex: HttpExchange): string {
   return `${ex.method} ${ex.path}${query ? `?${query}` : ""} on ${JSON.stringify(ex.alias)}`;
 }
 
-export function replyOf(fixture: HttpFixture): HttpReply {
-  const res = fixture.response;
+/** The fixture's reply, or its recorded transport failure raised the way the live transport raises it. */
+export function replyOf(fixture: HttpFixture, ex: HttpExchange): HttpReply {
+  if (fixture.error) throw new DeviceError(fixture.error.code, fixture.error.message ?? `${ex.method} ${ex.path} failed (${fixture.error.code}, recorded)`, { alias: ex.alias, method: ex.method });
+  const res = fixture.response ?? { status: 200 };
   const headers = Object.fromEntries(Object.entries(res.headers ?? {}).map(([k, v]) => [k.toLowerCase(), v]));
   if (res.json !== undefined) {
     headers["content-type"] ??= "application/json";
@@ -93,7 +95,7 @@ export function fixtureHttpTransport(entries: readonly PooledFixture<HttpFixture
     unused: pool.unused,
     async send(ex) {
       const answer = pool.take(ex);
-      if (answer.ok) return replyOf(answer.fixture);
+      if (answer.ok) return replyOf(answer.fixture, ex);
       const message = pool.miss(answer, describeExchange(ex), (f) => ({ expected: fixtureLike(f), actual: requestLike(f, ex) }));
       throw new DeviceError("NO_FIXTURE_MATCH", message, { alias: ex.alias, method: ex.method });
     },

@@ -125,6 +125,13 @@ const CASES: Record<string, unknown> = {
     fixtures: { http: [{ alias: "api", request: { method: "GET", path: "/items/7" }, response: { json: { name: "seven" } }, times: 2 }] },
     expect: { output: { name: "seven" }, requests: 2 },
   },
+  "fetch-timeout.test.json": {
+    name: "a recorded transport failure reaches the handler as the live one would",
+    handler: "fetch",
+    input: { id: "7" },
+    fixtures: { http: [{ alias: "api", request: { method: "GET", path: "/items/7" }, error: { code: "HTTP_TIMEOUT" } }] },
+    expect: { error: { code: "HTTP_TIMEOUT", message: "GET /items/7 failed" }, requests: 1 },
+  },
   "fetch-wrong-output.test.yaml": ["name: the case expects another name", "handler: fetch", "input: { id: '7' }", "fixtures:", "  http:", "    - alias: api", "      request: { method: GET, path: /items/7 }", "      response: { json: { name: seven } }", "expect:", "  output: { name: eight }", ""].join("\n"),
   "fetch-error-expected.test.json": {
     name: "expects an error the handler does not raise",
@@ -258,7 +265,7 @@ function only<K extends Mismatch["kind"]>(file: string, kind: K): Extract<Mismat
 describe("harness", () => {
   it("runs every case file and passes the correct ones", () => {
     expect(results.size).toBe(Object.keys(CASES).length);
-    for (const file of ["fetch-ok.test.json", "fetch-error-ok.test.json", "query-ok.test.json", "remember-ok.test.json", "tick.test.json", "on-done.test.json"]) {
+    for (const file of ["fetch-ok.test.json", "fetch-error-ok.test.json", "fetch-timeout.test.json", "fetch-used-up-times.test.json", "query-ok.test.json", "remember-ok.test.json", "tick.test.json", "on-done.test.json"]) {
       expect(result(file).status, renderCaseDetails(result(file)).join("\n")).toBe("pass");
     }
   });
@@ -345,6 +352,14 @@ describe("harness", () => {
 });
 
 describe("parseTestCase", () => {
+  it("wants exactly one of response and error in an HTTP fixture", () => {
+    const fixture = { alias: "a", request: { method: "GET", path: "/" } };
+    for (const extra of [{}, { response: { status: 200 }, error: { code: "HTTP_TIMEOUT" } }]) {
+      const parsed = parseTestCase("x.test.json", JSON.stringify({ name: "n", handler: "h", fixtures: { http: [{ ...fixture, ...extra }] }, expect: {} }));
+      expect(parsed.ok === false && parsed.problems[0]).toMatchObject({ pointer: "/fixtures/http/0", message: expect.stringContaining("either a response or an error") });
+    }
+  });
+
   it("rejects a case expecting both an output and an error", () => {
     const parsed = parseTestCase("x.test.json", JSON.stringify({ name: "n", handler: "h", expect: { output: 1, error: { code: "c" } } }));
     expect(parsed.ok === false && parsed.problems[0]).toMatchObject({ pointer: "/expect/error", message: expect.stringContaining("exclude each other") });

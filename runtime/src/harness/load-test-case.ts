@@ -48,11 +48,14 @@ function locator(doc: Document, lines: LineCounter): (pointer: string) => CasePo
   };
 }
 
-/** Checks the schema cannot express: one outcome per case. */
+/** Checks the schema cannot express: one outcome per case, one outcome per HTTP fixture. */
 function semanticProblems(c: TestCase): { pointer: string; message: string }[] {
   const out: { pointer: string; message: string }[] = [];
   if (c.expect.output !== undefined && c.expect.error !== undefined) out.push({ pointer: "/expect/error", message: "expect.output and expect.error exclude each other: a call either returns or fails" });
   if (c.clock !== undefined && Number.isNaN(Date.parse(c.clock))) out.push({ pointer: "/clock", message: `clock ${JSON.stringify(c.clock)} is not an ISO 8601 time` });
+  for (const [i, f] of (c.fixtures?.http ?? []).entries()) {
+    if ((f.response === undefined) === (f.error === undefined)) out.push({ pointer: `/fixtures/http/${i}`, message: "an HTTP fixture has either a response or an error" });
+  }
   if (c.event !== undefined && c.input !== undefined) out.push({ pointer: "/input", message: "an event case passes its input as event.payload; drop input" });
   return out;
 }

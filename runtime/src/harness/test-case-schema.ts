@@ -29,7 +29,15 @@ export const httpFixtureSchema = z
         json: json.optional().describe("JSON reply body."),
         body: z.string().optional().describe("Raw reply body."),
       })
-      .describe("The recorded reply."),
+      .optional()
+      .describe("The recorded reply (give either response or error)."),
+    error: z
+      .strictObject({
+        code: z.enum(["HTTP_TIMEOUT", "HTTP_TRANSPORT"]).describe("HTTP_TIMEOUT: no answer in time; HTTP_TRANSPORT: the connection failed."),
+        message: z.string().optional(),
+      })
+      .optional()
+      .describe("A transport failure instead of a reply: the call raises { code, message } as the live transport would."),
     times: z.number().int().min(1).optional().describe("How many times this fixture may match (once by default)."),
     optional: z.boolean().optional().describe("May go unused; by default a fixture the handler never called fails the case."),
   })
