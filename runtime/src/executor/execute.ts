@@ -11,7 +11,7 @@ import type { SqlTransport } from "../device/sql-call.js";
 import { emptyRecord, type InvocationRecord } from "../host/invocation-record.js";
 import { createSandboxHost } from "../host/sandbox-host.js";
 import { buildAuthHeader } from "../device/auth-header.js";
-import { createRedactor } from "../redact/redactor.js";
+import { redactorFor } from "../redact/redactor.js";
 import { invoke as coldInvoke } from "../sandbox/invoke.js";
 import type { InvokeRequest, InvokeResult, InvokeStats, SandboxError, SandboxLimits } from "../sandbox/index.js";
 import { systemClock, type Clock, type InstallStore } from "../storage/install-store.js";
@@ -83,7 +83,7 @@ export async function execute(opts: ExecuteOptions): Promise<ExecutionResult> {
   } catch {
     // Missing credentials surface at the first device call, where the handler can see the error.
   }
-  const redactor = createRedactor(credentials, headerSecret);
+  const redactor = redactorFor(credentials, headerSecret);
   const finish = (outcome: { ok: true; output: unknown } | { ok: false; error: ExecutionError }, stats: InvokeStats | null): ExecutionResult => ({
     runId,
     handler: handlerName,

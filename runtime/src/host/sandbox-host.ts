@@ -52,122 +52,133 @@ function optionsTable(what: string, v: unknown): Record<string, unknown> {
   return v as Record<string, unknown>;
 }
 
-export function createSandboxHost(opts: HostOptions): SandboxHost {
-  const { manifest, store, redactor, record } = opts;
-  let authHeader: AuthHeader | null | undefined;
-  const auth = () => (authHeader === undefined ? (authHeader = buildAuthHeader(manifest.auth, opts.credentials)) : authHeader);
-  const callsPerAlias = new Map<string, number>();
+/** What the ctx handlers below need of one invocation. */
+type HostState = {
+  opts: HostOptions;
+  /** The injected header, built at the first device call (missing credentials fail there, where the handler sees it). */
+  authHeader: AuthHeader | null | undefined;
+  callsPerAlias: Map<string, number>;
+};
 
-  const countCall = (alias: string, maxCalls: number | undefined) => {
-    const n = (callsPerAlias.get(alias) ?? 0) + 1;
-    callsPerAlias.set(alias, n);
-    if (maxCalls !== undefined && n > maxCalls) {
-      throw new CtxError("DEVICE_CALLS_EXCEEDED", `more than ${maxCalls} calls to ${JSON.stringify(alias)} in one invocation`, `permissions.device.${alias}.maxCalls`);
+function auth(s: HostState): AuthHeader | null {
+  if (s.authHeader === undefined) s.authHeader = buildAuthHeader(s.opts.manifest.auth, s.opts.credentials);
+  return s.authHeader;
+}
+
+function countCall(s: HostState, alias: string, maxCalls: number | undefined): void {
+  const n = (s.callsPerAlias.get(alias) ?? 0) + 1;
+  s.callsPerAlias.set(alias, n);
+  if (maxCalls !== undefined && n > maxCalls) {
+    throw new CtxError("DEVICE_CALLS_EXCEEDED", `more than ${maxCalls} calls to ${JSON.stringify(alias)} in one invocation`, `permissions.device.${alias}.maxCalls`);
+  }
+}
+
+// Module-level, not per invocation: a warm call should not pay for building a dozen closures.
+const handlers: Record<CtxCall, (s: HostState, args: unknown[]) => Promise<unknown>> = {
+  async "device.http"(s, [alias, options]) {
+    const method = typeof options === "object" && options && typeof (options as { method?: unknown }).method === "string" ? (options as { method: string }).method.toUpperCase() : "GET";
+    const { grant } = requireDevice(s.opts.manifest, alias, "http", method);
+    const name = alias as string;
+    countCall(s, name, grant.maxCalls);
+    const exchange = buildExchange(name, options, { authHeader: auth(s), maxTimeoutMs: Math.max(1, s.opts.remainingMs?.() ?? HTTP_DEFAULTS.timeoutMs) });
+    const entry = { kind: "http" as const, alias: name, method: exchange.method, path: exchange.path, query: exchange.query } as InvocationRecord["requests"][number] & { kind: "http" };
+    s.opts.record.requests.push(entry);
+    try {
+      const reply = await s.opts.http.send(exchange, s.opts.maxResponseBytes ?? HTTP_DEFAULTS.maxResponseBytes);
+      entry.status = reply.status;
+      return shapeResponse(reply);
+    } catch (error) {
+      entry.error = s.opts.redactor.text((error as Error).message);
+      throw error;
     }
-  };
+  },
+  async "device.sql"(s, [alias, query, params]) {
+    const { resource, grant } = requireDevice(s.opts.manifest, alias, "sql");
+    const name = alias as string;
+    countCall(s, name, grant.maxCalls);
+    const exchange = buildSqlExchange(name, resource.dialect ?? "sqlite", grant.readOnly === true, query, params);
+    const entry = { kind: "sql" as const, alias: name, query: exchange.query, params: exchange.params } as InvocationRecord["requests"][number] & { kind: "sql" };
+    s.opts.record.requests.push(entry);
+    try {
+      const rows = await s.opts.sql.query(exchange);
+      entry.rows = rows.length;
+      return rows;
+    } catch (error) {
+      entry.error = s.opts.redactor.text((error as Error).message);
+      throw error;
+    }
+  },
+  async "integration.cacheGet"(s, [k]) {
+    requireCache(s.opts.manifest);
+    return s.opts.store.cacheGet(key("cacheGet: key", k));
+  },
+  async "integration.cacheSet"(s, [entry]) {
+    requireCache(s.opts.manifest);
+    const { key: k, value, ttl } = optionsTable("cacheSet: the argument", entry) as { key?: unknown; value?: unknown; ttl?: unknown };
+    if (ttl !== undefined && ttl !== null && (typeof ttl !== "number" || !Number.isFinite(ttl) || ttl <= 0 || ttl > STORAGE_LIMITS.maxTtlSeconds)) {
+      throw new CtxError("INVALID_ARGUMENT", `cacheSet: ttl must be a number of seconds from 0 to ${STORAGE_LIMITS.maxTtlSeconds}`);
+    }
+    await s.opts.store.cacheSet(key("cacheSet: key", k), storable("cacheSet: value", value), typeof ttl === "number" ? ttl : undefined);
+    return null;
+  },
+  async "integration.cacheDelete"(s, [k]) {
+    requireCache(s.opts.manifest);
+    return s.opts.store.cacheDelete(key("cacheDelete: key", k));
+  },
+  async "integration.containersGet"(s, [name, k]) {
+    requireContainer(s.opts.manifest, name, "read");
+    return s.opts.store.containerGet(name as string, key("containersGet: key", k));
+  },
+  async "integration.containersSet"(s, [name, k, value]) {
+    const schema = requireContainer(s.opts.manifest, name, "readwrite");
+    const v = storable("containersSet: value", value);
+    assertContainerValue(name as string, schema, v);
+    await s.opts.store.containerSet(name as string, key("containersSet: key", k), v);
+    return null;
+  },
+  async "integration.containersDelete"(s, [name, k]) {
+    requireContainer(s.opts.manifest, name, "readwrite");
+    return s.opts.store.containerDelete(name as string, key("containersDelete: key", k));
+  },
+  async "integration.containersList"(s, [name, options]) {
+    requireContainer(s.opts.manifest, name, "read");
+    const o = optionsTable("containersList: options", options);
+    const bad = (f: string) => new CtxError("INVALID_ARGUMENT", `containersList: ${f} has the wrong type`);
+    if (o.prefix !== undefined && typeof o.prefix !== "string") throw bad("prefix");
+    if (o.cursor !== undefined && o.cursor !== null && typeof o.cursor !== "string") throw bad("cursor");
+    if (o.limit !== undefined && typeof o.limit !== "number") throw bad("limit");
+    return s.opts.store.containerList(name as string, {
+      ...(typeof o.prefix === "string" ? { prefix: o.prefix } : {}),
+      ...(typeof o.limit === "number" ? { limit: o.limit } : {}),
+      ...(typeof o.cursor === "string" ? { cursor: o.cursor } : {}),
+    });
+  },
+  async log(s, [level, message, fields]) {
+    const lvl: LogLevel = logLevels.includes(level as LogLevel) ? (level as LogLevel) : "info";
+    const text = typeof message === "string" ? message : JSON.stringify(message ?? null);
+    s.opts.record.logs.push({
+      level: lvl,
+      message: s.opts.redactor.text(text),
+      ...(fields === undefined || fields === null ? {} : { fields: s.opts.redactor.value(fields) }),
+      at: new Date(s.opts.clock.now()).toISOString(),
+    });
+    return null;
+  },
+  async emit(s, [topic, payload]) {
+    s.opts.record.events.push({ topic: requireEmit(s.opts.manifest, topic), payload: s.opts.redactor.value(payload ?? null) });
+    return null;
+  },
+};
 
-  const handlers: Record<CtxCall, (args: unknown[]) => Promise<unknown>> = {
-    async "device.http"([alias, options]) {
-      const method = typeof options === "object" && options && typeof (options as { method?: unknown }).method === "string" ? (options as { method: string }).method.toUpperCase() : "GET";
-      const { grant } = requireDevice(manifest, alias, "http", method);
-      const name = alias as string;
-      countCall(name, grant.maxCalls);
-      const exchange = buildExchange(name, options, { authHeader: auth(), maxTimeoutMs: Math.max(1, opts.remainingMs?.() ?? HTTP_DEFAULTS.timeoutMs) });
-      const entry = { kind: "http" as const, alias: name, method: exchange.method, path: exchange.path, query: exchange.query } as InvocationRecord["requests"][number] & { kind: "http" };
-      record.requests.push(entry);
-      try {
-        const reply = await opts.http.send(exchange, opts.maxResponseBytes ?? HTTP_DEFAULTS.maxResponseBytes);
-        entry.status = reply.status;
-        return shapeResponse(reply);
-      } catch (error) {
-        entry.error = redactor.text((error as Error).message);
-        throw error;
-      }
-    },
-    async "device.sql"([alias, query, params]) {
-      const { resource, grant } = requireDevice(manifest, alias, "sql");
-      const name = alias as string;
-      countCall(name, grant.maxCalls);
-      const exchange = buildSqlExchange(name, resource.dialect ?? "sqlite", grant.readOnly === true, query, params);
-      const entry = { kind: "sql" as const, alias: name, query: exchange.query, params: exchange.params } as InvocationRecord["requests"][number] & { kind: "sql" };
-      record.requests.push(entry);
-      try {
-        const rows = await opts.sql.query(exchange);
-        entry.rows = rows.length;
-        return rows;
-      } catch (error) {
-        entry.error = redactor.text((error as Error).message);
-        throw error;
-      }
-    },
-    async "integration.cacheGet"([k]) {
-      requireCache(manifest);
-      return store.cacheGet(key("cacheGet: key", k));
-    },
-    async "integration.cacheSet"([entry]) {
-      requireCache(manifest);
-      const { key: k, value, ttl } = optionsTable("cacheSet: the argument", entry) as { key?: unknown; value?: unknown; ttl?: unknown };
-      if (ttl !== undefined && ttl !== null && (typeof ttl !== "number" || !Number.isFinite(ttl) || ttl <= 0 || ttl > STORAGE_LIMITS.maxTtlSeconds)) {
-        throw new CtxError("INVALID_ARGUMENT", `cacheSet: ttl must be a number of seconds from 0 to ${STORAGE_LIMITS.maxTtlSeconds}`);
-      }
-      await store.cacheSet(key("cacheSet: key", k), storable("cacheSet: value", value), typeof ttl === "number" ? ttl : undefined);
-      return null;
-    },
-    async "integration.cacheDelete"([k]) {
-      requireCache(manifest);
-      return store.cacheDelete(key("cacheDelete: key", k));
-    },
-    async "integration.containersGet"([name, k]) {
-      requireContainer(manifest, name, "read");
-      return store.containerGet(name as string, key("containersGet: key", k));
-    },
-    async "integration.containersSet"([name, k, value]) {
-      const schema = requireContainer(manifest, name, "readwrite");
-      const v = storable("containersSet: value", value);
-      assertContainerValue(name as string, schema, v);
-      await store.containerSet(name as string, key("containersSet: key", k), v);
-      return null;
-    },
-    async "integration.containersDelete"([name, k]) {
-      requireContainer(manifest, name, "readwrite");
-      return store.containerDelete(name as string, key("containersDelete: key", k));
-    },
-    async "integration.containersList"([name, options]) {
-      requireContainer(manifest, name, "read");
-      const o = optionsTable("containersList: options", options);
-      const bad = (f: string) => new CtxError("INVALID_ARGUMENT", `containersList: ${f} has the wrong type`);
-      if (o.prefix !== undefined && typeof o.prefix !== "string") throw bad("prefix");
-      if (o.cursor !== undefined && o.cursor !== null && typeof o.cursor !== "string") throw bad("cursor");
-      if (o.limit !== undefined && typeof o.limit !== "number") throw bad("limit");
-      return store.containerList(name as string, {
-        ...(typeof o.prefix === "string" ? { prefix: o.prefix } : {}),
-        ...(typeof o.limit === "number" ? { limit: o.limit } : {}),
-        ...(typeof o.cursor === "string" ? { cursor: o.cursor } : {}),
-      });
-    },
-    async log([level, message, fields]) {
-      const lvl: LogLevel = logLevels.includes(level as LogLevel) ? (level as LogLevel) : "info";
-      const text = typeof message === "string" ? message : JSON.stringify(message ?? null);
-      record.logs.push({
-        level: lvl,
-        message: redactor.text(text),
-        ...(fields === undefined || fields === null ? {} : { fields: redactor.value(fields) }),
-        at: new Date(opts.clock.now()).toISOString(),
-      });
-      return null;
-    },
-    async emit([topic, payload]) {
-      record.events.push({ topic: requireEmit(manifest, topic), payload: redactor.value(payload ?? null) });
-      return null;
-    },
-  };
-
+export function createSandboxHost(opts: HostOptions): SandboxHost {
+  const state: HostState = { opts, authHeader: undefined, callsPerAlias: new Map() };
+  const { redactor } = opts;
   return {
     async call(name, args) {
       const handler = Object.hasOwn(handlers, name) ? handlers[name] : undefined;
       if (!handler) throw new CtxError("INVALID_ARGUMENT", `unknown ctx call ${JSON.stringify(String(name))}`);
       try {
-        return await handler(args);
+        return await handler(state, args);
       } catch (error) {
         // A copy with secrets removed: the handler, the logs and the caller all see this one.
         if (error instanceof DeviceError) throw new DeviceError(error.code as never, redactor.text(error.message), error.request && redactor.value(error.request));

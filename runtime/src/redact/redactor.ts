@@ -65,3 +65,22 @@ export function createRedactor(credentials: unknown, extra: readonly string[] = 
     active: pattern !== null,
   };
 }
+
+/** Redactors by credential set: an install sends the same credentials call after call, and building the pattern is the costly part. */
+const recent = new Map<string, Redactor>();
+const MAX_RECENT = 256;
+
+/** createRedactor, reusing the redactor built for the same credentials and extra secrets. */
+export function redactorFor(credentials: unknown, extra: readonly string[] = []): Redactor {
+  const key = JSON.stringify([credentials, extra]);
+  let redactor = recent.get(key);
+  if (redactor) {
+    // Re-inserted so the map's order is least recently used first.
+    recent.delete(key);
+  } else {
+    redactor = createRedactor(credentials, extra);
+    if (recent.size >= MAX_RECENT) recent.delete(recent.keys().next().value!);
+  }
+  recent.set(key, redactor);
+  return redactor;
+}

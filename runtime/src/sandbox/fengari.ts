@@ -65,6 +65,7 @@ type Lauxlib = {
   luaL_traceback(L: LuaState, L1: LuaState, msg: Uint8Array | null, level: number): void;
   luaL_error(L: LuaState, msg: string): never;
   luaL_ref(L: LuaState, t: number): number;
+  luaL_unref(L: LuaState, t: number, ref: number): void;
   luaL_checkstack(L: LuaState, n: number, msg: string): void;
 };
 type Lualib = Record<"luaopen_base" | "luaopen_string" | "luaopen_table" | "luaopen_math" | "luaopen_utf8" | "luaopen_coroutine", JsFunction>;

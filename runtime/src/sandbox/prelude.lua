@@ -78,18 +78,20 @@ G.require = function(name)
   return m
 end
 
-local function deny() raw_error("ctx.config is read-only", 2) end
 local NULL = raw_setmetatable({}, {
   __metatable = "ctx.json.null", __newindex = function() raw_error("ctx.json.null cannot be changed", 2) end, __tostring = function() return "null" end,
 })
 local ARRAY = { __metatable = "ctx.json.array" }
-local function readonly(data)
+-- A read-only view of `data`; `name` says in the error which ctx table the handler tried to change.
+local function readonly(data, name)
   for k, v in next, data do
-    if type(v) == "table" and not rawequal(v, NULL) then data[k] = readonly(v) end
+    if type(v) == "table" and not rawequal(v, NULL) then data[k] = readonly(v, name .. "." .. tostring(k)) end
   end
   return raw_setmetatable({}, {
-    __index = data, __newindex = deny, __len = function() return #data end,
-    __pairs = function() return next, data, nil end,
+    __index = data, __newindex = function() raw_error(name .. " is read-only", 2) end,
+    -- pairs hands out an iterator, never `data` itself: the state value of a plain
+    -- `next, data` would give the handler the writable table behind the view.
+    __len = function() return #data end, __pairs = function(p) return function(_, k) return next(data, k) end, p, nil end,
     __metatable = "read-only", __readonly = data,
   })
 end
@@ -116,11 +118,21 @@ local function emit(topic, payload) local r = hostcall("emit", topic, payload) r
 local function logger(level)
   return function(msg, fields) hostcall("log", level, msg, fields) end
 end
-local log_debug, log_info, log_warn, log_error = logger("debug"), logger("info"), logger("warn"), logger("error")
 local function json_array(t)
   if type(t) ~= "table" then raw_error("ctx.json.array expects a table", 2) end
   return raw_setmetatable(t, ARRAY)
 end
+
+-- The capability tables are built once per state and are read-only, so one invocation cannot
+-- rewire what a later one of the same warm state calls, and no invocation pays for them.
+local DEVICE = readonly({ http = http, sql = sql }, "ctx.device")
+local INTEGRATION = readonly({
+  cacheGet = cacheGet, cacheSet = cacheSet, cacheDelete = cacheDelete,
+  containersGet = containersGet, containersSet = containersSet,
+  containersDelete = containersDelete, containersList = containersList,
+}, "ctx.integration")
+local LOG = readonly({ debug = logger("debug"), info = logger("info"), warn = logger("warn"), error = logger("error") }, "ctx.log")
+local JSON = readonly({ encode = json_encode, decode = json_decode, null = NULL, array = json_array }, "ctx.json")
 
 local handlers = {}
 local function load_handler(file)
@@ -136,24 +148,17 @@ local function load_handler(file)
   return mod
 end
 
-local function invoke(file, fn, config, install, run, input)
+-- `config` and `install` arrive already read-only (the host freezes each once and reuses it
+-- while it does not change); `run` is a fresh table of every invocation, so changing it
+-- reaches nothing else.
+local function invoke(file, fn, config, install, run_handler, run_id, input)
   local f = load_handler(file)[fn]
   if type(f) ~= "function" then raw_error("handler '" .. fn .. "' is not a function in " .. file, 0) end
   local ctx = {
-    device = { http = http, sql = sql },
-    integration = {
-      cacheGet = cacheGet, cacheSet = cacheSet, cacheDelete = cacheDelete,
-      containersGet = containersGet, containersSet = containersSet,
-      containersDelete = containersDelete, containersList = containersList,
-    },
-    log = { debug = log_debug, info = log_info, warn = log_warn, error = log_error },
-    json = { encode = json_encode, decode = json_decode, null = NULL, array = json_array },
-    emit = emit,
-    config = readonly(type(config) == "table" and config or {}),
-    install = install,
-    run = run,
+    device = DEVICE, integration = INTEGRATION, log = LOG, json = JSON, emit = emit,
+    config = config, install = install, run = { id = run_id, handler = run_handler },
   }
   return (f(ctx, input))
 end
 
-return invoke, REQ, NULL, ARRAY
+return invoke, REQ, NULL, ARRAY, readonly

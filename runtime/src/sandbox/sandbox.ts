@@ -5,7 +5,7 @@
  */
 import { readFileSync } from "node:fs";
 import { lua, lauxlib, lualib, to_luastring, budgetSlot, type JsFunction, type LuaState } from "./fengari.js";
-import { ConversionError, jsonBytes, luaStringToJs, luaToJs, pushJs, type Markers } from "./values.js";
+import { ConversionError, jsonBytes, luaStringToJs, luaToJs, pushInterned, pushJs, type Markers } from "./values.js";
 import { countHook, HOOK_INTERVAL, limitMessage, Meter, type LimitName } from "./limits.js";
 import { luaErrorToSandboxError } from "./lua-errors.js";
 import type { CtxCall, HandlerBundle, InvocationRequest, InvokeResult, InvokeStats, SandboxError, SandboxHost } from "./index.js";
@@ -27,11 +27,17 @@ const encoder = new TextEncoder();
 
 type HostOutcome = { kind: "value"; value: unknown } | { kind: "error"; error: unknown } | { kind: "timeout" };
 
+/** A read-only Lua view of a JSON value, kept in the registry while the same value (by JSON text) keeps coming. */
+type Frozen = { json: string; ref: number };
+
 export class Sandbox {
   private readonly L: LuaState;
   private readonly markers: Markers;
   private readonly invokeRef: number;
   private readonly requestRef: number;
+  private readonly readonlyRef: number;
+  /** ctx.config and ctx.install of the last invocation: an install's warm state sees the same ones call after call. */
+  private readonly frozen: { config?: Frozen; install?: Frozen } = {};
   private readonly files: ReadonlySet<string>;
   private current: Meter | undefined;
   /** False once a limit breach or a VM failure retired this state; create a new one. */
@@ -55,12 +61,13 @@ export class Sandbox {
     lua.lua_pushjsfunction(L, this.jsonDecode);
     pushStringTable(L, bundle.sources);
     pushStringTable(L, modules);
-    if (lua.lua_pcall(L, 4, 4, 0) !== lua.LUA_OK) throw new Error(`sandbox prelude failed: ${lua.lua_tojsstring(L, -1)}`);
+    if (lua.lua_pcall(L, 4, 5, 0) !== lua.LUA_OK) throw new Error(`sandbox prelude failed: ${lua.lua_tojsstring(L, -1)}`);
+    this.readonlyRef = lauxlib.luaL_ref(L, lua.LUA_REGISTRYINDEX);
     const arrayMtRef = lauxlib.luaL_ref(L, lua.LUA_REGISTRYINDEX);
     const nullRef = lauxlib.luaL_ref(L, lua.LUA_REGISTRYINDEX);
     this.requestRef = lauxlib.luaL_ref(L, lua.LUA_REGISTRYINDEX);
     this.invokeRef = lauxlib.luaL_ref(L, lua.LUA_REGISTRYINDEX);
-    this.markers = { nullRef, arrayMtRef };
+    this.markers = { nullRef, arrayMtRef, interned: new Map() };
   }
 
   /** Runs `req.fn` of `req.file`; never throws for anything the handler or the host does. */
@@ -71,20 +78,25 @@ export class Sandbox {
     const co = lua.lua_newthread(L);
     lua.lua_pop(L, 1);
     try {
-      this.metered(meter, () => {
+      const failure = this.metered(meter, () => {
         lua.lua_rawgeti(co, lua.LUA_REGISTRYINDEX, this.invokeRef);
-        pushJs(co, req.file, this.markers);
-        pushJs(co, req.fn, this.markers);
-        pushJs(co, req.ctx.config, this.markers, "ctx.config");
-        pushJs(co, req.ctx.install, this.markers, "ctx.install");
-        pushJs(co, req.ctx.run, this.markers, "ctx.run");
+        pushInterned(co, req.file, this.markers);
+        pushInterned(co, req.fn, this.markers);
+        const config = req.ctx.config !== null && typeof req.ctx.config === "object" && !Array.isArray(req.ctx.config) ? req.ctx.config : {};
+        const frozen = this.pushFrozen(co, "config", config, meter) ?? this.pushFrozen(co, "install", req.ctx.install, meter);
+        if (frozen) return frozen;
+        // Two strings, not a table: Lua builds ctx.run with constant keys more cheaply than the API can.
+        pushInterned(co, req.ctx.run.handler, this.markers);
+        pushJs(co, req.ctx.run.id, this.markers, "ctx.run.id");
         pushJs(co, req.input, this.markers, "input");
+        return undefined;
       });
+      if (failure) return failure;
     } catch (e) {
       if (e instanceof ConversionError) return this.fail(meter, { kind: "internal", message: e.message });
       throw e;
     }
-    let nargs = 6;
+    let nargs = 7;
     for (;;) {
       let status: number;
       try {
@@ -111,6 +123,28 @@ export class Sandbox {
       this.metered(meter, () => this.pushOutcome(co, outcome));
       nargs = 2;
     }
+  }
+
+  /**
+   * Pushes the read-only view of `value` onto `co`, freezing it (in Lua) only when it differs
+   * from the one frozen last time. Returns a result only when freezing itself failed.
+   */
+  private pushFrozen(co: LuaState, slot: "config" | "install", value: unknown, meter: Meter): InvokeResult | undefined {
+    const json = JSON.stringify(value);
+    let frozen = this.frozen[slot];
+    if (frozen?.json !== json) {
+      lua.lua_rawgeti(co, lua.LUA_REGISTRYINDEX, this.readonlyRef);
+      pushJs(co, value, this.markers, `ctx.${slot}`);
+      pushInterned(co, `ctx.${slot}`, this.markers);
+      if (lua.lua_pcall(co, 2, 1, 0) !== lua.LUA_OK) {
+        const limit = meter.check();
+        return limit ? this.breach(meter, limit) : this.fail(meter, { kind: "internal", message: `ctx.${slot} could not be prepared: ${lua.lua_tojsstring(co, -1)}` });
+      }
+      if (frozen) lauxlib.luaL_unref(co, lua.LUA_REGISTRYINDEX, frozen.ref);
+      frozen = this.frozen[slot] = { json, ref: lauxlib.luaL_ref(co, lua.LUA_REGISTRYINDEX) };
+    }
+    lua.lua_rawgeti(co, lua.LUA_REGISTRYINDEX, frozen.ref);
+    return undefined;
   }
 
   private metered<T>(meter: Meter, f: () => T): T {

@@ -3,34 +3,84 @@
  * docs/sandbox.md ("Values across the boundary"). Lua tables are read raw (no metamethod runs),
  * so a hostile __index/__pairs cannot execute during conversion.
  */
-import { lua, type LuaState } from "./fengari.js";
+import { lauxlib, lua, type LuaState } from "./fengari.js";
 
 /** Deeper values are refused in both directions: they are almost always cycles through copies or attacks on the converter. */
 export const MAX_DEPTH = 100;
 
+/**
+ * Where a value sits, built as a chain while converting and turned into text only when an
+ * error needs it: formatting a path for every value costs more than converting the value.
+ */
+export type ValuePath = string | { readonly parent: ValuePath; readonly key: string | number };
+
+export function formatPath(path: ValuePath): string {
+  if (typeof path === "string") return path;
+  const { parent, key } = path;
+  const base = formatPath(parent);
+  return typeof key === "number" ? `${base}[${key}]` : /^[A-Za-z_][A-Za-z0-9_]*$/.test(key) ? `${base}.${key}` : `${base}[${JSON.stringify(key)}]`;
+}
+
 /** A value that cannot cross the boundary; `path` is a JSON-pointer-like location such as `$.items[3]`. */
 export class ConversionError extends Error {
-  constructor(
-    readonly path: string,
-    reason: string,
-  ) {
+  readonly path: string;
+
+  constructor(at: ValuePath, reason: string) {
+    const path = formatPath(at);
     super(`${reason} at ${path}`);
     this.name = "ConversionError";
+    this.path = path;
   }
 }
 
-/** Registry references of the marker values the prelude creates for a state. */
-export type Markers = { nullRef: number; arrayMtRef: number };
+/** Per-state registry references: the marker values the prelude creates, and interned strings. */
+export type Markers = { nullRef: number; arrayMtRef: number; interned: Map<string, number> };
 
 const utf8 = new TextDecoder("utf-8", { fatal: true });
 const encoder = new TextEncoder();
 
-export function luaStringToJs(bytes: Uint8Array, path: string): string {
+/** Interned strings per state: table keys and handler names recur from call to call. */
+const MAX_INTERNED = 4096;
+const MAX_INTERNED_LENGTH = 64;
+
+/**
+ * Pushes `s`, reusing the Lua string made for it earlier in this state: encoding, copying and
+ * hashing a key again costs more than the rest of its conversion. The first push of a string
+ * is charged to the memory budget like any string; later pushes create nothing.
+ */
+export function pushInterned(L: LuaState, s: string, markers: Markers): void {
+  const ref = markers.interned.get(s);
+  if (ref !== undefined) {
+    lua.lua_rawgeti(L, lua.LUA_REGISTRYINDEX, ref);
+    return;
+  }
+  lua.lua_pushstring(L, encoder.encode(s));
+  if (s.length > MAX_INTERNED_LENGTH || markers.interned.size >= MAX_INTERNED) return;
+  lua.lua_pushvalue(L, -1);
+  markers.interned.set(s, lauxlib.luaL_ref(L, lua.LUA_REGISTRYINDEX));
+}
+
+/**
+ * Decoded short strings by the identity of their Lua byte array: a constant key such as
+ * `pong` in a handler is the same array on every call, and Lua strings never change.
+ */
+const decoded = new WeakMap<Uint8Array, string>();
+const SHORT_DECODE = 64;
+
+export function luaStringToJs(bytes: Uint8Array, path: ValuePath): string {
+  const short = bytes.length <= SHORT_DECODE;
+  if (short) {
+    const hit = decoded.get(bytes);
+    if (hit !== undefined) return hit;
+  }
+  let s: string;
   try {
-    return utf8.decode(bytes);
+    s = utf8.decode(bytes);
   } catch {
     throw new ConversionError(path, "string is not valid UTF-8");
   }
+  if (short) decoded.set(bytes, s);
+  return s;
 }
 
 function isMarker(L: LuaState, idx: number, ref: number): boolean {
@@ -40,16 +90,13 @@ function isMarker(L: LuaState, idx: number, ref: number): boolean {
   return same;
 }
 
-const keyPath = (path: string, key: string | number) =>
-  typeof key === "number" ? `${path}[${key}]` : /^[A-Za-z_][A-Za-z0-9_]*$/.test(key) ? `${path}.${key}` : `${path}[${JSON.stringify(key)}]`;
-
 /** Converts the Lua value at `idx` (absolute or relative) to a JSON-like JS value. */
-export function luaToJs(L: LuaState, idx: number, markers: Markers, path = "$"): unknown {
+export function luaToJs(L: LuaState, idx: number, markers: Markers, path: ValuePath = "$"): unknown {
   const abs = idx < 0 ? lua.lua_gettop(L) + idx + 1 : idx;
   return convert(L, abs, markers, path, 0, new Set());
 }
 
-function convert(L: LuaState, idx: number, markers: Markers, path: string, depth: number, seen: Set<object>): unknown {
+function convert(L: LuaState, idx: number, markers: Markers, path: ValuePath, depth: number, seen: Set<object>): unknown {
   const t = lua.lua_type(L, idx);
   switch (t) {
     case lua.LUA_TNIL:
@@ -74,7 +121,7 @@ function typeName(t: number): string {
   return ["nil", "boolean", "light userdata", "number", "string", "table", "function", "userdata", "thread"][t] ?? "value";
 }
 
-function convertTable(L: LuaState, idx: number, markers: Markers, path: string, depth: number, seen: Set<object>): unknown {
+function convertTable(L: LuaState, idx: number, markers: Markers, path: ValuePath, depth: number, seen: Set<object>): unknown {
   if (depth >= MAX_DEPTH) throw new ConversionError(path, `nesting deeper than ${MAX_DEPTH} levels`);
   if (isMarker(L, idx, markers.nullRef)) return null;
   if (!lua.lua_checkstack(L, 8)) throw new ConversionError(path, "Lua stack exhausted");
@@ -105,10 +152,10 @@ function convertTable(L: LuaState, idx: number, markers: Markers, path: string, 
     const kt = lua.lua_type(L, -2);
     if (kt === lua.LUA_TNUMBER && lua.lua_isinteger(L, -2)) {
       const k = lua.lua_tonumber(L, -2);
-      ints.push([k, convert(L, valueIdx, markers, `${path}[${k}]`, depth + 1, seen)]);
+      ints.push([k, convert(L, valueIdx, markers, { parent: path, key: k }, depth + 1, seen)]);
     } else if (kt === lua.LUA_TSTRING) {
       const k = luaStringToJs(lua.lua_tostring(L, -2)!, path);
-      named.push([k, convert(L, valueIdx, markers, keyPath(path, k), depth + 1, seen)]);
+      named.push([k, convert(L, valueIdx, markers, { parent: path, key: k }, depth + 1, seen)]);
     } else {
       lua.lua_pop(L, 2);
       throw new ConversionError(path, `table key of type ${typeName(kt)} has no JSON form (keys must be strings or integers)`);
@@ -131,7 +178,7 @@ function convertTable(L: LuaState, idx: number, markers: Markers, path: string, 
 }
 
 /** Pushes a JSON-like JS value; null/undefined become nil except inside arrays, where they become ctx.json.null. */
-export function pushJs(L: LuaState, value: unknown, markers: Markers, path = "$", depth = 0, inArray = false): void {
+export function pushJs(L: LuaState, value: unknown, markers: Markers, path: ValuePath = "$", depth = 0, inArray = false): void {
   if (value === null || value === undefined) {
     if (inArray) lua.lua_rawgeti(L, lua.LUA_REGISTRYINDEX, markers.nullRef);
     else lua.lua_pushnil(L);
@@ -155,20 +202,21 @@ export function pushJs(L: LuaState, value: unknown, markers: Markers, path = "$"
   if (Array.isArray(value)) {
     lua.lua_createtable(L, value.length, 0);
     for (let i = 0; i < value.length; i++) {
-      pushJs(L, value[i], markers, `${path}[${i + 1}]`, depth + 1, true);
+      pushJs(L, value[i], markers, { parent: path, key: i + 1 }, depth + 1, true);
       lua.lua_rawseti(L, -2, i + 1);
     }
     lua.lua_rawgeti(L, lua.LUA_REGISTRYINDEX, markers.arrayMtRef);
     lua.lua_setmetatable(L, -2);
     return;
   }
-  if (typeof value === "object" && [Object.prototype, null].includes(Object.getPrototypeOf(value))) {
+  const proto = typeof value === "object" ? Object.getPrototypeOf(value) : undefined;
+  if (proto === Object.prototype || proto === null) {
     const entries = Object.entries(value as Record<string, unknown>);
     lua.lua_createtable(L, 0, entries.length);
     for (const [k, v] of entries) {
       if (v === null || v === undefined) continue;
-      lua.lua_pushstring(L, encoder.encode(k));
-      pushJs(L, v, markers, keyPath(path, k), depth + 1);
+      pushInterned(L, k, markers);
+      pushJs(L, v, markers, { parent: path, key: k }, depth + 1);
       lua.lua_rawset(L, -3);
     }
     return;
