@@ -8,7 +8,7 @@
  */
 import { DeviceError } from "../device/device-error.js";
 import type { HttpExchange, HttpReply, HttpTransport } from "../device/http-exchange.js";
-import { createFixturePool, type PooledFixture, type UnmatchedRequest } from "./fixture-pool.js";
+import { createFixturePool, type FixtureReport, type PooledFixture } from "./fixture-pool.js";
 import { deepEqualJson } from "./json-diff.js";
 import type { HttpFixture } from "./test-case-schema.js";
 
@@ -83,10 +83,7 @@ export function replyOf(fixture: HttpFixture, ex: HttpExchange): HttpReply {
   return { status: res.status, headers, body: res.body ?? "" };
 }
 
-export type FixtureHttpTransport = HttpTransport & {
-  unmatched: UnmatchedRequest[];
-  unused(): PooledFixture<HttpFixture>[];
-};
+export type FixtureHttpTransport = HttpTransport & FixtureReport<HttpFixture>;
 
 export function fixtureHttpTransport(entries: readonly PooledFixture<HttpFixture>[]): FixtureHttpTransport {
   const pool = createFixturePool("http", entries, httpDifferences);

@@ -33,16 +33,20 @@ export type UnmatchedRequest = {
 
 export type PoolAnswer<F extends FixtureUses> = { ok: true; fixture: F; pointer: string } | { ok: false; closest: ClosestFixture | null; index: number | null };
 
-export type FixturePool<F extends FixtureUses, R> = {
+/** What a fixture transport tells the harness after the call: the misses and the fixtures never used. */
+export type FixtureReport<F extends FixtureUses> = {
+  unmatched: UnmatchedRequest[];
+  /** Fixtures not marked optional that no request used. */
+  unused(): PooledFixture<F>[];
+};
+
+export type FixturePool<F extends FixtureUses, R> = FixtureReport<F> & {
   take(request: R): PoolAnswer<F>;
   /**
    * Records a miss and returns the message the handler sees. `compare` renders the closest
    * fixture and the request in the same shape, as "expected" and "actual" of the diff.
    */
   miss(answer: PoolAnswer<F> & { ok: false }, summary: string, compare: (fixture: F) => { expected: unknown; actual: unknown }): string;
-  unmatched: UnmatchedRequest[];
-  /** Fixtures not marked optional that no request used. */
-  unused(): PooledFixture<F>[];
 };
 
 export function createFixturePool<F extends FixtureUses, R>(kind: UnmatchedRequest["kind"], entries: readonly PooledFixture<F>[], differences: (fixture: F, request: R) => string[]): FixturePool<F, R> {

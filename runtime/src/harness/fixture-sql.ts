@@ -6,7 +6,7 @@
  */
 import { DeviceError } from "../device/device-error.js";
 import { collapseSql, type SqlExchange, type SqlRow, type SqlTransport } from "../device/sql-call.js";
-import { createFixturePool, type PooledFixture, type UnmatchedRequest } from "./fixture-pool.js";
+import { createFixturePool, type FixtureReport, type PooledFixture } from "./fixture-pool.js";
 import { deepEqualJson } from "./json-diff.js";
 import type { SqlFixture } from "./test-case-schema.js";
 
@@ -20,10 +20,7 @@ export function sqlDifferences(fixture: SqlFixture, ex: SqlExchange): string[] {
 
 const shapeOf = (alias: string, query: string, params: unknown[] | undefined) => ({ alias, query: collapseSql(query), ...(params !== undefined ? { params } : {}) });
 
-export type FixtureSqlTransport = SqlTransport & {
-  unmatched: UnmatchedRequest[];
-  unused(): PooledFixture<SqlFixture>[];
-};
+export type FixtureSqlTransport = SqlTransport & FixtureReport<SqlFixture>;
 
 export function fixtureSqlTransport(entries: readonly PooledFixture<SqlFixture>[]): FixtureSqlTransport {
   const pool = createFixturePool("sql", entries, sqlDifferences);

@@ -1,24 +1,10 @@
 /** The real `ihub run` process: recorded fixtures by default, one case with --case, a loopback server with --live, usage errors. */
-import { execFile } from "node:child_process";
 import { createServer, type IncomingMessage, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
-import path from "node:path";
-import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { runIhub as ihub } from "../../cli/ihub-process.js";
 import { parseTestCase, type LoadedCase } from "../../../../runtime/src/harness/load-test-case.js";
 import { recordedFixtures } from "./recorded-fixtures.js";
-
-const REPO = fileURLToPath(new URL("../../../../", import.meta.url));
-const BIN = path.join(REPO, "tooling", "bin", "ihub.js");
-
-type Run = { code: number; stdout: string; stderr: string };
-function ihub(args: string[]): Promise<Run> {
-  return new Promise((resolve) => {
-    execFile(process.execPath, [BIN, ...args], { cwd: REPO, env: { ...process.env, NO_COLOR: "1" } }, (error, stdout, stderr) => {
-      resolve({ code: error ? Number((error as { code?: number }).code ?? 1) : 0, stdout, stderr });
-    });
-  });
-}
 
 const seen: { method: string; url: string; auth: string | undefined; body: string }[] = [];
 let server: Server;

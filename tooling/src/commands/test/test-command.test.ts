@@ -1,22 +1,10 @@
 /** The real `ihub test` process on a copy of the repository's examples: exit codes, grouping, --json, progress. */
-import { execFile } from "node:child_process";
 import { cp, mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { REPO_ROOT as REPO, runIhub as ihub } from "../../cli/ihub-process.js";
 
-const REPO = fileURLToPath(new URL("../../../../", import.meta.url));
-const BIN = path.join(REPO, "tooling", "bin", "ihub.js");
-
-type Run = { code: number; stdout: string; stderr: string };
-function ihub(args: string[]): Promise<Run> {
-  return new Promise((resolve) => {
-    execFile(process.execPath, [BIN, ...args], { cwd: REPO, env: { ...process.env, NO_COLOR: "1" } }, (error, stdout, stderr) => {
-      resolve({ code: error ? Number((error as { code?: number }).code ?? 1) : 0, stdout, stderr });
-    });
-  });
-}
 
 let root: string;
 beforeAll(async () => {
