@@ -117,6 +117,9 @@ describe.skipIf(skip)("release end to end", () => {
     const retag = await ihub("tag");
     expect(retag.out.tags.map((t: Row) => `${t.type} ${t.tag}`)).toContain(`create ${SLUG}@2.0.0`);
     expect(retag.out.tags.filter((t: Row) => t.type === "exists")).toHaveLength(4);
+    // The new tag is now the previous release: the gate measures from the highest one and sees no change.
+    const after = (await ihub("version", "--since-release")).out.integrations.find((p: Row) => p.slug === SLUG);
+    expect(after).toMatchObject({ status: "unchanged", comparedWith: `${SLUG}@2.0.0`, sufficient: true });
     const bundled = await ihub("bundle", SLUG);
     expect(bundled.out.bundles[0]).toMatchObject({ slug: SLUG, version: "2.0.0" });
     const released = await publish();
