@@ -1,7 +1,9 @@
 /** The real `ihub test` process on a copy of the repository's examples: exit codes, grouping, --json, progress. */
-import { cp, mkdtemp, rm, writeFile } from "node:fs/promises";
+import fs from "node:fs";
+import { cp, mkdtemp, readdir, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
+import git from "isomorphic-git";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { REPO_ROOT as REPO, runIhub as ihub } from "../../cli/ihub-process.js";
 
@@ -47,6 +49,24 @@ describe("ihub test", () => {
     const failed = doc.integrations[1].cases.find((c: { status: string }) => c.status === "fail");
     expect(failed).toMatchObject({ file: "tests/lookup-item-not-found.test.json", handler: "lookup_item" });
     expect(failed.mismatches.map((m: { kind: string }) => m.kind)).toEqual(["unmatched_request", "error_code"]);
+  });
+
+  it("--changed tests only what changed since the base", async () => {
+    await git.init({ fs, dir: root, defaultBranch: "main" });
+    for (const filepath of await readdir(root, { recursive: true })) {
+      if (!filepath.startsWith(".git") && fs.statSync(path.join(root, filepath)).isFile()) await git.add({ fs, dir: root, filepath });
+    }
+    await git.commit({ fs, dir: root, message: "base", author: { name: "T", email: "t@example.com" } });
+    const none = await ihub(["test", "--changed", "--base", "HEAD", "--json", "--root", root]);
+    expect(JSON.parse(none.stdout)).toMatchObject({ ok: true, counts: { integrations: 0, cases: 0 } });
+    const file = path.join(root, "integrations", "github-issues", "tests", "list-issues.test.json");
+    await writeFile(file, (await readFile(file, "utf8")).replace('"name": "lists', '"name": "still lists'));
+    const run = await ihub(["test", "--changed", "--base", "HEAD", "--json", "--root", root]);
+    expect(run.code).toBe(0);
+    const doc = JSON.parse(run.stdout);
+    expect(doc.integrations.map((i: { slug: string }) => i.slug)).toEqual(["github-issues"]);
+    expect(doc.changed).toMatchObject({ base: "HEAD", reasons: { "github-issues": [{ kind: "uncommitted" }] } });
+    expect((await ihub(["test", "--base", "HEAD", "--root", root])).code).toBe(2);
   });
 
   it("exits 2 on an unknown slug", async () => {
