@@ -5,7 +5,7 @@
  * The host (storage, device calls, auth injection, schema validation) lives outside: the
  * sandbox turns every I/O-ish ctx call into `host.call(name, args)` and waits for its Promise
  * while the handler's coroutine is suspended. Value conversion rules and the list of what is
- * closed are in docs/sandbox.md.
+ * closed are in docs/runtime-values.md.
  */
 export { Sandbox } from "./sandbox.js";
 export { SandboxPool } from "./pool.js";
@@ -29,7 +29,7 @@ export type CtxCall =
 
 /**
  * Implemented by the host. `args` are the Lua arguments converted to JSON-like values (see
- * docs/sandbox.md); the resolved value is converted back to Lua and returned at the call site.
+ * docs/runtime-values.md); the resolved value is converted back to Lua and returned at the call site.
  * A rejection is raised as a Lua error at the call site: a `HostCallError` (or any error with a
  * string `code`) becomes the table `{ code = ..., message = ... }`, anything else its message string.
  */

@@ -1,6 +1,6 @@
 /**
  * Value conversion between Lua and JSON-like JS values; the rules are documented in
- * docs/sandbox.md ("Values across the boundary"). Lua tables are read raw (no metamethod runs),
+ * docs/runtime-values.md. Lua tables are read raw (no metamethod runs),
  * so a hostile __index/__pairs cannot execute during conversion.
  */
 import { lauxlib, lua, type LuaState } from "./fengari.js";
