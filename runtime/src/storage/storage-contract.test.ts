@@ -6,6 +6,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
+import { fakeClock } from "../harness/fake-clock.js";
 import type { Clock, Storage } from "./install-store.js";
 import { memoryStorage } from "./memory-storage.js";
 import { sqliteStorage } from "./sqlite-storage.js";
@@ -13,12 +14,6 @@ import { StorageError } from "./storage-error.js";
 
 const dir = mkdtempSync(path.join(tmpdir(), "ihub-storage-"));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
-
-/** A clock the test moves by hand. */
-function manualClock(start = Date.UTC(2026, 0, 1)): Clock & { advance(ms: number): void } {
-  let now = start;
-  return { now: () => now, advance: (ms) => void (now += ms) };
-}
 
 let files = 0;
 const implementations: [string, (clock: Clock) => Storage][] = [
@@ -28,7 +23,7 @@ const implementations: [string, (clock: Clock) => Storage][] = [
 
 describe.each(implementations)("%s storage", (_name, open) => {
   const setup = () => {
-    const clock = manualClock();
+    const clock = fakeClock();
     const storage = open(clock);
     return { clock, storage, store: storage.forInstall("install-a") };
   };
@@ -213,7 +208,7 @@ describe.each(implementations)("%s storage", (_name, open) => {
 describe("sqlite storage on disk", () => {
   it("keeps cache and containers across close and reopen of the same file", async () => {
     const file = path.join(dir, "persist.db");
-    const clock = manualClock();
+    const clock = fakeClock();
     const first = sqliteStorage(file, clock);
     await first.forInstall("i").cacheSet("k", { v: 1 }, 3600);
     await first.forInstall("i").containerSet("notes", "n", { text: "kept" });
