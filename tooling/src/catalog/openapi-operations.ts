@@ -4,7 +4,7 @@
  * plain JSON/YAML: the catalog only needs paths, methods, operationIds and summaries, and
  * `ihub validate` has already checked the document with swagger-parser.
  */
-import { parse as parseYaml } from "yaml";
+import { parseJsonOrYaml } from "./parse-data.js";
 import type { Operation } from "./catalog-schema.js";
 import { DYNAMIC_SEGMENT, type DeviceCall } from "./lua-device-calls.js";
 import { httpMethods } from "../../../runtime/src/manifest/manifest-schema.js";
@@ -12,7 +12,7 @@ import { httpMethods } from "../../../runtime/src/manifest/manifest-schema.js";
 export function parseOpenApi(text: string): Operation[] {
   let doc: unknown;
   try {
-    doc = parseYaml(text);
+    doc = parseJsonOrYaml(text);
   } catch {
     return [];
   }

@@ -6,7 +6,7 @@
  */
 import { readdir, readFile } from "node:fs/promises";
 import path from "node:path";
-import { parse as parseYaml } from "yaml";
+import { parseJsonOrYaml } from "./parse-data.js";
 import { manifestSchema, type Manifest } from "../../../runtime/src/manifest/manifest-schema.js";
 import { testCaseSchema, type TestCase } from "../../../runtime/src/harness/test-case-schema.js";
 import type { Finding } from "../findings/finding.js";
@@ -106,7 +106,7 @@ export async function readIntegration(slug: string, files: SourceFiles): Promise
   const tests: TestCase[] = [];
   for (const file of (await files.list(TESTS_DIR)).filter((f) => TEST_FILE.test(f))) {
     try {
-      const result = testCaseSchema.safeParse(parseYaml((await readText(file)) ?? ""));
+      const result = testCaseSchema.safeParse(parseJsonOrYaml((await readText(file)) ?? ""));
       if (result.success) tests.push(result.data);
     } catch {
       // An unreadable test case only costs the page its example; `ihub test` reports it.

@@ -1,4 +1,4 @@
-import { mkdir, mkdtemp, readdir, rm, writeFile } from "node:fs/promises";
+import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
@@ -45,5 +45,18 @@ describe("ihub catalog (argument checks, before any build)", () => {
   it("documents its options in --help", async () => {
     expect(await main(["catalog", "--help"])).toBe(0);
     for (const option of ["--out <dir>", "--registry <dir>", "--site-url <url>", "--base <path>", "--json"]) expect(stdout + stderr).toContain(option);
+  });
+});
+
+describe("ihub catalog (a real build)", () => {
+  it("builds the site and catalog.json without any registry, reporting progress on stderr and the result as JSON", async () => {
+    const out = path.join(root, "site-out");
+    const code = await main(["catalog", "--root", root, "--out", out, "--registry", path.join(root, "no-registry-here"), "--json"]);
+    expect(code).toBe(0);
+    const result = JSON.parse(stdout);
+    expect(result).toMatchObject({ ok: true, listed: ["alpha"], unlisted: [], privateSkipped: [], findings: [], pages: 3 }); // index, the integration, its one version
+    expect(stderr).toMatch(/building the site with Astro/);
+    expect(await readdir(out)).toEqual(expect.arrayContaining(["index.html", "catalog.json", "catalog", "icons", "integrations", "sitemap.xml"]));
+    expect(JSON.parse(await readFile(path.join(out, "catalog.json"), "utf8")).integrations.map((i: { slug: string }) => i.slug)).toEqual(["alpha"]);
   });
 });

@@ -29,12 +29,11 @@ export default defineCommand({
     const registryDir = path.resolve(process.cwd(), (opts.registry as string | undefined) ?? defaults.registry);
 
     const total = (await listIntegrationDirs(root)).length;
-    if (!ctx.json) {
-      // Say up front which registry is read: without one the versions come from the CHANGELOGs.
-      const registryFound = await stat(registryDir).then((s) => s.isDirectory(), () => false);
-      const source = registryFound ? `registry ${path.relative(process.cwd(), registryDir) || "."}` : "no registry yet (versions from CHANGELOG.md)";
-      ctx.err(`reading ${total} integration folders and ${source}…\n`);
-    }
+    // Progress goes to stderr in every mode, so --json output on stdout stays one clean document.
+    // It says up front which registry is read: without one the versions come from the CHANGELOGs.
+    const registryFound = await stat(registryDir).then((s) => s.isDirectory(), () => false);
+    const source = registryFound ? `registry ${path.relative(process.cwd(), registryDir) || "."}` : "no registry yet (versions from CHANGELOG.md)";
+    ctx.err(`reading ${total} integration folders and ${source}…\n`);
     const reading = progress("reading integrations", total);
     const result = await buildCatalog({
       root,
@@ -45,7 +44,7 @@ export default defineCommand({
       onPhase: (phase, detail) => {
         if (phase === "read") return reading.tick(detail);
         reading.done();
-        if (!ctx.json) ctx.err(phase === "site" ? "building the site with Astro…\n" : "writing catalog.json and icons…\n");
+        ctx.err(phase === "site" ? "building the site with Astro…\n" : "writing catalog.json and icons…\n");
       },
     });
     const findings = sortFindings(result.findings);
