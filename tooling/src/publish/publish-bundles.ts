@@ -1,15 +1,16 @@
 /**
  * Publishes signed bundles to every target: OCI registries first, so the directory registry's
- * records can carry the manifest digest (ociDigest) of the same bundle.
+ * records can carry the manifest digest (ociDigest) of the same bundle; then directories, and
+ * HTTP registries that accept publishes (the same directory publish, run by the server).
  */
 import type { OciCredentials } from "../../../runtime/src/registry/oci-client.js";
 import { describeLocation, type RegistryLocation } from "../../../runtime/src/registry/registry-location.js";
 import type { RegistryKeys, VersionRecord } from "../../../runtime/src/registry/registry-schema.js";
 import type { SignedBundle } from "../bundle/sign-built.js";
-import { IhubError } from "../errors.js";
 import { progress } from "../report/progress.js";
 import type { SigningKey } from "../signing/signing-key.js";
-import { publishToDir } from "./publish-to-dir.js";
+import { publishToHttp } from "./publish-http.js";
+import { publishToDir, type PublishOutcome } from "./publish-to-dir.js";
 import { pushToOci } from "./push-oci.js";
 import { versionRecord } from "./version-record.js";
 
@@ -20,22 +21,33 @@ export function publicKeyEntry(key: SigningKey): RegistryKeys["keys"][number] {
   return { keyId: key.keyId, algorithm: "ed25519", publicKey: key.publicKeyPem, dev: key.dev };
 }
 
-export function assertWritable(location: RegistryLocation): void {
-  if (location.kind === "http") {
-    throw new IhubError("IH_PUBLISH_READ_ONLY", `${location.baseUrl.href} is an HTTP registry, which is read-only`, {
-      exitCode: 2,
-      hint: "Publish to the directory the server serves (ihub registry serve --dir), or to an OCI registry (oci://host/namespace).",
-    });
-  }
+export type PublishOptions = {
+  commit: string | null;
+  now?: Date;
+  credentials?: OciCredentials;
+  /** Bearer token for HTTP registries (`ihub registry serve --allow-publish`). */
+  registryToken?: string;
+};
+
+/** One result per outcome of a directory publish, local or through an HTTP registry. */
+function directoryResults(target: string, outcomes: readonly PublishOutcome[]): PublishResult[] {
+  return outcomes.map((o) => ({
+    target,
+    slug: o.record.slug,
+    version: o.record.version,
+    status: o.status,
+    ...(o.status === "conflict" ? { detail: `already published with content ${o.existing.contentDigest}, this build is ${o.record.contentDigest}` } : {}),
+    ...(o.status === "unchanged" && o.repaired.length ? { detail: `repaired ${o.repaired.join(", ")}` } : {}),
+    ...(o.record.ociDigest ? { ociDigest: o.record.ociDigest } : {}),
+  }));
 }
 
 export async function publishBundles(
   bundles: readonly SignedBundle[],
   targets: readonly RegistryLocation[],
   key: SigningKey,
-  opts: { commit: string | null; now?: Date; credentials?: OciCredentials },
+  opts: PublishOptions,
 ): Promise<PublishResult[]> {
-  targets.forEach(assertWritable);
   const now = opts.now ?? new Date();
   const records = new Map<SignedBundle, VersionRecord>(bundles.map((b) => [b, versionRecord(b, b.signature, { commit: opts.commit, publishedAt: now })]));
   const results: PublishResult[] = [];
@@ -59,20 +71,13 @@ export async function publishBundles(
     bar.done();
   }
 
+  // Directories and HTTP registries last, so their records carry the OCI digest.
   for (const target of targets) {
-    if (target.kind !== "dir") continue;
-    const outcomes = await publishToDir(target.dir, bundles.map((b) => ({ record: records.get(b)!, bytes: b.bytes })), publicKeyEntry(key));
-    for (const o of outcomes) {
-      results.push({
-        target: target.dir,
-        slug: o.record.slug,
-        version: o.record.version,
-        status: o.status,
-        ...(o.status === "conflict" ? { detail: `already published with content ${o.existing.contentDigest}, this build is ${o.record.contentDigest}` } : {}),
-        ...(o.status === "unchanged" && o.repaired.length ? { detail: `repaired ${o.repaired.join(", ")}` } : {}),
-        ...(o.record.ociDigest ? { ociDigest: o.record.ociDigest } : {}),
-      });
-    }
+    if (target.kind === "oci") continue;
+    const items = bundles.map((b) => ({ record: records.get(b)!, bytes: b.bytes }));
+    const outcomes =
+      target.kind === "dir" ? await publishToDir(target.dir, items, publicKeyEntry(key)) : await publishToHttp(target.baseUrl, items, publicKeyEntry(key), opts.registryToken);
+    results.push(...directoryResults(describeLocation(target), outcomes));
   }
   return results;
 }

@@ -6,6 +6,8 @@ import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { integrationIndexSchema, registryIndexSchema, registryKeysSchema } from "../../../runtime/src/registry/registry-schema.js";
 import { buildSignedBundles } from "../bundle/sign-built.js";
 import { writeSampleIntegration } from "../bundle/sample-integration.js";
+import { IhubError } from "../errors.js";
+import { createRegistryServer, listen } from "../registry/serve-registry.js";
 import { loadSigningKey, type SigningKey } from "../signing/signing-key.js";
 import { registryPaths } from "./dir-registry.js";
 import { publishBundles } from "./publish-bundles.js";
@@ -106,9 +108,18 @@ describe("directory publisher", () => {
     await expect(publish(["weather"])).rejects.toMatchObject({ code: "IH_REGISTRY_CORRUPT", location: { file: recordFile, pointer: "/size" } });
   });
 
-  it("refuses HTTP registries as publish targets", async () => {
+  it("refuses to publish to an HTTP registry that only serves, saying how to enable it", async () => {
     await writeSampleIntegration(root, "weather");
-    const { bundles } = await buildSignedBundles(root, ["weather"], key);
-    await expect(publishBundles(bundles, [{ kind: "http", baseUrl: new URL("http://127.0.0.1:1/") }], key, { commit: null })).rejects.toMatchObject({ code: "IH_PUBLISH_READ_ONLY" });
+    await publish(["weather"]);
+    const server = createRegistryServer(registry);
+    const { url } = await listen(server, 0, "127.0.0.1");
+    try {
+      const { bundles } = await buildSignedBundles(root, ["weather"], key);
+      const error = await publishBundles(bundles, [{ kind: "http", baseUrl: new URL(url) }], key, { commit: null }).catch((e: unknown) => e);
+      expect(error).toMatchObject({ code: "IH_PUBLISH_HTTP_FAILED" });
+      expect((error as IhubError).hint).toMatch(/--allow-publish/);
+    } finally {
+      await new Promise((r) => server.close(r));
+    }
   });
 });

@@ -5,7 +5,6 @@
  * half-way is repaired without a version bump.
  */
 import { readFile, stat } from "node:fs/promises";
-import type { OciCredentials } from "../../../runtime/src/registry/oci-client.js";
 import type { RegistryLocation } from "../../../runtime/src/registry/registry-location.js";
 import { integrationIndexSchema } from "../../../runtime/src/registry/registry-schema.js";
 import { gitFileSource } from "../bundle/git-file-source.js";
@@ -13,7 +12,7 @@ import { buildSignedBundles } from "../bundle/sign-built.js";
 import { listReleaseTags } from "../git/release-tags.js";
 import type { SigningKey } from "../signing/signing-key.js";
 import { listRegistrySlugs, readRecords, rebuildIndexes, registryPaths, withRegistryLock } from "./dir-registry.js";
-import { publishBundles, type PublishResult } from "./publish-bundles.js";
+import { publishBundles, type PublishOptions, type PublishResult } from "./publish-bundles.js";
 
 const exists = (file: string) => stat(file).then(() => true, () => false);
 
@@ -35,7 +34,7 @@ export async function reconcile(
   slugs: readonly string[],
   targets: readonly RegistryLocation[],
   key: SigningKey,
-  opts: { credentials?: OciCredentials } = {},
+  opts: Omit<PublishOptions, "commit"> = {},
 ): Promise<{ results: PublishResult[]; repairs: string[]; conflicts: number }> {
   const tags = (await listReleaseTags(root)).filter((t) => !slugs.length || slugs.includes(t.slug));
   const results: PublishResult[] = [];

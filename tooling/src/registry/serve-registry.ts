@@ -1,10 +1,13 @@
 /**
  * Serves a directory registry over HTTP with sirv (ETag + If-None-Match -> 304). Bundles and
  * version records never change once written, so they are cached forever; indexes and keys
- * change on every publish, so clients revalidate them each time.
+ * change on every publish, so clients revalidate them each time. With a publish token it also
+ * accepts publishes over HTTP (publish-protocol.ts).
  */
 import http from "node:http";
 import sirv from "sirv";
+import { handlePublish } from "./publish-endpoint.js";
+import { PUBLISH_PATH } from "./publish-protocol.js";
 
 export const IMMUTABLE = "public, max-age=31536000, immutable";
 export const REVALIDATE = "no-cache";
@@ -13,7 +16,12 @@ export function cacheControlFor(pathname: string): string {
   return pathname.endsWith(".tgz") || /\/records\/[^/]+\.json$/.test(pathname) ? IMMUTABLE : REVALIDATE;
 }
 
-export function createRegistryServer(dir: string): http.Server {
+export type ServeOptions = {
+  /** When set, POST /-/publish with this bearer token publishes into `dir` (publish-endpoint.ts). */
+  publishToken?: string;
+};
+
+export function createRegistryServer(dir: string, opts: ServeOptions = {}): http.Server {
   // dev mode stats files per request: a publisher adds files while the server runs.
   const serve = sirv(dir, { dev: true, etag: true, extensions: [] });
   return http.createServer((req, res) => {
@@ -29,6 +37,10 @@ export function createRegistryServer(dir: string): http.Server {
       res.setHeader("content-type", "text/plain; charset=utf-8");
       res.end("not found\n");
     };
+    if (opts.publishToken && pathname === `/${PUBLISH_PATH}`) {
+      void handlePublish(dir, opts.publishToken, req, res);
+      return;
+    }
     if (req.method !== "GET" && req.method !== "HEAD") {
       res.writeHead(405, { allow: "GET, HEAD" }).end();
       return;

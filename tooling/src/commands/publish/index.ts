@@ -8,6 +8,7 @@ import { headCommit } from "../../publish/head-commit.js";
 import { publishBundles, type PublishResult } from "../../publish/publish-bundles.js";
 import { ociCredentialsFromEnv } from "../../publish/push-oci.js";
 import { reconcile } from "../../publish/reconcile.js";
+import { REGISTRY_TOKEN_ENV } from "../../registry/publish-protocol.js";
 import { defaultPaths } from "../../repo/defaults.js";
 import { colors } from "../../report/colors.js";
 import { devKeyWarning, loadSigningKey } from "../../signing/signing-key.js";
@@ -36,7 +37,7 @@ export default defineCommand({
   configure: (cmd) =>
     cmd
       .argument("[slugs...]", "integrations to publish (default: all)")
-      .option("--registry <location>", "directory, http(s):// URL (read-only) or oci://host[:port]/namespace; repeatable (default: .ihub/registry)", collect, [])
+      .option("--registry <location>", "directory, http(s):// URL of `ihub registry serve --allow-publish` (token in IHUB_REGISTRY_TOKEN) or oci://host[:port]/namespace; repeatable (default: .ihub/registry)", collect, [])
       .option("--reconcile", "compare tags, bundles and index, and repair what is missing without a version bump"),
   async run(ctx, args, opts) {
     const root = await ctx.root();
@@ -46,9 +47,10 @@ export default defineCommand({
     if (warning) ctx.err(colors.bold(colors.yellow(`${warning}\n`)));
     const slugs = await selectSlugs(root, args);
     const credentials = ociCredentialsFromEnv();
+    const registryToken = process.env[REGISTRY_TOKEN_ENV] || undefined;
 
     if (opts.reconcile) {
-      const report = await reconcile(root, slugs, targets, key, { credentials });
+      const report = await reconcile(root, slugs, targets, key, { credentials, registryToken });
       if (ctx.json) printJson(ctx, { ok: report.conflicts === 0, devKey: key.dev, ...report });
       else {
         printResults(ctx, report.results);
@@ -59,7 +61,7 @@ export default defineCommand({
     }
 
     const { bundles, failures } = await buildSignedBundles(root, slugs, key);
-    const results = await publishBundles(bundles, targets, key, { commit: await headCommit(root), credentials });
+    const results = await publishBundles(bundles, targets, key, { commit: await headCommit(root), credentials, registryToken });
     const conflicts = results.filter((r) => r.status === "conflict");
     if (ctx.json) {
       printJson(ctx, { ok: !conflicts.length && !failures.length, devKey: key.dev, keyId: key.keyId, results, errors: failures.map((f) => ({ slug: f.slug, ...f.error.toJSON() })) });

@@ -1,0 +1,85 @@
+/**
+ * The server side of HTTP publishing (publish-protocol.ts): authenticate, read a capped body,
+ * check every bundle against its record and the record's signature against the key sent with
+ * it, then publish into the directory under its lock. A request that fails any check publishes
+ * nothing.
+ */
+import { createPublicKey, timingSafeEqual } from "node:crypto";
+import type http from "node:http";
+import { integrityMatches } from "../../../runtime/src/registry/integrity.js";
+import { parseDocument } from "../../../runtime/src/registry/parse-document.js";
+import { RegistryError } from "../../../runtime/src/registry/registry-error.js";
+import { keyIdOf, verifyRecordSignature } from "../../../runtime/src/registry/signature.js";
+import { IhubError } from "../errors.js";
+import { publishToDir, type PublishItem } from "../publish/publish-to-dir.js";
+import { MAX_PUBLISH_BYTES, publishRequestSchema, REGISTRY_TOKEN_ENV } from "./publish-protocol.js";
+
+class Refusal extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+    readonly hint?: string,
+  ) {
+    super(message);
+  }
+}
+
+function authorized(req: http.IncomingMessage, token: string): boolean {
+  const given = Buffer.from(req.headers.authorization ?? "");
+  const wanted = Buffer.from(`Bearer ${token}`);
+  return given.length === wanted.length && timingSafeEqual(given, wanted);
+}
+
+async function readBody(req: http.IncomingMessage): Promise<Buffer> {
+  if (Number(req.headers["content-length"] ?? 0) > MAX_PUBLISH_BYTES) throw new Refusal(413, "IH_PUBLISH_TOO_LARGE", `a publish request is at most ${MAX_PUBLISH_BYTES} bytes`);
+  const chunks: Buffer[] = [];
+  let total = 0;
+  for await (const chunk of req as AsyncIterable<Buffer>) {
+    total += chunk.length;
+    if (total > MAX_PUBLISH_BYTES) throw new Refusal(413, "IH_PUBLISH_TOO_LARGE", `a publish request is at most ${MAX_PUBLISH_BYTES} bytes`);
+    chunks.push(chunk);
+  }
+  return Buffer.concat(chunks);
+}
+
+/** Every item checked before any is written: bytes match the record, the record is signed by the key sent. */
+function checkedItems(body: Buffer): { items: PublishItem[]; key: Parameters<typeof publishToDir>[2] } {
+  const request = parseDocument(body, publishRequestSchema, "publish request");
+  let publicKey;
+  try {
+    publicKey = createPublicKey(request.key.publicKey);
+  } catch {
+    throw new Refusal(400, "REG_BAD_DOCUMENT", "the key sent is not a PEM public key");
+  }
+  const keyId = keyIdOf(publicKey);
+  if (keyId !== request.key.keyId) throw new Refusal(400, "REG_BAD_DOCUMENT", `the key sent is ${keyId}, not ${request.key.keyId}`);
+  const items = request.items.map(({ record, bundle }) => {
+    const bytes = Buffer.from(bundle, "base64");
+    const name = `${record.slug}@${record.version}`;
+    if (bytes.length !== record.size || !integrityMatches(bytes, record.integrity)) throw new Refusal(400, "REG_INTEGRITY", `${name}: the bundle sent does not match its record's size and integrity`);
+    verifyRecordSignature(record, [{ keyId, key: publicKey }], name);
+    return { record, bytes };
+  });
+  return { items, key: request.key };
+}
+
+function send(res: http.ServerResponse, status: number, body: unknown): void {
+  res.writeHead(status, { "content-type": "application/json; charset=utf-8", "cache-control": "no-store" }).end(JSON.stringify(body));
+}
+
+export async function handlePublish(dir: string, token: string, req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
+  try {
+    if (req.method !== "POST") throw new Refusal(405, "IH_USAGE", "publish with POST");
+    if (!authorized(req, token)) throw new Refusal(401, "IH_PUBLISH_UNAUTHORIZED", "missing or wrong bearer token", `Set ${REGISTRY_TOKEN_ENV} to the token the server was started with.`);
+    const { items, key } = checkedItems(await readBody(req));
+    send(res, 200, { outcomes: await publishToDir(dir, items, key) });
+  } catch (error) {
+    if (error instanceof Refusal) return send(res, error.status, { error: { code: error.code, message: error.message, hint: error.hint } });
+    if (error instanceof RegistryError) return send(res, 400, { error: { code: error.code, message: error.message, hint: error.hint } });
+    if (error instanceof IhubError) return send(res, error.code === "IH_REGISTRY_LOCKED" ? 503 : 500, { error: { code: error.code, message: error.message, hint: error.hint } });
+    // A bug, not the publisher's fault: the operator sees the stack, the publisher a 500.
+    process.stderr.write(`publish failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+    send(res, 500, { error: { code: "IH_INTERNAL", message: "publishing failed on the server" } });
+  }
+}

@@ -1,0 +1,35 @@
+/**
+ * Publishing over HTTP to `ihub registry serve --allow-publish`: one POST to `<base>/-/publish`
+ * (slugs never start with "-", so the path cannot shadow a registry file) carrying the signed
+ * bundles, answered with one outcome per bundle. The server checks each bundle against its
+ * record and signature, then runs the same locked directory publish as a local `ihub publish`,
+ * so remote and local publishers share one lock and one set of rules.
+ */
+import { z } from "zod";
+import { REGISTRY_FORMAT, registryKeysSchema, versionRecordSchema } from "../../../runtime/src/registry/registry-schema.js";
+
+export const PUBLISH_PATH = "-/publish";
+/** The bearer token both sides read: the server accepts publishes carrying it, the publisher sends it. */
+export const REGISTRY_TOKEN_ENV = "IHUB_REGISTRY_TOKEN";
+/** Upper bound of one request body: a batch of bundles, base64-encoded. */
+export const MAX_PUBLISH_BYTES = 256 * 1024 * 1024;
+
+export const publishRequestSchema = z.strictObject({
+  format: z.literal(REGISTRY_FORMAT),
+  key: registryKeysSchema.shape.keys.element,
+  items: z.array(z.strictObject({ record: versionRecordSchema, bundle: z.base64() })).min(1).max(10_000),
+});
+export type PublishRequest = z.infer<typeof publishRequestSchema>;
+
+export const publishResponseSchema = z.strictObject({
+  outcomes: z.array(
+    z.discriminatedUnion("status", [
+      z.strictObject({ status: z.literal("published"), record: versionRecordSchema }),
+      z.strictObject({ status: z.literal("unchanged"), record: versionRecordSchema, repaired: z.array(z.string()) }),
+      z.strictObject({ status: z.literal("conflict"), record: versionRecordSchema, existing: versionRecordSchema }),
+    ]),
+  ),
+});
+
+/** The body of every refusal: what the publisher prints. */
+export const publishErrorSchema = z.strictObject({ error: z.strictObject({ code: z.string(), message: z.string(), hint: z.string().optional() }) });
