@@ -339,6 +339,14 @@ describe("in the browser", () => {
       await desk.close();
     }
 
+    const darkDesk = await open("/integrations/zz-weather-station/", { viewport: DESKTOP, colorScheme: "dark" });
+    try {
+      await darkDesk.page.screenshot({ path: path.join(ARTIFACTS, "integration-desktop-dark.png"), fullPage: true });
+      expect(await darkDesk.page.evaluate(findLowContrast), "desktop dark").toEqual([]);
+    } finally {
+      await darkDesk.close();
+    }
+
     for (const scheme of ["light", "dark"] as const) {
       for (const url of ["/", "/integrations/zz-weather-station/"]) {
         const phone = await open(url, { viewport: PHONE, colorScheme: scheme });

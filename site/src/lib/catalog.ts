@@ -64,3 +64,11 @@ export function shortDate(iso: string | undefined): string {
 export function formatValue(value: unknown): string {
   return typeof value === "string" ? JSON.stringify(value) : JSON.stringify(value) ?? "";
 }
+
+/**
+ * A description as written in a manifest: plain text in which `backticks` mark code, the one
+ * Markdown habit descriptions have. Odd parts are code; nothing else is interpreted.
+ */
+export function codeSpans(text: string): { text: string; code: boolean }[] {
+  return text.split(/`([^`]+)`/).map((part, i) => ({ text: part, code: i % 2 === 1 }));
+}
