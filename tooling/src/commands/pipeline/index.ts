@@ -1,5 +1,6 @@
 import { defineCommand, printJson } from "../../cli/command.js";
 import { commands, type CommandName } from "../../cli/commands.js";
+import { IhubError } from "../../errors.js";
 import { colors } from "../../report/colors.js";
 
 /**
@@ -16,25 +17,51 @@ export type PipelineStage = (typeof PIPELINE_STAGES)[number];
  */
 export const STAGE_OPTIONS: Partial<Record<PipelineStage, Record<string, unknown>>> = { version: { sinceRelease: true } };
 
+type StageResult = { stage: PipelineStage; exitCode: number; ms: number; output?: unknown; error?: ReturnType<IhubError["toJSON"]> };
+
+/** A stage's --json document; kept as text when a stage printed something else. */
+function parseOutput(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return text;
+  }
+}
+
 export default defineCommand({
   name: "pipeline",
   summary: "run every stage in order (validate, test, version, tag, bundle, publish, catalog)",
   async run(ctx) {
-    const results: { stage: string; exitCode: number; ms: number }[] = [];
-    // Stages print their own human output; under --json their output is collected by stage instead.
+    const results: StageResult[] = [];
+    // Stages print their own human output; under --json each stage's JSON document is kept with its result.
     for (const stage of PIPELINE_STAGES) {
       const spec = (await commands[stage]()).default;
       const started = performance.now();
       if (!ctx.json) ctx.err(colors.bold(`\n▶ ${stage}\n`));
       const captured: string[] = [];
       const stageCtx = ctx.json ? { ...ctx, out: (t: string) => void captured.push(t) } : ctx;
-      const exitCode = await spec.run(stageCtx, [], { ...STAGE_OPTIONS[stage] });
-      results.push({ stage, exitCode, ms: Math.round(performance.now() - started) });
+      let exitCode: number;
+      let error: IhubError | undefined;
+      try {
+        exitCode = await spec.run(stageCtx, [], { ...STAGE_OPTIONS[stage] });
+      } catch (thrown) {
+        // A stage's typed error ends the pipeline with that stage named, like a failed check.
+        if (!(thrown instanceof IhubError)) throw thrown;
+        error = thrown;
+        exitCode = thrown.exitCode;
+        if (!ctx.json) ctx.err(`${colors.red("error")} ${colors.dim(thrown.code)} ${thrown.message}${thrown.hint ? `\n  ${colors.cyan("hint")} ${thrown.hint}` : ""}\n`);
+      }
+      const output = ctx.json && captured.length ? parseOutput(captured.join("")) : undefined;
+      results.push({ stage, exitCode, ms: Math.round(performance.now() - started), ...(output !== undefined ? { output } : {}), ...(error ? { error: error.toJSON() } : {}) });
       if (exitCode !== 0) break;
     }
     const ok = results.every((r) => r.exitCode === 0) && results.length === PIPELINE_STAGES.length;
     if (ctx.json) printJson(ctx, { ok, stages: results });
-    else ctx.err(`\n${ok ? colors.green("pipeline ok") : colors.red("pipeline failed")} (${results.map((r) => `${r.stage} ${r.ms}ms`).join(", ")})\n`);
+    else {
+      const failed = results.find((r) => r.exitCode !== 0);
+      const verdict = ok ? colors.green("pipeline ok") : colors.red(`pipeline failed at ${failed?.stage ?? "?"}`);
+      ctx.err(`\n${verdict} (${results.map((r) => `${r.stage} ${r.ms}ms`).join(", ")})\n`);
+    }
     return ok ? 0 : 1;
   },
 });
