@@ -131,6 +131,7 @@ export async function execute(opts: ExecuteOptions): Promise<ExecutionResult> {
     },
     limits,
     host,
+    deadline,
   });
   if (!result.ok) return finish({ ok: false, error: result.error }, result.stats);
   if (handler.type === "rpc" && handler.outputSchema) {

@@ -76,6 +76,12 @@ export type InvocationRequest = {
   ctx: InvocationContext;
   limits: SandboxLimits;
   host: SandboxHost;
+  /**
+   * `performance.now()` time by which the invocation must end; start + `limits.timeoutMs` when
+   * absent. A host that bounds its own I/O by a deadline passes the same one, so a device call
+   * cut off at the deadline ends the invocation as a timeout, not as a device error.
+   */
+  deadline?: number;
 };
 
 /** A cold call: bundle and request together (a fresh state, discarded afterwards). */

@@ -52,9 +52,12 @@ export class Meter {
   outputBytes = 0;
   private ticks = 0;
 
-  constructor(readonly limits: SandboxLimits) {
+  constructor(
+    readonly limits: SandboxLimits,
+    deadline?: number,
+  ) {
     this.budget = { steps: limits.instructions, bytes: limits.memoryBytes };
-    this.deadline = this.started + limits.timeoutMs;
+    this.deadline = deadline ?? this.started + limits.timeoutMs;
   }
 
   /** Returns the breached limit, checking the cheap counters first. */

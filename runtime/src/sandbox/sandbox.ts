@@ -72,7 +72,7 @@ export class Sandbox {
 
   /** Runs `req.fn` of `req.file`; never throws for anything the handler or the host does. */
   async invoke(req: InvocationRequest): Promise<InvokeResult> {
-    const meter = new Meter(req.limits);
+    const meter = new Meter(req.limits, req.deadline);
     if (!this.usable) return this.fail(meter, { kind: "internal", message: "sandbox state was retired after a limit breach" });
     const L = this.L;
     const co = lua.lua_newthread(L);
@@ -270,7 +270,9 @@ async function callHost(host: SandboxHost, name: CtxCall, args: unknown[], meter
       (error: unknown): HostOutcome => ({ kind: "error", error }),
     );
   try {
-    return await Promise.race([call, timeout]);
+    const outcome = await Promise.race([call, timeout]);
+    // An answer that comes after the deadline (a device call the host cut off at it, say) is too late.
+    return meter.remainingMs() <= 0 ? { kind: "timeout" } : outcome;
   } finally {
     clearTimeout(timer);
   }
