@@ -1,13 +1,16 @@
 /**
  * `npm run pipeline` as a new contributor meets it: in fresh clones of this repository's HEAD,
  * on the embedded defaults (local registry, local tags, dev key, site in site/dist). It must
- * pass, pass again as a no-op, and two clones must bundle byte-identical files.
+ * pass, pass again as a no-op, two clones must bundle byte-identical files, and a released
+ * integration changed without a bump must stop it at the version gate.
  */
 import { execFile } from "node:child_process";
-import { mkdtemp, readdir, readFile, rm, symlink } from "node:fs/promises";
+import fs from "node:fs";
+import { appendFile, mkdtemp, readdir, readFile, rm, symlink } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { promisify } from "node:util";
+import git from "isomorphic-git";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { listReleaseTags } from "../../git/release-tags.js";
 
@@ -44,6 +47,8 @@ describe("npm run pipeline on a fresh clone", () => {
     const first = JSON.parse((await ihub(a, "pipeline", "--json")).stdout);
     expect(first.ok).toBe(true);
     expect(first.stages.map((s: { stage: string }) => s.stage)).toEqual(expect.arrayContaining(["validate", "version", "tag", "bundle", "publish", "catalog"]));
+    const tagStage = first.stages.find((s: { stage: string }) => s.stage === "tag");
+    expect(tagStage.output.tags.every((t: { type: string }) => t.type === "create")).toBe(true);
     const tags = await listReleaseTags(a);
     const integrations = (await readdir(path.join(a, "integrations"))).filter((n) => !n.startsWith("_") && !n.startsWith("."));
     expect(tags.map((t) => t.slug).sort()).toEqual(integrations.sort());
@@ -62,5 +67,16 @@ describe("npm run pipeline on a fresh clone", () => {
     expect([...bundlesB.keys()]).toEqual([...bundlesA.keys()]);
     expect(bundlesA.size).toBe(integrations.length);
     for (const [rel, bytes] of bundlesA) expect(Buffer.compare(bytes, bundlesB.get(rel)!), rel).toBe(0);
+
+    // On main, a change to released content without a bump stops the pipeline at the version gate.
+    const slug = integrations[0]!;
+    await appendFile(path.join(a, "integrations", slug, "README.md"), "\nOne more line.\n");
+    await git.add({ fs, dir: a, filepath: `integrations/${slug}/README.md` });
+    await git.commit({ fs, dir: a, message: "docs", author: { name: "Dev", email: "dev@example.com" } });
+    const gated = await ihub(a, "pipeline", "--json").then(() => null, (e: { code: number; stdout: string }) => ({ code: e.code, out: JSON.parse(e.stdout) }));
+    expect(gated?.code).toBe(1);
+    expect(gated!.out.stages.at(-1)).toMatchObject({ stage: "version", exitCode: 1 });
+    const verdict = gated!.out.stages.at(-1).output.integrations.find((p: { slug: string }) => p.slug === slug);
+    expect(verdict).toMatchObject({ status: "changed", required: "patch", comparedWith: `${slug}@${tags.find((t) => t.slug === slug)!.version}` });
   }, 180_000);
 });
