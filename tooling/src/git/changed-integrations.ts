@@ -11,8 +11,8 @@
  *
  * Committed changes are found by comparing tree ids level by level (root -> integrations/ ->
  * one entry per integration), so the cost is a handful of tree reads however large the repo is.
- * Uncommitted changes come from isomorphic-git's statusMatrix limited to integrations/ and
- * schemas/, which compares file stats with the index and hashes only files whose stats differ.
+ * Uncommitted changes under integrations/ and schemas/ come from worktree-changes.ts (git's own
+ * stat-then-hash method), or from isomorphic-git's statusMatrix for index formats it does not read.
  */
 import fs from "node:fs";
 import { readFile } from "node:fs/promises";
@@ -20,6 +20,7 @@ import path from "node:path";
 import git from "isomorphic-git";
 import { IhubError } from "../errors.js";
 import { INTEGRATIONS_DIR, MANIFEST_FILE, RESERVED_PREFIX, listIntegrationDirs } from "../repo/list-integrations.js";
+import { worktreeChanges } from "./worktree-changes.js";
 
 export const SCHEMAS_DIR = "schemas";
 export const MODULES_FOLDER = "_modules";
@@ -114,8 +115,13 @@ async function committedChanges(dir: string, cache: object, from: string, to: st
   return out;
 }
 
-async function uncommittedChanges(dir: string, cache: object): Promise<RawChanges> {
+async function uncommittedChanges(dir: string, cache: object, head: string): Promise<RawChanges> {
   const out: RawChanges = { integrations: new Set(), modules: new Set(), schemas: false };
+  const paths = await worktreeChanges(dir, cache, head, [INTEGRATIONS_DIR, SCHEMAS_DIR]);
+  if (paths) {
+    for (const filepath of paths) classify(filepath, out);
+    return out;
+  }
   const rows = await git.statusMatrix({ fs, dir, cache, filepaths: [INTEGRATIONS_DIR, SCHEMAS_DIR] });
   for (const [filepath, head, workdir, stage] of rows) {
     if (head === 1 && workdir === 1 && stage === 1) continue;
@@ -157,7 +163,7 @@ export async function changedIntegrations(root: string, opts: { base: string }):
   const mergeBase = (bases as string[])[0];
   if (!mergeBase) throw new IhubError("IH_GIT_REF", `"${opts.base}" and HEAD have no common ancestor`, { hint: "Fetch enough history for the merge base (e.g. fetch-depth: 0 in CI).", exitCode: 2 });
 
-  const [committed, uncommitted] = await Promise.all([committedChanges(root, cache, mergeBase, head), uncommittedChanges(root, cache)]);
+  const [committed, uncommitted] = await Promise.all([committedChanges(root, cache, mergeBase, head), uncommittedChanges(root, cache, head)]);
   const reasons: Record<string, ChangeReason[]> = {};
   const add = (slug: string, reason: ChangeReason) => (reasons[slug] ??= []).push(reason);
   for (const slug of committed.integrations) add(slug, { kind: "committed" });

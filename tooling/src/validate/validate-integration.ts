@@ -19,7 +19,7 @@ import { findingsCollector, joinRel, type CheckContext, type IntegrationRef } fr
 import { checkLua } from "./lua/lua-check.js";
 import { loadManifest } from "./manifest/load-manifest.js";
 import { checkManifestSchema, slugPattern } from "./manifest/schema-check.js";
-import { errnoOf, isInside, readInside, type ReadOutcome } from "./read-inside.js";
+import { errnoOf, isInside, readInside, type ReadOutcome, type RealDirs } from "./read-inside.js";
 
 /** What all integrations of one run share. */
 export type RunScope = {
@@ -84,6 +84,7 @@ export async function validateIntegration(ref: IntegrationRef, scope: RunScope):
   if (!schemaOk) return result(declaredSlug);
 
   const reads = new Map<string, Promise<ReadOutcome>>();
+  const realDirs: RealDirs = new Map();
   const ctx: CheckContext = {
     ...ref,
     root: scope.root,
@@ -94,7 +95,7 @@ export async function validateIntegration(ref: IntegrationRef, scope: RunScope):
     reportAt: (code, message, pointer, key = false) => report(code, message, { file: MANIFEST_FILE, pointer, position: loaded.locator.locate(pointer, key) }),
     read(relPath) {
       let p = reads.get(relPath);
-      if (!p) reads.set(relPath, (p = readInside(ref.dir, realDir, relPath)));
+      if (!p) reads.set(relPath, (p = readInside(ref.dir, realDir, relPath, undefined, undefined, realDirs)));
       return p;
     },
     once: scope.once,

@@ -1,16 +1,27 @@
 /**
- * Validates a set of integrations of one repository with bounded concurrency (file reads overlap;
- * the CPU work is small per integration) and adds the findings only the whole set can show:
- * duplicate slugs.
+ * Validates a set of integrations of one repository and adds the findings only the whole set can
+ * show: duplicate slugs. Within a thread, integrations are checked with bounded concurrency so
+ * file reads overlap; a large set is shared with worker threads (one per further core), since
+ * parsing Lua, YAML and OpenAPI is CPU work. All threads pull from one queue, so a slow
+ * integration does not leave a core idle.
  */
+import { availableParallelism } from "node:os";
 import { realpath } from "node:fs/promises";
+import { Worker } from "node:worker_threads";
 import { countBySeverity, sortFindings, type Finding, type Severity } from "../findings/finding.js";
 import type { Progress } from "../report/progress.js";
 import { listIntegrationDirs, type IntegrationDir } from "../repo/list-integrations.js";
 import { FINDING_CODES } from "./codes.js";
-import { runScope, validateIntegration, type IntegrationResult } from "./validate-integration.js";
+import type { IntegrationRef } from "./integration-context.js";
+import type { WorkBatch, WorkData, WorkResults } from "./parallel/protocol.js";
+import { runScope, validateIntegration, type IntegrationResult, type RunScope } from "./validate-integration.js";
 
 export const DEFAULT_CONCURRENCY = 16;
+/** Below this many integrations, starting a worker (loading the validator again) costs more than it saves. */
+export const PARALLEL_THRESHOLD = 200;
+/** Integrations a worker takes per request: large enough to amortise the messages, small enough to balance. */
+const BATCH = 8;
+const WORKER_ENTRY = new URL("./parallel/worker-entry.js", import.meta.url);
 
 export type ValidateResult = {
   /** Slugs (folder names) checked, sorted. */
@@ -19,17 +30,36 @@ export type ValidateResult = {
   counts: Record<Severity, number>;
 };
 
-async function mapBounded<T, R>(items: readonly T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {
-  const out = new Array<R>(items.length);
-  let next = 0;
-  const worker = async () => {
-    while (next < items.length) {
-      const i = next++;
-      out[i] = await fn(items[i]!);
-    }
+/** One worker thread draining `queue` batch by batch. A crash fails the run, as one on the main thread would. */
+function runWorker(queue: IntegrationRef[], data: WorkData, onResult: (r: IntegrationResult) => void): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const worker = new Worker(WORKER_ENTRY, { workerData: data });
+    worker.on("message", ({ results }: WorkResults) => {
+      results.forEach(onResult);
+      const refs = queue.splice(0, BATCH);
+      worker.postMessage({ refs: refs.length ? refs : null } satisfies WorkBatch);
+    });
+    worker.on("error", reject);
+    worker.on("exit", (code) => (code === 0 ? resolve() : reject(new Error(`validation worker exited with code ${code}`))));
+  });
+}
+
+/** `concurrency`: integrations the main thread checks at once (0 leaves all of them to the workers). */
+async function validateAll(selected: readonly IntegrationRef[], scope: RunScope, opts: { concurrency?: number; workers?: number; progress?: Progress }): Promise<IntegrationResult[]> {
+  const queue = [...selected];
+  const results: IntegrationResult[] = [];
+  const onResult = (r: IntegrationResult) => {
+    results.push(r);
+    opts.progress?.tick(r.slug);
   };
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
-  return out;
+  const local = async () => {
+    for (let ref = queue.shift(); ref; ref = queue.shift()) onResult(await validateIntegration(ref, scope));
+  };
+  const workerCount = Math.max(0, opts.workers ?? (selected.length >= PARALLEL_THRESHOLD ? availableParallelism() - 1 : 0));
+  const localCount = workerCount > 0 ? (opts.concurrency ?? DEFAULT_CONCURRENCY) : Math.max(1, opts.concurrency ?? DEFAULT_CONCURRENCY);
+  const workers = Array.from({ length: workerCount }, () => runWorker(queue, { root: scope.root, realRoot: scope.realRoot }, onResult));
+  await Promise.all([...Array.from({ length: Math.min(localCount, selected.length) }, local), ...workers]);
+  return results;
 }
 
 function duplicateFindings(all: readonly IntegrationDir[], results: readonly IntegrationResult[]): Finding[] {
@@ -58,17 +88,16 @@ function duplicateFindings(all: readonly IntegrationDir[], results: readonly Int
   return out;
 }
 
-/** `only`: folder names to check (all when undefined). */
-export async function validateRepo(root: string, opts: { only?: readonly string[]; concurrency?: number; progress?: Progress } = {}): Promise<ValidateResult> {
+/**
+ * `only`: folder names to check (all when undefined). `workers`: threads besides the main one
+ * (default: one per further core when at least PARALLEL_THRESHOLD integrations are checked).
+ */
+export async function validateRepo(root: string, opts: { only?: readonly string[]; concurrency?: number; workers?: number; progress?: Progress } = {}): Promise<ValidateResult> {
   const all = await listIntegrationDirs(root);
   const wanted = opts.only ? new Set(opts.only) : null;
   const selected = wanted ? all.filter((d) => wanted.has(d.slug)) : all;
   const scope = runScope(root, await realpath(root));
-  const results = await mapBounded(selected, opts.concurrency ?? DEFAULT_CONCURRENCY, async (d) => {
-    const r = await validateIntegration(d, scope);
-    opts.progress?.tick(d.slug);
-    return r;
-  });
+  const results = await validateAll(selected, scope, opts);
   opts.progress?.done();
   const findings = sortFindings([...results.flatMap((r) => r.findings), ...duplicateFindings(all, results)]);
   return { integrations: selected.map((d) => d.slug), findings, counts: countBySeverity(findings) };

@@ -1,6 +1,6 @@
 import { defineCommand, printJson } from "../../cli/command.js";
 import { UsageError } from "../../errors.js";
-import { changedIntegrations, type ChangedIntegrations } from "../../git/changed-integrations.js";
+import type { ChangedIntegrations } from "../../git/changed-integrations.js";
 import { progress } from "../../report/progress.js";
 import { listIntegrationDirs } from "../../repo/list-integrations.js";
 import { resolveTargets } from "../../validate/resolve-targets.js";
@@ -26,6 +26,8 @@ export default defineCommand({
     let only: string[] | undefined = args.length ? resolveTargets(root, all, args) : undefined;
     let changed: ChangedIntegrations | undefined;
     if (opts.changed) {
+      // isomorphic-git is loaded only for --changed: a full run does not pay for it.
+      const { changedIntegrations } = await import("../../git/changed-integrations.js");
       changed = await changedIntegrations(root, { base: String(opts.base ?? DEFAULT_BASE) });
       const removed = new Set(changed.removed);
       only = [...new Set([...(only ?? []), ...changed.slugs.filter((s) => !removed.has(s))])].sort();

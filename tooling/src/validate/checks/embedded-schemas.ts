@@ -1,15 +1,16 @@
 /**
  * Every JSON Schema embedded in the manifest is itself valid: it matches the 2020-12 meta-schema
- * and compiles under ajv's strict mode (which catches misspelt keywords, bad regular expressions
- * and unresolvable $refs). Identical schemas are compiled once per process.
+ * (ajv's validateSchema, its meta-schema validator compiled once per process) and passes what ajv's
+ * strict mode checks (misspelt keywords, bad regular expressions, unknown formats, unresolvable
+ * $refs; see schema-strictness.ts).
  */
 import { Ajv2020 } from "ajv/dist/2020.js";
 import type { CheckContext } from "../integration-context.js";
 import { addFormats } from "../manifest/repo-schemas.js";
 import { toPointer } from "../source-position.js";
+import { strictProblems } from "./schema-strictness.js";
 
 let ajv: Ajv2020 | undefined;
-const compileErrors = new Map<string, string | null>();
 
 function embeddedAjv(): Ajv2020 {
   if (!ajv) {
@@ -34,21 +35,6 @@ export function embeddedSchemas(ctx: CheckContext): { pointer: string; schema: u
   return out;
 }
 
-function compileError(schema: object): string | null {
-  const key = JSON.stringify(schema);
-  let error = compileErrors.get(key);
-  if (error === undefined) {
-    try {
-      embeddedAjv().compile(schema);
-      error = null;
-    } catch (e) {
-      error = (e as Error).message;
-    }
-    compileErrors.set(key, error);
-  }
-  return error;
-}
-
 export function checkEmbeddedSchemas(ctx: CheckContext): void {
   const a = embeddedAjv();
   for (const { pointer, schema } of embeddedSchemas(ctx)) {
@@ -62,7 +48,6 @@ export function checkEmbeddedSchemas(ctx: CheckContext): void {
       }
       continue;
     }
-    const error = compileError(schema as object);
-    if (error) ctx.reportAt("IH040", `${pointer}: ${error}`, pointer);
+    for (const p of strictProblems(schema, a)) ctx.reportAt("IH040", `${pointer}${p.pointer}: ${p.message}`, pointer + p.pointer, p.key);
   }
 }

@@ -1,44 +1,17 @@
 /**
- * OpenAPI documents named by `resources.<alias>.openapi` validate (swagger-parser, JSON or YAML,
- * no external references followed), and every literal path + method a handler sends to such an
- * alias is an operation of the document.
+ * OpenAPI documents named by `resources.<alias>.openapi` validate (see openapi-document.ts), and
+ * every literal path + method a handler sends to such an alias is an operation of the document.
  *
  * Matching: `{param}` segments of a document path match any one non-empty segment; a query
  * string on the called path is ignored. A path built by concatenation (`"/repos/" .. owner`) is
  * checked by its literal prefix: it passes when some document path with that method can start
  * with the prefix (whole segments must match, the last partial segment must be a prefix of the
- * document's segment or fall on a `{param}`). Paths with no literal prefix are not checked.
+ * document's segment or fall on a `{param}`). Paths with no literal prefix are not checked. A call
+ * may include the path part of the document's server URL (`/v1` of `https://api.example.com/v1`).
  */
 import type { CheckContext } from "../integration-context.js";
 import type { HandlerAnalysis, LuaPath } from "../lua/handler-analysis.js";
-
-type Operations = Map<string, Set<string>>; // document path -> lower-case methods
-type DocOutcome = { ok: true; operations: Operations } | { ok: false; message: string; line?: number; column?: number };
-
-const HTTP_METHODS = ["get", "put", "post", "delete", "options", "head", "patch", "trace"];
-
-async function validateDocument(text: string): Promise<DocOutcome> {
-  const { parseDocument } = await import("yaml");
-  const doc = parseDocument(text, { prettyErrors: false, uniqueKeys: false });
-  const parseError = doc.errors[0];
-  if (parseError) {
-    return { ok: false, message: `does not parse: ${parseError.message.split("\n")[0]}`, line: parseError.linePos?.[0].line, column: parseError.linePos?.[0].col };
-  }
-  const value = doc.toJS({ maxAliasCount: 100 }) as unknown;
-  if (!value || typeof value !== "object") return { ok: false, message: "is not an OpenAPI object" };
-  // Loaded only for integrations that have a document: it is the heaviest dependency of the check.
-  const { default: SwaggerParser } = await import("@apidevtools/swagger-parser");
-  try {
-    const api = (await SwaggerParser.validate(value as never, { resolve: { external: false } })) as { paths?: Record<string, Record<string, unknown>> };
-    const operations: Operations = new Map();
-    for (const [p, item] of Object.entries(api.paths ?? {})) {
-      operations.set(p, new Set(Object.keys(item ?? {}).filter((k) => HTTP_METHODS.includes(k))));
-    }
-    return { ok: true, operations };
-  } catch (error) {
-    return { ok: false, message: `is not a valid OpenAPI document: ${(error as Error).message.replace(/\s+/g, " ").trim().slice(0, 300)}` };
-  }
-}
+import { validateOpenApiDocument, type OpenApiOutcome } from "./openapi-document.js";
 
 const segments = (p: string) => p.split("/");
 const isParam = (s: string) => /^\{[^}]+\}$/.test(s);
@@ -58,19 +31,26 @@ export function pathMatches(template: string, called: LuaPath): boolean {
   });
 }
 
+/** The called path with a server path (`/v1` of `https://api.example.com/v1`) removed, when it starts with one. */
+function withoutServerPath(called: LuaPath, serverPath: string): LuaPath | null {
+  const text = "exact" in called ? called.exact : called.prefix;
+  if (!text.startsWith(serverPath + "/")) return null;
+  const rest = text.slice(serverPath.length);
+  return "exact" in called ? { exact: rest } : { prefix: rest };
+}
+
 export async function checkOpenApi(ctx: CheckContext, analyses: ReadonlyMap<string, HandlerAnalysis>): Promise<void> {
-  const documents = new Map<string, DocOutcome>();
+  const documents = new Map<string, OpenApiOutcome>();
   for (const [alias, resource] of Object.entries(ctx.manifest.resources ?? {})) {
     if (!resource.openapi || documents.has(resource.openapi)) continue;
     const read = await ctx.read(resource.openapi);
     if (!read.ok) continue; // reported by the referenced-files check
-    const outcome = await validateDocument(read.bytes.toString("utf8"));
+    const outcome = await validateOpenApiDocument(read.bytes.toString("utf8"));
     documents.set(resource.openapi, outcome);
     if (!outcome.ok) {
-      ctx.report("IH060", `${resource.openapi} (resources.${alias}.openapi) ${outcome.message}`, {
-        file: resource.openapi,
-        position: outcome.line ? { line: outcome.line, column: outcome.column ?? 1 } : null,
-      });
+      for (const problem of outcome.problems) {
+        ctx.report("IH060", `${resource.openapi} (resources.${alias}.openapi) ${problem.message}`, { file: resource.openapi, pointer: problem.pointer, position: problem.position });
+      }
     }
   }
   for (const [file, analysis] of analyses) {
@@ -80,10 +60,10 @@ export async function checkOpenApi(ctx: CheckContext, analyses: ReadonlyMap<stri
       const doc = resource?.openapi ? documents.get(resource.openapi) : undefined;
       if (!doc?.ok) continue;
       const method = call.method.toLowerCase();
-      const called = call.path;
-      const found = [...doc.operations].some(([template, methods]) => methods.has(method) && pathMatches(template, called));
+      const candidates = [call.path, ...doc.serverPaths.map((s) => withoutServerPath(call.path!, s)).filter((p): p is LuaPath => p !== null)];
+      const found = [...doc.operations].some(([template, methods]) => methods.has(method) && candidates.some((c) => pathMatches(template, c)));
       if (!found) {
-        const shown = "exact" in called ? called.exact : `${called.prefix}...`;
+        const shown = "exact" in call.path ? call.path.exact : `${call.path.prefix}...`;
         ctx.report("IH061", `${call.method} ${shown} on "${call.firstArg}" is not an operation of ${resource!.openapi}`, {
           file,
           position: call.position,

@@ -1,29 +1,18 @@
 /**
- * tests/ holds valid test cases (runtime/src/harness/test-case-schema.ts, JSON or YAML), each
- * naming a declared handler, and at least one case per handler.
+ * tests/ holds valid test cases (JSON or YAML), each naming a declared handler, and at least one
+ * case per handler. Cases are checked against schemas/integration-test.schema.json, generated from
+ * runtime/src/harness/test-case-schema.ts, with the same ajv as the manifest: importing zod here
+ * would cost `ihub validate` a second of start-up.
  */
 import { readdir } from "node:fs/promises";
-import { isMap, isNode, isScalar, parseDocument, type Document } from "yaml";
-import { testCaseSchema } from "../../../../runtime/src/harness/test-case-schema.js";
+import type { TestCase } from "../../../../runtime/src/harness/test-case-schema.js";
 import type { CheckContext } from "../integration-context.js";
-import { LineIndex, toPointer, type Position } from "../source-position.js";
+import { describeAjvError, repoSchemaValidator } from "../manifest/repo-schemas.js";
+import { toPointer } from "../source-position.js";
+import { parseStructured } from "../structured-text.js";
 
 export const TESTS_DIR = "tests";
 const TEST_FILE = /\.test\.(json|ya?ml)$/;
-
-/** Position of the key of the node at `segments` (or of the value in a list), else of its deepest existing ancestor. */
-function positionIn(doc: Document, lines: LineIndex, segments: readonly PropertyKey[]): Position {
-  const parent = segments.length ? (segments.length === 1 ? doc.contents : doc.getIn(segments.slice(0, -1), true)) : null;
-  if (isMap(parent)) {
-    const pair = parent.items.find((p) => isScalar(p.key) && p.key.value === segments.at(-1));
-    if (pair && isNode(pair.key) && pair.key.range) return lines.position(pair.key.range[0]);
-  }
-  for (let n = segments.length; n >= 0; n--) {
-    const node = n === 0 ? doc.contents : doc.getIn(segments.slice(0, n), true);
-    if (isNode(node) && node.range) return lines.position(node.range[0]);
-  }
-  return { line: 1, column: 1 };
-}
 
 export async function checkTestCases(ctx: CheckContext): Promise<void> {
   const entries = await readdir(ctx.abs(TESTS_DIR), { withFileTypes: true }).catch(() => []);
@@ -35,38 +24,27 @@ export async function checkTestCases(ctx: CheckContext): Promise<void> {
       ctx.report(read.code, read.message, { file });
       continue;
     }
-    const text = read.bytes.toString("utf8");
-    const lines = new LineIndex(text);
-    const doc = parseDocument(text, { prettyErrors: false });
-    const parseError = doc.errors[0];
-    if (parseError) {
-      const at = parseError.linePos?.[0];
-      ctx.report("IH081", `${file} does not parse: ${parseError.message.split("\n")[0]}`, { file, position: at ? { line: at.line, column: at.col } : null });
+    const doc = parseStructured(read.bytes.toString("utf8"));
+    if (!doc.ok) {
+      ctx.report("IH081", `${file} does not parse: ${doc.message}`, { file, position: doc.position });
       continue;
     }
-    const parsed = testCaseSchema.safeParse(doc.toJS({ maxAliasCount: 100 }));
-    if (!parsed.success) {
-      for (const issue of parsed.error.issues) {
-        const segments = issue.path.map((s) => (typeof s === "symbol" ? String(s) : s));
-        const keys = issue.code === "unrecognized_keys" ? issue.keys : [undefined];
-        for (const key of keys) {
-          const full = key === undefined ? segments : [...segments, key];
-          ctx.report("IH081", `${file}: ${toPointer(full) || "/"}: ${key === undefined ? issue.message : `unknown property "${key}"`}`, {
-            file,
-            pointer: toPointer(full),
-            position: positionIn(doc, lines, full),
-          });
-        }
+    const validate = repoSchemaValidator("integration-test.schema.json");
+    if (!validate(doc.value)) {
+      for (const error of validate.errors ?? []) {
+        const d = describeAjvError(error);
+        if (d) ctx.report("IH081", `${file}: ${d.message}`, { file, pointer: d.pointer, position: doc.locate(d.pointer) });
       }
       continue;
     }
-    const handler = parsed.data.handler;
+    // The schema is generated from the zod definition whose type this is.
+    const handler = (doc.value as TestCase).handler;
     if (ctx.manifest.handlers[handler]) covered.add(handler);
     else {
       ctx.report("IH082", `${file}: handler "${handler}" is not declared in the manifest (declared: ${Object.keys(ctx.manifest.handlers).join(", ")})`, {
         file,
         pointer: "/handler",
-        position: positionIn(doc, lines, ["handler"]),
+        position: doc.locate("/handler"),
       });
     }
   }

