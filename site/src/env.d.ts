@@ -2,6 +2,7 @@
 
 declare module "virtual:ihub-catalog-data" {
   /** Absolute path of the catalog data file the build reads. */
-  const dataFile: string;
-  export default dataFile;
+  export const dataFile: string;
+  /** Path the site is served under, e.g. `/` or `/catalog/`. */
+  export const base: string;
 }

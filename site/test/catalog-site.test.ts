@@ -166,6 +166,11 @@ describe("built files", () => {
         if (!ok) broken.push(`${file}: ${attr}=${value}`);
       }
     }
+    // the sitemap and the JSON's site-relative URLs point at built files too
+    for (const [, loc] of (await read("sitemap.xml")).matchAll(/<loc>([^<]+)<\/loc>/g)) if (!files.includes(`${loc!.slice(1)}index.html`)) broken.push(`sitemap.xml: ${loc}`);
+    for (const row of catalogListingSchema.parse(JSON.parse(await read("catalog.json"))).integrations) {
+      for (const rel of [row.icon, `${row.url}index.html`, row.detail]) if (!files.includes(rel)) broken.push(`catalog.json ${row.slug}: ${rel}`);
+    }
     expect(broken).toEqual([]);
   });
 

@@ -1,6 +1,6 @@
 /** The catalog data of this build, read once. */
 import { readFileSync } from "node:fs";
-import dataFile from "virtual:ihub-catalog-data";
+import { base, dataFile } from "virtual:ihub-catalog-data";
 import type { SiteData, SiteIntegration } from "../../../tooling/src/catalog/site-data.ts";
 
 let data: SiteData | undefined;
@@ -22,8 +22,7 @@ export function bySlug(slug: string): SiteIntegration | undefined {
 
 /** A site-relative path under the configured base. */
 export function href(path: string): string {
-  const base = import.meta.env.BASE_URL.endsWith("/") ? import.meta.env.BASE_URL : import.meta.env.BASE_URL + "/";
-  return base + path;
+  return (base.endsWith("/") ? base : base + "/") + path;
 }
 
 export const tierLabels: Record<SiteIntegration["trustTier"], string> = {

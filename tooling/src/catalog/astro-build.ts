@@ -9,12 +9,17 @@ import type { Plugin } from "vite";
 
 export const CATALOG_DATA_MODULE = "virtual:ihub-catalog-data";
 
-function catalogDataPlugin(dataFile: string): Plugin {
+/**
+ * The module names the data file and the base path. The base travels here rather than through
+ * `import.meta.env.BASE_URL` because Astro lets a `BASE_URL` in the process environment (which
+ * test runners built on Vite set) override the configured one.
+ */
+function catalogDataPlugin(dataFile: string, base: string): Plugin {
   const resolved = "\0" + CATALOG_DATA_MODULE;
   return {
     name: "ihub-catalog-data",
     resolveId: (id) => (id === CATALOG_DATA_MODULE ? resolved : undefined),
-    load: (id) => (id === resolved ? `export default ${JSON.stringify(dataFile)};` : undefined),
+    load: (id) => (id === resolved ? `export const dataFile = ${JSON.stringify(dataFile)};\nexport const base = ${JSON.stringify(base)};\n` : undefined),
   };
 }
 
@@ -62,7 +67,7 @@ export async function runAstroBuild(opts: AstroBuildOptions): Promise<void> {
       logLevel: "error",
       ...(opts.siteUrl ? { site: opts.siteUrl } : {}),
       ...(opts.base ? { base: opts.base } : {}),
-      vite: { plugins: [catalogDataPlugin(opts.dataFile)], logLevel: "error" },
+      vite: { plugins: [catalogDataPlugin(opts.dataFile, opts.base ?? "/")], logLevel: "error" },
     });
     await moveDir(stagedOut, path.resolve(cwd, opts.outDir));
   } finally {

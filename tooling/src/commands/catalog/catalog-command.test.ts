@@ -49,14 +49,20 @@ describe("ihub catalog (argument checks, before any build)", () => {
 });
 
 describe("ihub catalog (a real build)", () => {
-  it("builds the site and catalog.json without any registry, reporting progress on stderr and the result as JSON", async () => {
+  it("builds the site and catalog.json without any registry, under a base path, reporting progress on stderr and the result as JSON", async () => {
     const out = path.join(root, "site-out");
-    const code = await main(["catalog", "--root", root, "--out", out, "--registry", path.join(root, "no-registry-here"), "--json"]);
+    const code = await main(["catalog", "--root", root, "--out", out, "--registry", path.join(root, "no-registry-here"), "--base", "/hub/", "--site-url", "https://catalog.example.com/", "--json"]);
     expect(code).toBe(0);
     const result = JSON.parse(stdout);
     expect(result).toMatchObject({ ok: true, listed: ["alpha"], unlisted: [], privateSkipped: [], findings: [], pages: 3 }); // index, the integration, its one version
     expect(stderr).toMatch(/building the site with Astro/);
     expect(await readdir(out)).toEqual(expect.arrayContaining(["index.html", "catalog.json", "catalog", "icons", "integrations", "sitemap.xml"]));
     expect(JSON.parse(await readFile(path.join(out, "catalog.json"), "utf8")).integrations.map((i: { slug: string }) => i.slug)).toEqual(["alpha"]);
+    // every link and asset lives under the base, and the sitemap is absolute
+    const index = await readFile(path.join(out, "index.html"), "utf8");
+    const urls = [...index.matchAll(/\s(?:href|src)="(\/[^"]*)"/g)].map((m) => m[1]);
+    expect(urls).toEqual(expect.arrayContaining(["/hub/", "/hub/catalog.json", "/hub/integrations/alpha/"]));
+    expect(urls.filter((u) => !u!.startsWith("/hub/"))).toEqual([]);
+    expect(await readFile(path.join(out, "sitemap.xml"), "utf8")).toContain("<loc>https://catalog.example.com/hub/integrations/alpha/</loc>");
   });
 });
