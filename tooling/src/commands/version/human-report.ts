@@ -7,9 +7,9 @@ import type { VersionPlan } from "../../version/plan-version.js";
 
 const LEVEL_COLOUR = { major: colors.red, minor: colors.yellow, patch: colors.cyan, none: colors.dim } as const;
 
-function row(p: VersionPlan): string[] {
+function row(p: VersionPlan, comparedWith: string | null): string[] {
   const verdict = p.sufficient ? colors.green("ok") : colors.red("NO");
-  return [p.slug, p.status, p.baseVersion ?? "-", p.declaredVersion ?? "-", LEVEL_COLOUR[p.required](p.required), verdict, p.suggested ?? "-"];
+  return [p.slug, p.status, p.baseVersion ?? "-", p.declaredVersion ?? "-", LEVEL_COLOUR[p.required](p.required), verdict, p.suggested ?? "-", comparedWith ?? "-"];
 }
 
 function reasonLine(r: Reason): string {
@@ -35,8 +35,10 @@ export function renderHuman(report: VersionReport): string {
   const against = report.against.kind === "release" ? "each integration's latest release tag" : `${report.against.ref} (merge base ${report.mergeBase?.slice(0, 12)})`;
   const lines = [colors.dim(`compared with ${against}`)];
   if (!report.plans.length) return `${lines[0]}\nno integration changed\n`;
-  const header = ["integration", "status", "base", "declared", "required", "ok", "suggested"];
-  const [head, ...rows] = table(header, report.plans.map(row));
+  const header = ["integration", "status", "base", "declared", "required", "ok", "suggested", "since"];
+  // Release tags are worth a column; a merge base is the same commit for every row and is in the first line.
+  const since = (p: VersionPlan) => (report.against.kind === "release" ? (report.comparedWith[p.slug] ?? null) : null);
+  const [head, ...rows] = table(header, report.plans.map((p) => row(p, since(p))));
   lines.push(head!);
   report.plans.forEach((p, i) => {
     lines.push(rows[i]!);
