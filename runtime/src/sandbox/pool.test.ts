@@ -1,0 +1,55 @@
+/** Warm states: one per install and version, isolated from each other, replaced after a breach. */
+import { describe, expect, it } from "vitest";
+import { DEFAULT_LIMITS, SandboxPool, type InvokeResult } from "./index.js";
+import { recordingHost, testCtx } from "./test-host.js";
+
+// Module-level state lives as long as the warm state: `calls` counts invocations per state.
+const counter = {
+  sources: { "handlers/c.lua": `local M = {}\nlocal calls = 0\nfunction M.h(ctx, input)\n  calls = calls + 1\n  if input.spin then while true do end end\n  return calls\nend\nreturn M\n` },
+  file: "handlers/c.lua",
+  fn: "h",
+};
+
+function call(pool: SandboxPool, installId: string, input: unknown = {}, version = "1.0.0"): Promise<InvokeResult> {
+  const ctx = testCtx(installId);
+  return pool.invoke({ ...counter, ctx: { ...ctx, install: { ...ctx.install, version } }, input, limits: { ...DEFAULT_LIMITS, instructions: 100_000 }, host: recordingHost() });
+}
+
+const out = async (r: Promise<InvokeResult>) => {
+  const result = await r;
+  return result.ok ? result.output : result.error;
+};
+
+describe("SandboxPool", () => {
+  it("keeps one warm state per install, sharing nothing between installs", async () => {
+    const pool = new SandboxPool();
+    expect([await out(call(pool, "a")), await out(call(pool, "a")), await out(call(pool, "b")), await out(call(pool, "a"))]).toEqual([1, 2, 1, 3]);
+    expect(pool.size).toBe(2);
+  });
+
+  it("replaces a state retired by a limit breach", async () => {
+    const pool = new SandboxPool();
+    await call(pool, "a");
+    expect(await out(call(pool, "a", { spin: true }))).toMatchObject({ kind: "limit", limit: "instructions" });
+    expect(await out(call(pool, "a"))).toBe(1);
+  });
+
+  it("gives a new version its own state", async () => {
+    const pool = new SandboxPool();
+    await call(pool, "a");
+    expect(await out(call(pool, "a", {}, "1.1.0"))).toBe(1);
+  });
+
+  it("drops the least recently used state beyond maxStates, and evict drops one on request", async () => {
+    const pool = new SandboxPool(2);
+    await call(pool, "a");
+    await call(pool, "b");
+    await call(pool, "a");
+    await call(pool, "c");
+    expect(pool.size).toBe(2);
+    expect(await out(call(pool, "a"))).toBe(3);
+    expect(await out(call(pool, "b"))).toBe(1);
+    pool.evict("b", "1.0.0");
+    expect(await out(call(pool, "b"))).toBe(1);
+  });
+});
