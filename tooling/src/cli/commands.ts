@@ -2,7 +2,7 @@ import type { CommandSpec } from "./command.js";
 
 type Loader = () => Promise<{ default: CommandSpec }>;
 
-export const commandNames = ["validate", "pipeline", "catalog", "bundle", "publish", "registry", "yank", "version", "tag", "test", "run"] as const;
+export const commandNames = ["validate", "pipeline", "catalog", "bundle", "publish", "registry", "yank", "version", "tag", "test", "run", "new"] as const;
 export type CommandName = (typeof commandNames)[number];
 
 /**
@@ -21,4 +21,5 @@ export const commands: Record<CommandName, Loader> = {
   tag: () => import("../commands/tag/index.js"),
   test: () => import("../commands/test/index.js"),
   run: () => import("../commands/run/index.js"),
+  new: () => import("../commands/new/index.js"),
 };
