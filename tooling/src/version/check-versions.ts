@@ -33,6 +33,8 @@ export type VersionBase = { kind: "merge-base"; ref: string } | { kind: "release
 
 export type VersionReport = {
   against: VersionBase;
+  /** The HEAD commit the working tree sits on. */
+  head: string;
   /** The merge-base commit ("merge-base" mode), else null. */
   mergeBase: string | null;
   /** What each plan's base side was read from: a commit id or a release tag; null when there was none. */
@@ -72,7 +74,8 @@ async function baseSides(root: string, against: VersionBase): Promise<{ mergeBas
 }
 
 export async function checkVersions(root: string, opts: { against: VersionBase; registry: RegistryLocation }): Promise<VersionReport> {
-  if ((await headCommit(root)) === null) {
+  const head = await headCommit(root);
+  if (head === null) {
     throw new IhubError("IH_GIT_NO_HEAD", `${root} is not a git repository with at least one commit`, { hint: "The version gate compares commits: run it in a clone of the repository.", exitCode: 2 });
   }
   const { mergeBase, sides } = await baseSides(root, opts.against);
@@ -87,5 +90,5 @@ export async function checkVersions(root: string, opts: { against: VersionBase; 
     bar.tick(slug);
   }
   bar.done();
-  return { against: opts.against, mergeBase, comparedWith, plans, ok: plans.every((p) => p.sufficient) };
+  return { against: opts.against, head, mergeBase, comparedWith, plans, ok: plans.every((p) => p.sufficient) };
 }

@@ -34,7 +34,14 @@ function table(header: string[], rows: string[][]): string[] {
 export function renderHuman(report: VersionReport): string {
   const against = report.against.kind === "release" ? "each integration's latest release tag" : `${report.against.ref} (merge base ${report.mergeBase?.slice(0, 12)})`;
   const lines = [colors.dim(`compared with ${against}`)];
-  if (!report.plans.length) return `${lines[0]}\nno integration changed\n`;
+  if (!report.plans.length) {
+    // On the base branch itself the merge base is HEAD: say where the meaningful comparison is.
+    const hint =
+      report.against.kind === "merge-base" && report.mergeBase === report.head
+        ? `  ${colors.cyan("hint")} HEAD is ${report.against.ref} itself; to check what changed since the last release run \`ihub version --since-release\`.\n`
+        : "";
+    return `${lines[0]}\nno integration changed\n${hint}`;
+  }
   const header = ["integration", "status", "base", "declared", "required", "ok", "suggested", "since"];
   // Release tags are worth a column; a merge base is the same commit for every row and is in the first line.
   const since = (p: VersionPlan) => (report.against.kind === "release" ? (report.comparedWith[p.slug] ?? null) : null);
