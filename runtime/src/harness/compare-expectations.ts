@@ -28,7 +28,9 @@ export type Observation = {
 };
 
 type Expect = TestCase["expect"];
-type Draft = Mismatch extends infer M ? (M extends Mismatch ? Omit<M, "line" | "column"> : never) : never;
+type OmitEach<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never;
+/** A mismatch before its pointer is resolved to a line. */
+type Draft = OmitEach<Mismatch, "line" | "column">;
 
 const short = (s: string) => (s.length > 80 ? s.slice(0, 80) + "…" : s);
 
