@@ -237,9 +237,10 @@ describe("in the browser", () => {
       const rows = await page.$$eval("#config-table tbody tr", (trs) => trs.map((tr) => [...(tr as unknown as { children: { textContent: string }[] }).children].map((c) => c.textContent!.trim())));
       expect(rows).toEqual([
         ["region", "string", "—", "Required", 'Data region of the account. One of: "eu", "us"'],
-        ["pollMinutes", "integer", "5", "Optional", "How often to poll."],
+        ["pollMinutes", "integer", "5", "Optional", "How often to poll, in minutes."],
         ["labels", "array of string", "—", "Optional", "Only devices with these labels."],
       ]);
+      expect(await page.locator("#config-table td code").allTextContents()).toEqual(['"eu"', '"us"', "5", "minutes"]);
       expect(await page.locator("[data-install]").textContent()).toBe("zz-weather-station@^2");
       await expect.poll(() => page.getByRole("button", { name: /Copy install spec/ }).isVisible()).toBe(true);
       expect(await page.getByRole("note").allTextContents()).toEqual([expect.stringContaining("Breaking change: 2.0.0 is a major update over 1.0.0")]);

@@ -86,6 +86,8 @@ export async function buildFixtureSite(): Promise<FixtureSite> {
     patch: (m) => {
       const fields = m.auth.fields as { properties: Record<string, Record<string, unknown>> };
       fields.properties.apiKey!.default = SECRET_DEFAULT;
+      // Backticks in a description are code on the page.
+      (m.configSchema as { properties: Record<string, Record<string, unknown>> }).properties.pollMinutes!.description = "How often to poll, in `minutes`.";
     },
   } satisfies SampleOptions;
   await writeSampleIntegration(root, { ...weatherSample, version: "2.1.0" });
