@@ -5,7 +5,9 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import git from "isomorphic-git";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { REPO_ROOT as REPO, runIhub as ihub } from "../../cli/ihub-process.js";
+import { REPO_ROOT as REPO, runIhub } from "../../cli/ihub-process.js";
+
+const ihub = (args: string[]) => runIhub(args, { env: { GITHUB_ACTIONS: "" } });
 
 
 let root: string;
@@ -38,6 +40,15 @@ describe("ihub test", () => {
     expect(run.stdout).toContain("unmatched_request integrations/inventory-lookup/tests/lookup-item-not-found.test.json:");
     expect(run.stdout).toContain("closest fixture /fixtures/sql/0 differs in query");
     expect(run.stdout).toContain("✖ 1 failed, 14 passed (15 cases in 2 integrations)");
+  });
+
+  it("annotates each mismatch on its case file's line on GitHub Actions", async () => {
+    const run = await runIhub(["test", "inventory-lookup", "--root", root], { env: { GITHUB_ACTIONS: "true" } });
+    expect(run.code).toBe(1);
+    const lines = run.stdout.split("\n").filter((l) => l.startsWith("::error "));
+    expect(lines).toHaveLength(2);
+    expect(lines[0]).toMatch(/^::error file=integrations\/inventory-lookup\/tests\/lookup-item-not-found\.test\.json,line=\d+,col=\d+,title=unmatched_request%3A expects the wrong code::no fixture matches SELECT/);
+    expect(lines[1]).toContain("title=error_code%3A expects the wrong code::expected error code gone, got database_unavailable");
   });
 
   it("prints the documented --json document", async () => {
