@@ -15,6 +15,11 @@ export type PooledFixture<F extends FixtureUses> = {
   pointer: string;
 };
 
+/** Fixtures of a list with their pointers, e.g. `pooled(c.fixtures.http, (i) => \`/fixtures/http/${i}\`)`. */
+export function pooled<F extends FixtureUses>(fixtures: readonly F[] | undefined, pointerOf: (index: number) => string): PooledFixture<F>[] {
+  return (fixtures ?? []).map((fixture, index) => ({ fixture, pointer: pointerOf(index) }));
+}
+
 export type ClosestFixture = {
   pointer: string;
   /** The parts of the request that differ, e.g. ["method", "query.page"]; empty when the fixture matched but was used up. */

@@ -11,7 +11,7 @@ import type { CaseProblem, CaseResult } from "./case-result.js";
 import { compareExpectations } from "./compare-expectations.js";
 import { fakeClock, DEFAULT_TEST_CLOCK } from "./fake-clock.js";
 import { fixtureHttpTransport } from "./fixture-http.js";
-import type { FixtureUses, PooledFixture } from "./fixture-pool.js";
+import { pooled } from "./fixture-pool.js";
 import { fixtureSqlTransport } from "./fixture-sql.js";
 import type { LoadedCase } from "./load-test-case.js";
 import { placeholderCredentials } from "./placeholder-credentials.js";
@@ -20,10 +20,6 @@ import { seedStore } from "./seed-store.js";
 export const TEST_INSTALL_ID = "test-install";
 
 export type RunCaseOptions = Pick<ExecuteOptions, "invoke" | "limits">;
-
-export function pooled<F extends FixtureUses>(fixtures: readonly F[] | undefined, pointerOf: (index: number) => string): PooledFixture<F>[] {
-  return (fixtures ?? []).map((fixture, index) => ({ fixture, pointer: pointerOf(index) }));
-}
 
 export async function runTestCase(integration: LoadedIntegration, loaded: LoadedCase, opts: RunCaseOptions = {}): Promise<CaseResult> {
   const c = loaded.case;
@@ -71,7 +67,7 @@ export async function runTestCase(integration: LoadedIntegration, loaded: Loaded
   }
   const unused = [
     ...http.unused().map((u) => ({ pointer: u.pointer, summary: `${u.fixture.request.method.toUpperCase()} ${u.fixture.request.path} on "${u.fixture.alias}"` })),
-    ...sql.unused().map((u) => ({ pointer: u.pointer, summary: `SQL on "${u.fixture.alias}"` })),
+    ...sql.unused().map((u) => ({ pointer: u.pointer, summary: `${u.fixture.query.replace(/\s+/g, " ").trim().slice(0, 60)} on "${u.fixture.alias}"` })),
   ];
   const mismatches = compareExpectations(
     c.expect,

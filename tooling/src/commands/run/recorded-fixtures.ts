@@ -11,7 +11,7 @@
  * success), so the bare command replays a working call; state starts empty, the clock is real.
  */
 import path from "node:path";
-import type { PooledFixture } from "../../../../runtime/src/harness/fixture-pool.js";
+import { pooled, type PooledFixture } from "../../../../runtime/src/harness/fixture-pool.js";
 import { loadTestCase, type LoadedCase } from "../../../../runtime/src/harness/load-test-case.js";
 import { listCaseFiles } from "../../../../runtime/src/harness/run-integration-tests.js";
 import type { HttpFixture, SqlFixture, TestCase } from "../../../../runtime/src/harness/test-case-schema.js";
@@ -65,8 +65,8 @@ export function recordedFixtures(cases: readonly LoadedCase[], caseArg: string |
     if (!chosen) {
       throw new UsageError(`--case ${JSON.stringify(caseArg)} is not a case of this handler`, cases.length ? `Cases: ${cases.map((c) => path.posix.basename(c.file)).join(", ")}.` : "The handler has no test cases; write one under tests/.");
     }
-    const pooled = <F>(list: F[] | undefined, kind: string) => (list ?? []).map((fixture, i) => ({ fixture, pointer: `${chosen.file}#/fixtures/${kind}/${i}` }));
-    return { http: pooled(chosen.case.fixtures?.http, "http"), sql: pooled(chosen.case.fixtures?.sql, "sql"), base: chosen, exact: true };
+    const at = (kind: string) => (i: number) => `${chosen.file}#/fixtures/${kind}/${i}`;
+    return { http: pooled(chosen.case.fixtures?.http, at("http")), sql: pooled(chosen.case.fixtures?.sql, at("sql")), base: chosen, exact: true };
   }
   return {
     http: union(cases, (c) => c.fixtures?.http, "http", httpSpecificity),
