@@ -57,6 +57,7 @@ type Lua = {
   lua_pcall(L: LuaState, nargs: number, nresults: number, errfunc: number): number;
   lua_status(L: LuaState): number;
   lua_error(L: LuaState): never;
+  lua_dump(L: LuaState, writer: (L: LuaState, bytes: Uint8Array, size: number, ud: unknown) => number, data: null, strip: boolean): number;
 };
 type Lauxlib = {
   luaL_newstate(): LuaState;

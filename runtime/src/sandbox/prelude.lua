@@ -1,6 +1,7 @@
 -- Runs once per sandbox state, before any integration code, with the full base library.
 -- It closes what the sandbox must not expose and returns the invocation entry point.
-local json_encode, json_decode, SOURCES, MODULES = ...
+-- COMPILED: chunk name -> binary chunk the host compiled from the same text (chunk-cache.ts).
+local json_encode, json_decode, SOURCES, MODULES, COMPILED = ...
 
 local G = _G
 -- REQ tags host requests among coroutine yields; no integration code can reach it.
@@ -61,6 +62,14 @@ G.rawset = function(t, k, v)
   return raw_rawset(t, k, v)
 end
 
+-- A bundle file: the host's binary chunk of it when there is one (undumping is much cheaper
+-- than parsing under fengari), else its text. Binary never comes from the bundle itself.
+local function load_file(src, chunkname)
+  local bin = rawget(COMPILED, chunkname)
+  if bin ~= nil then return raw_load(bin, chunkname, "b", G) end
+  return raw_load(src, chunkname, "t", G)
+end
+
 local loaded = {}
 G.require = function(name)
   if type(name) ~= "string" then raw_error("require expects a module name", 2) end
@@ -70,7 +79,7 @@ G.require = function(name)
   if src == nil then
     raw_error("module '" .. name .. "' not found: list it in the manifest's dependencies.modules", 2)
   end
-  local chunk, err = raw_load(src, "@modules/" .. name .. "/init.lua", "t", G)
+  local chunk, err = load_file(src, "@modules/" .. name .. "/init.lua")
   if not chunk then raw_error(err, 0) end
   m = chunk(name)
   if m == nil then m = true end
@@ -140,7 +149,7 @@ local function load_handler(file)
   if mod ~= nil then return mod end
   local src = rawget(SOURCES, file)
   if src == nil then raw_error("handler file '" .. file .. "' is not in the bundle", 0) end
-  local chunk, err = raw_load(src, "@" .. file, "t", G)
+  local chunk, err = load_file(src, "@" .. file)
   if not chunk then raw_error(err, 0) end
   mod = chunk()
   if type(mod) ~= "table" then raw_error(file .. " must return a table of handler functions", 0) end

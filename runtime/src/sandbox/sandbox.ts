@@ -8,9 +8,10 @@ import { lua, lauxlib, lualib, to_luastring, budgetSlot, type JsFunction, type L
 import { ConversionError, jsonBytes, luaStringToJs, luaToJs, pushInterned, pushJs, type Markers } from "./values.js";
 import { countHook, HOOK_INTERVAL, limitMessage, Meter, type LimitName } from "./limits.js";
 import { luaErrorToSandboxError } from "./lua-errors.js";
+import { compiledChunk } from "./chunk-cache.js";
 import type { CtxCall, HandlerBundle, InvocationRequest, InvokeResult, InvokeStats, SandboxError, SandboxHost } from "./index.js";
 
-const PRELUDE = readFileSync(new URL("./prelude.lua", import.meta.url));
+const PRELUDE = readFileSync(new URL("./prelude.lua", import.meta.url), "utf8");
 
 /** The only libraries opened: base, string, table, math, utf8 and coroutine (no io, os, debug, package, js). */
 const LIBRARIES: [string, JsFunction][] = [
@@ -54,14 +55,19 @@ export class Sandbox {
     }
     // Threads inherit the hook of the thread that creates them, so setting it here covers every coroutine.
     lua.lua_sethook(L, countHook(() => this.current), lua.LUA_MASKCOUNT, HOOK_INTERVAL);
-    if (lauxlib.luaL_loadbufferx(L, PRELUDE, null, to_luastring("=prelude"), to_luastring("t")) !== lua.LUA_OK) {
-      throw new Error(`sandbox prelude does not compile: ${lua.lua_tojsstring(L, -1)}`);
+    const prelude = compiledChunk(PRELUDE, "=prelude");
+    if (!prelude || lauxlib.luaL_loadbufferx(L, prelude, null, to_luastring("=prelude"), to_luastring("b")) !== lua.LUA_OK) {
+      throw new Error(`sandbox prelude does not compile: ${prelude ? lua.lua_tojsstring(L, -1) : "syntax error"}`);
     }
     lua.lua_pushjsfunction(L, this.jsonEncode);
     lua.lua_pushjsfunction(L, this.jsonDecode);
     pushStringTable(L, bundle.sources);
     pushStringTable(L, modules);
-    if (lua.lua_pcall(L, 4, 5, 0) !== lua.LUA_OK) throw new Error(`sandbox prelude failed: ${lua.lua_tojsstring(L, -1)}`);
+    pushCompiled(L, [
+      ...Object.entries(bundle.sources).map(([file, text]): [string, string] => [`@${file}`, text]),
+      ...Object.entries(modules).map(([name, text]): [string, string] => [`@modules/${name}/init.lua`, text]),
+    ]);
+    if (lua.lua_pcall(L, 5, 5, 0) !== lua.LUA_OK) throw new Error(`sandbox prelude failed: ${lua.lua_tojsstring(L, -1)}`);
     this.readonlyRef = lauxlib.luaL_ref(L, lua.LUA_REGISTRYINDEX);
     const arrayMtRef = lauxlib.luaL_ref(L, lua.LUA_REGISTRYINDEX);
     const nullRef = lauxlib.luaL_ref(L, lua.LUA_REGISTRYINDEX);
@@ -253,6 +259,17 @@ function pushStringTable(L: LuaState, entries: Record<string, string>): void {
   for (const [k, v] of Object.entries(entries)) {
     lua.lua_pushstring(L, encoder.encode(v));
     lua.lua_setfield(L, -2, k);
+  }
+}
+
+/** Chunk name -> binary chunk, for every file that compiles as text. */
+function pushCompiled(L: LuaState, files: [string, string][]): void {
+  lua.lua_createtable(L, 0, files.length);
+  for (const [chunkname, text] of files) {
+    const bin = compiledChunk(text, chunkname);
+    if (!bin) continue;
+    lua.lua_pushstring(L, bin);
+    lua.lua_setfield(L, -2, chunkname);
   }
 }
 
