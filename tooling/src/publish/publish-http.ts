@@ -1,30 +1,42 @@
-/** The publisher's side of HTTP publishing (registry/publish-protocol.ts): one POST per batch. */
+/** The publisher's side of HTTP publishing (registry/publish-protocol.ts): one POST per batch, one per yank. */
+import type { z } from "zod";
 import { parseDocument } from "../../../runtime/src/registry/parse-document.js";
 import { RegistryError } from "../../../runtime/src/registry/registry-error.js";
 import type { RegistryKeys } from "../../../runtime/src/registry/registry-schema.js";
 import { IhubError } from "../errors.js";
-import { PUBLISH_PATH, publishErrorSchema, publishResponseSchema, REGISTRY_TOKEN_ENV, type PublishRequest } from "../registry/publish-protocol.js";
+import {
+  PUBLISH_PATH,
+  publishErrorSchema,
+  publishResponseSchema,
+  REGISTRY_TOKEN_ENV,
+  YANK_PATH,
+  yankResponseSchema,
+  type PublishRequest,
+  type YankRequest,
+} from "../registry/publish-protocol.js";
 import type { PublishItem, PublishOutcome } from "./publish-to-dir.js";
 
 const TIMEOUT_MS = 5 * 60_000;
 
 function failed(url: URL, status: number, body: Buffer): never {
-  const parsed = publishErrorSchema.safeParse(JSON.parse(body.toString("utf8") || "null") ?? {});
+  let parsed: ReturnType<typeof publishErrorSchema.safeParse> | null = null;
+  try {
+    parsed = publishErrorSchema.safeParse(JSON.parse(body.toString("utf8")));
+  } catch {
+    // not JSON: a server that is not ihub's, or a proxy's error page
+  }
+  const refusal = parsed?.success ? parsed.data.error : null;
   const hint =
     status === 401
       ? `Set ${REGISTRY_TOKEN_ENV} to the server's publish token.`
-      : status === 404 || status === 405
-        ? "This server only serves: start it with `ihub registry serve --allow-publish`, or publish to the directory it serves."
-        : parsed.success
-          ? parsed.data.error.hint
-          : undefined;
-  const detail = parsed.success ? `${parsed.data.error.code}: ${parsed.data.error.message}` : `HTTP ${status}`;
-  throw new IhubError("IH_PUBLISH_HTTP_FAILED", `${url.href} refused the publish (${detail})`, { hint });
+      : (status === 404 || status === 405) && !refusal
+        ? "This server only serves: start it with `ihub registry serve --allow-publish`, or write to the directory it serves."
+        : refusal?.hint;
+  throw new IhubError(refusal?.code === "IH_YANK_NOT_FOUND" ? refusal.code : "IH_PUBLISH_HTTP_FAILED", `${url.href} refused (${refusal ? `${refusal.code}: ${refusal.message}` : `HTTP ${status}`})`, { hint });
 }
 
-export async function publishToHttp(baseUrl: URL, items: readonly PublishItem[], key: RegistryKeys["keys"][number], token: string | undefined): Promise<PublishOutcome[]> {
-  const url = new URL(PUBLISH_PATH, baseUrl);
-  const request: PublishRequest = { format: 1, key, items: items.map((i) => ({ record: i.record, bundle: Buffer.from(i.bytes).toString("base64") })) };
+async function postToRegistry<S extends z.ZodType>(baseUrl: URL, rel: string, request: unknown, schema: S, token: string | undefined): Promise<z.infer<S>> {
+  const url = new URL(rel, baseUrl);
   let response: Response;
   try {
     response = await fetch(url, {
@@ -39,9 +51,18 @@ export async function publishToHttp(baseUrl: URL, items: readonly PublishItem[],
   const body = Buffer.from(await response.arrayBuffer());
   if (response.status !== 200) failed(url, response.status, body);
   try {
-    return parseDocument(body, publishResponseSchema, url.href).outcomes;
+    return parseDocument(body, schema, url.href);
   } catch (error) {
-    if (error instanceof RegistryError) throw new IhubError("IH_PUBLISH_HTTP_FAILED", error.message, { hint: "The server answered something other than an ihub publish response." });
+    if (error instanceof RegistryError) throw new IhubError("IH_PUBLISH_HTTP_FAILED", error.message, { hint: "The server answered something other than an ihub registry response." });
     throw error;
   }
+}
+
+export async function publishToHttp(baseUrl: URL, items: readonly PublishItem[], key: RegistryKeys["keys"][number], token: string | undefined): Promise<PublishOutcome[]> {
+  const request: PublishRequest = { format: 1, key, items: items.map((i) => ({ record: i.record, bundle: Buffer.from(i.bytes).toString("base64") })) };
+  return (await postToRegistry(baseUrl, PUBLISH_PATH, request, publishResponseSchema, token)).outcomes;
+}
+
+export function yankOverHttp(baseUrl: URL, request: YankRequest, token: string | undefined) {
+  return postToRegistry(baseUrl, YANK_PATH, request, yankResponseSchema, token);
 }

@@ -153,8 +153,8 @@ describe.skipIf(skip)("release end to end", () => {
       expect((await client.pull(`${SLUG}@^1`)).version).toBe("1.2.0");
     }
 
-    // Yanked in the directory registry: new installs over dir and HTTP fall back, installed ones are warned.
-    expect((await ihub("yank", `${SLUG}@2.0.0`, "--reason", "drops a handler callers still use")).code).toBe(0);
+    // Yanked through the HTTP registry: new installs over dir and HTTP fall back, installed ones are warned.
+    expect((await ihub("yank", `${SLUG}@2.0.0`, "--reason", "drops a handler callers still use", "--registry", httpUrl)).code).toBe(0);
     for (const client of clients.slice(0, 2)) {
       expect((await client.pull(`${SLUG}@>=1`)).version).toBe("1.2.0");
       expect((await client.checkInstalled(SLUG, "2.0.0")).warnings.join()).toContain("drops a handler");

@@ -8,6 +8,7 @@ import { createRegistryClient } from "../../../runtime/src/registry/registry-cli
 import { buildSignedBundles } from "../bundle/sign-built.js";
 import { writeSampleIntegration } from "../bundle/sample-integration.js";
 import { publicKeyEntry, publishBundles } from "../publish/publish-bundles.js";
+import { yankOverHttp } from "../publish/publish-http.js";
 import { versionRecord } from "../publish/version-record.js";
 import { loadSigningKey, type SigningKey } from "../signing/signing-key.js";
 import { PUBLISH_PATH, type PublishRequest } from "./publish-protocol.js";
@@ -56,6 +57,15 @@ describe("publishing over HTTP (ihub registry serve --allow-publish)", () => {
     const [conflict] = await publishHttp("1.0.0", "other content");
     expect(conflict).toMatchObject({ status: "conflict" });
     expect(conflict!.detail).toMatch(/already published/);
+  });
+
+  it("yanks through the same door: new installs refuse the version, an unknown version is not found", async () => {
+    await publishHttp("1.5.0", "to be yanked");
+    expect(await yankOverHttp(url, { slug: "weather", version: "1.5.0", reason: "broken over http" }, TOKEN)).toMatchObject({ changed: true, record: { yanked: { reason: "broken over http" } } });
+    const client = createRegistryClient({ registry: url.href, cacheDir: path.join(root, "cache-yank"), trustedKeys: [key.publicKeyPem] });
+    await expect(client.resolve("weather@^1.5")).rejects.toMatchObject({ code: "REG_YANKED" });
+    await expect(yankOverHttp(url, { slug: "weather", version: "9.9.9", reason: "x" }, TOKEN)).rejects.toMatchObject({ code: "IH_YANK_NOT_FOUND" });
+    await expect(yankOverHttp(url, { slug: "weather", version: "1.0.0", reason: "x" }, "wrong")).rejects.toMatchObject({ code: "IH_PUBLISH_HTTP_FAILED" });
   });
 
   it("refuses a missing or wrong token and writes nothing", async () => {

@@ -2,7 +2,7 @@
  * The server side of HTTP publishing (publish-protocol.ts): authenticate, read a capped body,
  * check every bundle against its record and the record's signature against the key sent with
  * it, then publish into the directory under its lock. A request that fails any check publishes
- * nothing.
+ * nothing. Yanks go through the same door and the same lock.
  */
 import { createPublicKey, timingSafeEqual } from "node:crypto";
 import type http from "node:http";
@@ -12,7 +12,8 @@ import { RegistryError } from "../../../runtime/src/registry/registry-error.js";
 import { keyIdOf, verifyRecordSignature } from "../../../runtime/src/registry/signature.js";
 import { IhubError } from "../errors.js";
 import { publishToDir, type PublishItem } from "../publish/publish-to-dir.js";
-import { MAX_PUBLISH_BYTES, publishRequestSchema, REGISTRY_TOKEN_ENV } from "./publish-protocol.js";
+import { yankVersion } from "../publish/yank.js";
+import { MAX_PUBLISH_BYTES, publishRequestSchema, REGISTRY_TOKEN_ENV, yankRequestSchema } from "./publish-protocol.js";
 
 class Refusal extends Error {
   constructor(
@@ -68,18 +69,34 @@ function send(res: http.ServerResponse, status: number, body: unknown): void {
   res.writeHead(status, { "content-type": "application/json; charset=utf-8", "cache-control": "no-store" }).end(JSON.stringify(body));
 }
 
-export async function handlePublish(dir: string, token: string, req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
+/** Authenticates, reads the body, runs `work` and answers its result; every failure as a typed JSON refusal. */
+async function respond(token: string, req: http.IncomingMessage, res: http.ServerResponse, work: (body: Buffer) => Promise<unknown>): Promise<void> {
   try {
-    if (req.method !== "POST") throw new Refusal(405, "IH_USAGE", "publish with POST");
+    if (req.method !== "POST") throw new Refusal(405, "IH_USAGE", "write with POST");
     if (!authorized(req, token)) throw new Refusal(401, "IH_PUBLISH_UNAUTHORIZED", "missing or wrong bearer token", `Set ${REGISTRY_TOKEN_ENV} to the token the server was started with.`);
-    const { items, key } = checkedItems(await readBody(req));
-    send(res, 200, { outcomes: await publishToDir(dir, items, key) });
+    send(res, 200, await work(await readBody(req)));
   } catch (error) {
     if (error instanceof Refusal) return send(res, error.status, { error: { code: error.code, message: error.message, hint: error.hint } });
     if (error instanceof RegistryError) return send(res, 400, { error: { code: error.code, message: error.message, hint: error.hint } });
-    if (error instanceof IhubError) return send(res, error.code === "IH_REGISTRY_LOCKED" ? 503 : 500, { error: { code: error.code, message: error.message, hint: error.hint } });
+    if (error instanceof IhubError) return send(res, IHUB_STATUS[error.code] ?? 500, { error: { code: error.code, message: error.message, hint: error.hint } });
     // A bug, not the publisher's fault: the operator sees the stack, the publisher a 500.
-    process.stderr.write(`publish failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
-    send(res, 500, { error: { code: "IH_INTERNAL", message: "publishing failed on the server" } });
+    process.stderr.write(`registry write failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+    send(res, 500, { error: { code: "IH_INTERNAL", message: "the registry failed to write" } });
   }
+}
+
+const IHUB_STATUS: Record<string, number> = { IH_REGISTRY_LOCKED: 503, IH_YANK_NOT_FOUND: 404 };
+
+export function handlePublish(dir: string, token: string, req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
+  return respond(token, req, res, async (body) => {
+    const { items, key } = checkedItems(body);
+    return { outcomes: await publishToDir(dir, items, key) };
+  });
+}
+
+export function handleYank(dir: string, token: string, req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
+  return respond(token, req, res, async (body) => {
+    const { slug, version, reason } = parseDocument(body, yankRequestSchema, "yank request");
+    return yankVersion(dir, slug, version, reason);
+  });
 }

@@ -1,7 +1,7 @@
 /**
  * Publishing over HTTP to `ihub registry serve --allow-publish`: one POST to `<base>/-/publish`
  * (slugs never start with "-", so the path cannot shadow a registry file) carrying the signed
- * bundles, answered with one outcome per bundle. The server checks each bundle against its
+ * bundles, answered with one outcome per bundle; and POST `<base>/-/yank` for `ihub yank`. The server checks each bundle against its
  * record and signature, then runs the same locked directory publish as a local `ihub publish`,
  * so remote and local publishers share one lock and one set of rules.
  */
@@ -9,6 +9,7 @@ import { z } from "zod";
 import { REGISTRY_FORMAT, registryKeysSchema, versionRecordSchema } from "../../../runtime/src/registry/registry-schema.js";
 
 export const PUBLISH_PATH = "-/publish";
+export const YANK_PATH = "-/yank";
 /** The bearer token both sides read: the server accepts publishes carrying it, the publisher sends it. */
 export const REGISTRY_TOKEN_ENV = "IHUB_REGISTRY_TOKEN";
 /** Upper bound of one request body: a batch of bundles, base64-encoded. */
@@ -30,6 +31,10 @@ export const publishResponseSchema = z.strictObject({
     ]),
   ),
 });
+
+export const yankRequestSchema = z.strictObject({ slug: versionRecordSchema.shape.slug, version: versionRecordSchema.shape.version, reason: z.string().trim().min(1).max(1000) });
+export type YankRequest = z.infer<typeof yankRequestSchema>;
+export const yankResponseSchema = z.strictObject({ record: versionRecordSchema, changed: z.boolean() });
 
 /** The body of every refusal: what the publisher prints. */
 export const publishErrorSchema = z.strictObject({ error: z.strictObject({ code: z.string(), message: z.string(), hint: z.string().optional() }) });

@@ -6,8 +6,8 @@
  */
 import http from "node:http";
 import sirv from "sirv";
-import { handlePublish } from "./publish-endpoint.js";
-import { PUBLISH_PATH } from "./publish-protocol.js";
+import { handlePublish, handleYank } from "./publish-endpoint.js";
+import { PUBLISH_PATH, YANK_PATH } from "./publish-protocol.js";
 
 export const IMMUTABLE = "public, max-age=31536000, immutable";
 export const REVALIDATE = "no-cache";
@@ -17,7 +17,7 @@ export function cacheControlFor(pathname: string): string {
 }
 
 export type ServeOptions = {
-  /** When set, POST /-/publish with this bearer token publishes into `dir` (publish-endpoint.ts). */
+  /** When set, POST /-/publish and /-/yank with this bearer token write into `dir` (publish-endpoint.ts). */
   publishToken?: string;
 };
 
@@ -37,8 +37,8 @@ export function createRegistryServer(dir: string, opts: ServeOptions = {}): http
       res.setHeader("content-type", "text/plain; charset=utf-8");
       res.end("not found\n");
     };
-    if (opts.publishToken && pathname === `/${PUBLISH_PATH}`) {
-      void handlePublish(dir, opts.publishToken, req, res);
+    if (opts.publishToken && (pathname === `/${PUBLISH_PATH}` || pathname === `/${YANK_PATH}`)) {
+      void (pathname === `/${PUBLISH_PATH}` ? handlePublish : handleYank)(dir, opts.publishToken, req, res);
       return;
     }
     if (req.method !== "GET" && req.method !== "HEAD") {
