@@ -3,10 +3,7 @@
  * the runtime service, on recorded fixtures (see recorded-fixtures.ts for which) or, with
  * `--live`, on real bindings through the live transports.
  */
-import path from "node:path";
-import { execute, errorCode } from "../../../../runtime/src/executor/execute.js";
-import { ExecutorError } from "../../../../runtime/src/executor/executor-error.js";
-import { loadIntegration } from "../../../../runtime/src/executor/load-integration.js";
+import { execute } from "../../../../runtime/src/executor/execute.js";
 import { fakeClock } from "../../../../runtime/src/harness/fake-clock.js";
 import { fixtureHttpTransport } from "../../../../runtime/src/harness/fixture-http.js";
 import { fixtureSqlTransport } from "../../../../runtime/src/harness/fixture-sql.js";
@@ -16,14 +13,13 @@ import { memoryStorage } from "../../../../runtime/src/storage/memory-storage.js
 import { systemClock } from "../../../../runtime/src/storage/install-store.js";
 import { defineCommand, printJson } from "../../cli/command.js";
 import { IhubError, UsageError } from "../../errors.js";
-import { listIntegrationDirs } from "../../repo/list-integrations.js";
 import { renderHuman } from "./human-report.js";
+import { runDocument } from "./json-report.js";
 import { parseJsonArg, parseObjectArg } from "./json-arg.js";
 import { liveTransports } from "./live-bindings.js";
+import { loadRunTarget } from "./load-run-target.js";
 import { handlerCases, recordedFixtures } from "./recorded-fixtures.js";
 
-/** Version of the `--json` document; bumped only on an incompatible change (see docs/testing.md). */
-export const RUN_JSON_FORMAT = "ihub.run/v1";
 const RUN_INSTALL_ID = "local-run";
 
 type RunOpts = { input?: string; config?: string; credentials?: string; case?: string; live?: boolean; bindings?: string };
@@ -47,18 +43,7 @@ export default defineCommand({
     if (opts.live && opts.case !== undefined) throw new UsageError("--case replays recorded fixtures and cannot be combined with --live", "Drop one of them.");
     if (!opts.live && opts.bindings !== undefined) throw new UsageError("--bindings only applies with --live", "Add --live to call real targets.");
     const root = await ctx.root();
-    const dir = (await listIntegrationDirs(root)).find((d) => d.slug === slug);
-    if (!dir) throw new UsageError(`no integration "${slug}" under integrations/`, "Run `ihub test` or list integrations/ to see the slugs.");
-    let integration;
-    try {
-      integration = await loadIntegration(dir.dir);
-    } catch (error) {
-      if (!(error instanceof ExecutorError)) throw error;
-      throw new IhubError(`IH_RUN_${error.code}`, error.message, { ...(error.hint ? { hint: error.hint } : {}), location: { ...(error.file ? { file: path.relative(root, error.file) } : {}) } });
-    }
-    const handlers = Object.keys(integration.manifest.handlers);
-    if (!handlers.includes(handlerName)) throw new UsageError(`${slug} has no handler "${handlerName}"`, `Handlers: ${handlers.join(", ")}.`);
-
+    const { dir, integration } = await loadRunTarget(root, slug, handlerName);
     const recorded = opts.live ? null : recordedFixtures(await handlerCases(dir.dir, handlerName), opts.case);
     const base = recorded?.base?.case;
     const input = opts.input !== undefined ? await parseJsonArg("--input", opts.input) : base?.event ? base.event.payload : base?.input;
@@ -80,27 +65,8 @@ export default defineCommand({
     }
     const mode = opts.live ? "live" : recorded?.exact ? `case ${recorded.base!.file}` : "recorded fixtures";
     const unmatched = fixtures ? [...fixtures.http.unmatched, ...fixtures.sql.unmatched] : [];
-    if (ctx.json) {
-      const { ok, handler, runId, durationMs, stats, logs, events, requests } = result;
-      printJson(ctx, {
-        format: RUN_JSON_FORMAT,
-        ok,
-        slug,
-        handler,
-        mode: opts.live ? "live" : "fixtures",
-        ...(recorded?.exact ? { case: recorded.base!.file } : {}),
-        ...(result.ok ? { output: result.output ?? null } : { error: { code: errorCode(result.error), ...result.error } }),
-        logs,
-        events,
-        requests,
-        unmatched,
-        runId,
-        durationMs: Math.round(durationMs * 100) / 100,
-        stats,
-      });
-    } else {
-      ctx.out(renderHuman(result, mode, unmatched));
-    }
+    if (ctx.json) printJson(ctx, runDocument(result, { slug, live: opts.live === true, caseFile: recorded?.exact ? recorded.base!.file : null, unmatched }));
+    else ctx.out(renderHuman(result, mode, unmatched));
     return result.ok ? 0 : 1;
   },
 });

@@ -1,0 +1,26 @@
+/** The `ihub run --json` document: the same result the human report prints. */
+import { errorCode, type ExecutionResult } from "../../../../runtime/src/executor/execute.js";
+import type { UnmatchedRequest } from "../../../../runtime/src/harness/fixture-pool.js";
+
+/** Version of the `--json` document; bumped only on an incompatible change (see docs/testing.md). */
+export const RUN_JSON_FORMAT = "ihub.run/v1";
+
+export function runDocument(result: ExecutionResult, how: { slug: string; live: boolean; caseFile: string | null; unmatched: readonly UnmatchedRequest[] }) {
+  const { ok, handler, runId, durationMs, stats, logs, events, requests } = result;
+  return {
+    format: RUN_JSON_FORMAT,
+    ok,
+    slug: how.slug,
+    handler,
+    mode: how.live ? "live" : "fixtures",
+    ...(how.caseFile ? { case: how.caseFile } : {}),
+    ...(result.ok ? { output: result.output ?? null } : { error: { code: errorCode(result.error), ...result.error } }),
+    logs,
+    events,
+    requests,
+    unmatched: how.unmatched,
+    runId,
+    durationMs: Math.round(durationMs * 100) / 100,
+    stats,
+  };
+}
