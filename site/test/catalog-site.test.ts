@@ -213,6 +213,9 @@ describe("in the browser", () => {
       expect(await page.locator("#empty").isVisible()).toBe(true);
       expect(Object.fromEntries(new URL(page.url()).searchParams)).toEqual({ tier: "community", auth: "bearer_token" });
       await page.screenshot({ path: path.join(ARTIFACTS, "index-filtered-empty.png") });
+      await page.getByRole("button", { name: "Clear search and filters" }).click();
+      await expect.poll(() => visibleSlugs(page)).toEqual(all);
+      expect(new URL(page.url()).search).toBe("");
       expect(errors).toEqual([]);
     } finally {
       await close();
