@@ -273,26 +273,30 @@ function pushCompiled(L: LuaState, files: [string, string][]): void {
   }
 }
 
-async function callHost(host: SandboxHost, name: CtxCall, args: unknown[], meter: Meter): Promise<HostOutcome> {
+const TIMED_OUT: HostOutcome = { kind: "timeout" };
+
+/** The host's answer, or a timeout at the invocation's deadline; an answer that comes after the deadline (a device call the host cut off at it, say) is too late. */
+function callHost(host: SandboxHost, name: CtxCall, args: unknown[], meter: Meter): Promise<HostOutcome> {
   const remaining = meter.remainingMs();
-  if (remaining <= 0) return { kind: "timeout" };
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<HostOutcome>((resolve) => {
-    timer = setTimeout(() => resolve({ kind: "timeout" }), remaining);
-  });
-  const call = Promise.resolve()
-    .then(() => host.call(name, args))
-    .then(
-      (value): HostOutcome => ({ kind: "value", value }),
-      (error: unknown): HostOutcome => ({ kind: "error", error }),
+  if (remaining <= 0) return Promise.resolve(TIMED_OUT);
+  return new Promise<HostOutcome>((resolve) => {
+    const timer = setTimeout(() => resolve(TIMED_OUT), remaining);
+    const settle = (outcome: HostOutcome) => {
+      clearTimeout(timer);
+      resolve(meter.remainingMs() <= 0 ? TIMED_OUT : outcome);
+    };
+    let pending: Promise<unknown>;
+    try {
+      pending = host.call(name, args);
+    } catch (error) {
+      settle({ kind: "error", error });
+      return;
+    }
+    Promise.resolve(pending).then(
+      (value) => settle({ kind: "value", value }),
+      (error: unknown) => settle({ kind: "error", error }),
     );
-  try {
-    const outcome = await Promise.race([call, timeout]);
-    // An answer that comes after the deadline (a device call the host cut off at it, say) is too late.
-    return meter.remainingMs() <= 0 ? { kind: "timeout" } : outcome;
-  } finally {
-    clearTimeout(timer);
-  }
+  });
 }
 
 function stats(meter: Meter): InvokeStats {
