@@ -182,6 +182,25 @@ describe("fixtures built at test time", () => {
     expect(await findingsOf(root)).toEqual([{ code: "IH031", file: "integrations/bytecode/handlers/main.lua", pointer: null, line: 1 }]);
   });
 
+  it("IH010: a manifest that is JSON but not an object is a schema finding at the root", async () => {
+    const { root, dir } = await repoWith("array-manifest");
+    await writeFile(path.join(dir, "integration.json"), "[]\n");
+    expect(await findingsOf(root)).toEqual([{ code: "IH010", file: "integrations/array-manifest/integration.json", pointer: "", line: 1 }]);
+  });
+
+  it("a manifest saved with a UTF-8 byte order mark is read like one without", async () => {
+    const { root, dir } = await repoWith("with-bom");
+    const manifest = path.join(dir, "integration.json");
+    await writeFile(manifest, "\ufeff" + (await readFile(manifest, "utf8")));
+    expect(await findingsOf(root)).toEqual([]);
+  });
+
+  it("IH030: nesting deep enough to exhaust a recursive parser is a syntax finding, not a crash", async () => {
+    const { root, dir } = await repoWith("deep-lua");
+    await writeFile(path.join(dir, "handlers", "main.lua"), `return { ping = function(ctx) return ${"(".repeat(5000)}1${")".repeat(5000)} end }\n`);
+    expect(await findingsOf(root)).toEqual([{ code: "IH030", file: "integrations/deep-lua/handlers/main.lua", pointer: null, line: 1 }]);
+  });
+
   it("IH013: folders that differ only in case", async () => {
     const { root, dir } = await repoWith("dup");
     await cp(dir, path.join(root, "integrations", "DUP"), { recursive: true });

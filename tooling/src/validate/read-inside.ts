@@ -10,8 +10,10 @@ import type { FindingCode } from "./codes.js";
 
 export type ReadOutcome = { ok: true; bytes: Buffer } | { ok: false; code: FindingCode; message: string };
 
-/** Large enough for any real handler, OpenAPI subset or icon; small enough to never stall a run. */
+/** Large enough for any real handler, test case or icon; small enough to never stall a run. */
 export const MAX_FILE_BYTES = 5 * 1024 * 1024;
+/** Vendors' complete OpenAPI documents run to 10 MB and more (GitHub's REST description, Stripe's spec3). */
+export const MAX_OPENAPI_BYTES = 32 * 1024 * 1024;
 
 export function isInside(parent: string, child: string): boolean {
   const rel = path.relative(parent, child);
@@ -85,6 +87,12 @@ export async function readInside(
   } catch (error) {
     return { ok: false, code: "IH004", message: `${relPath} cannot be read (${errnoOf(error)})` };
   }
+}
+
+/** A file's text: UTF-8, without the byte order mark some Windows editors put first (JSON and YAML parsers refuse it). */
+export function textOf(bytes: Buffer): string {
+  const text = bytes.toString("utf8");
+  return text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
 }
 
 export function errnoOf(error: unknown): string {

@@ -39,8 +39,10 @@ function parseYaml(text: string): StructuredText {
   const doc = parseDocument(text, { prettyErrors: false, uniqueKeys: false });
   const error = doc.errors[0];
   if (error) {
+    // Without prettyErrors the parser leaves linePos out; the offset says the same.
     const at = error.linePos?.[0];
-    return { ok: false, message: error.message.split("\n")[0]!, position: at ? { line: at.line, column: at.col } : null };
+    const position = at ? { line: at.line, column: at.col } : new LineIndex(text).position(error.pos[0]);
+    return { ok: false, message: error.message.split("\n")[0]!, position };
   }
   let value: unknown;
   try {

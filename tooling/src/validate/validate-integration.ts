@@ -19,7 +19,7 @@ import { findingsCollector, joinRel, type CheckContext, type IntegrationRef } fr
 import { checkLua } from "./lua/lua-check.js";
 import { loadManifest } from "./manifest/load-manifest.js";
 import { checkManifestSchema, slugPattern } from "./manifest/schema-check.js";
-import { errnoOf, isInside, readInside, type ReadOutcome, type RealDirs } from "./read-inside.js";
+import { errnoOf, isInside, MAX_FILE_BYTES, MAX_OPENAPI_BYTES, readInside, type ReadOutcome, type RealDirs } from "./read-inside.js";
 
 /** What all integrations of one run share. */
 export type RunScope = {
@@ -85,17 +85,18 @@ export async function validateIntegration(ref: IntegrationRef, scope: RunScope):
 
   const reads = new Map<string, Promise<ReadOutcome>>();
   const realDirs: RealDirs = new Map();
+  const manifest = loaded.value as Manifest; // checkManifestSchema has just proved the shape
+  const openapiFiles = new Set(Object.values(manifest.resources ?? {}).flatMap((r) => (r.openapi ? [r.openapi] : [])));
   const ctx: CheckContext = {
     ...ref,
     root: scope.root,
-    // checkManifestSchema has just proved the shape.
-    manifest: loaded.value as Manifest,
+    manifest,
     source: { text: loaded.text, locator: loaded.locator, relFile: joinRel(ref.relDir, MANIFEST_FILE) },
     report,
     reportAt: (code, message, pointer, key = false) => report(code, message, { file: MANIFEST_FILE, pointer, position: loaded.locator.locate(pointer, key) }),
     read(relPath) {
       let p = reads.get(relPath);
-      if (!p) reads.set(relPath, (p = readInside(ref.dir, realDir, relPath, undefined, undefined, realDirs)));
+      if (!p) reads.set(relPath, (p = readInside(ref.dir, realDir, relPath, openapiFiles.has(relPath) ? MAX_OPENAPI_BYTES : MAX_FILE_BYTES, "IH004", realDirs)));
       return p;
     },
     once: scope.once,

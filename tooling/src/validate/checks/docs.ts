@@ -1,6 +1,7 @@
 /** README.md exists; CHANGELOG.md exists and has a heading for the manifest's version. */
 import { BUNDLE_DOCS } from "../../bundle/bundle-contents.js";
 import type { CheckContext } from "../integration-context.js";
+import { textOf } from "../read-inside.js";
 
 const [README, CHANGELOG] = BUNDLE_DOCS;
 
@@ -16,7 +17,7 @@ export async function checkDocs(ctx: CheckContext): Promise<void> {
   const changelog = await ctx.read(CHANGELOG);
   if (!changelog.ok) {
     ctx.report(changelog.code === "IH020" ? "IH071" : changelog.code, changelog.code === "IH020" ? `${CHANGELOG} is missing` : changelog.message, { file: CHANGELOG });
-  } else if (!hasChangelogEntry(changelog.bytes.toString("utf8"), ctx.manifest.version)) {
+  } else if (!hasChangelogEntry(textOf(changelog.bytes), ctx.manifest.version)) {
     ctx.report("IH072", `${CHANGELOG} has no heading for version ${ctx.manifest.version}`, { file: CHANGELOG });
   }
 }

@@ -3,6 +3,7 @@ import path from "node:path";
 import { XMLParser, XMLValidator } from "fast-xml-parser";
 import { imageSize } from "image-size";
 import type { CheckContext } from "../integration-context.js";
+import { textOf } from "../read-inside.js";
 
 export const PNG_ICON_SIZE = 512;
 
@@ -49,7 +50,7 @@ export async function checkIcon(ctx: CheckContext): Promise<void> {
     if (size?.type !== "png") ctx.reportAt("IH050", `${icon} is not a PNG image`, "/icon");
     else if (size.width !== PNG_ICON_SIZE || size.height !== PNG_ICON_SIZE) ctx.reportAt("IH051", `${icon} is ${size.width}x${size.height}, not ${PNG_ICON_SIZE}x${PNG_ICON_SIZE}`, "/icon");
   } else if (ext === ".svg") {
-    const problem = svgProblem(read.bytes.toString("utf8"));
+    const problem = svgProblem(textOf(read.bytes));
     if (problem) {
       ctx.report(problem.code, `${icon}: ${problem.message}`, {
         file: icon,

@@ -82,6 +82,7 @@ function pickErrors(errors: readonly ErrorObject[]): ErrorObject[] {
 function describe(e: ErrorObject): string {
   const at = e.instancePath || "/";
   if (e.keyword === "additionalProperties") return `${at}: unknown property "${String(e.params.additionalProperty)}"`;
+  if (e.keyword === "unevaluatedProperties") return `${at}: unknown property "${String(e.params.unevaluatedProperty)}"`;
   if (e.keyword === "required") return `${at}: missing required property "${String(e.params.missingProperty)}"`;
   return `${at}: ${e.message ?? e.keyword}`;
 }

@@ -10,6 +10,7 @@
  * may include the path part of the document's server URL (`/v1` of `https://api.example.com/v1`).
  */
 import type { CheckContext } from "../integration-context.js";
+import { textOf } from "../read-inside.js";
 import type { HandlerAnalysis, LuaPath } from "../lua/handler-analysis.js";
 import { validateOpenApiDocument, type OpenApiOutcome } from "./openapi-document.js";
 
@@ -45,7 +46,7 @@ export async function checkOpenApi(ctx: CheckContext, analyses: ReadonlyMap<stri
     if (!resource.openapi || documents.has(resource.openapi)) continue;
     const read = await ctx.read(resource.openapi);
     if (!read.ok) continue; // reported by the referenced-files check
-    const outcome = await validateOpenApiDocument(read.bytes.toString("utf8"));
+    const outcome = await validateOpenApiDocument(textOf(read.bytes));
     documents.set(resource.openapi, outcome);
     if (!outcome.ok) {
       for (const problem of outcome.problems) {

@@ -7,6 +7,7 @@
 import { readdir } from "node:fs/promises";
 import type { TestCase } from "../../../../runtime/src/harness/test-case-schema.js";
 import type { CheckContext } from "../integration-context.js";
+import { textOf } from "../read-inside.js";
 import { describeAjvError, repoSchemaValidator } from "../manifest/repo-schemas.js";
 import { toPointer } from "../source-position.js";
 import { parseStructured } from "../structured-text.js";
@@ -24,7 +25,7 @@ export async function checkTestCases(ctx: CheckContext): Promise<void> {
       ctx.report(read.code, read.message, { file });
       continue;
     }
-    const doc = parseStructured(read.bytes.toString("utf8"));
+    const doc = parseStructured(textOf(read.bytes));
     if (!doc.ok) {
       ctx.report("IH081", `${file} does not parse: ${doc.message}`, { file, position: doc.position });
       continue;

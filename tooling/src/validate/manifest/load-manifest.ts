@@ -5,7 +5,7 @@
 import { parseTree, printParseErrorCode, type ParseError } from "jsonc-parser";
 import { MANIFEST_FILE } from "../../repo/list-integrations.js";
 import type { Report } from "../integration-context.js";
-import { readInside } from "../read-inside.js";
+import { readInside, textOf } from "../read-inside.js";
 import { JsonLocator, LineIndex, type Position } from "../source-position.js";
 
 /** Real manifests are a few KB; 1 MiB leaves room for large embedded schemas. */
@@ -19,7 +19,7 @@ export async function loadManifest(dir: string, realDir: string, report: Report)
     report(read.code === "IH020" ? "IH001" : read.code, read.code === "IH020" ? `no ${MANIFEST_FILE} in the integration folder` : read.message, { file: MANIFEST_FILE });
     return null;
   }
-  const text = read.bytes.toString("utf8");
+  const text = textOf(read.bytes);
   try {
     return { text, value: JSON.parse(text), locator: new JsonLocator(text) };
   } catch {
