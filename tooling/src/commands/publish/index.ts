@@ -1,28 +1,17 @@
 import { defineCommand, printJson } from "../../cli/command.js";
-import { RegistryError } from "../../../../runtime/src/registry/registry-error.js";
-import { parseRegistryLocation, type RegistryLocation } from "../../../../runtime/src/registry/registry-location.js";
 import { buildSignedBundles } from "../../bundle/sign-built.js";
 import { selectSlugs } from "../../bundle/select-slugs.js";
-import { UsageError } from "../../errors.js";
 import { headCommit } from "../../publish/head-commit.js";
 import { publishBundles, type PublishResult } from "../../publish/publish-bundles.js";
 import { ociCredentialsFromEnv } from "../../publish/push-oci.js";
 import { reconcile } from "../../publish/reconcile.js";
+import { registryArgument } from "../../publish/registry-argument.js";
 import { REGISTRY_TOKEN_ENV } from "../../registry/publish-protocol.js";
 import { defaultPaths } from "../../repo/defaults.js";
 import { colors } from "../../report/colors.js";
 import { devKeyWarning, loadSigningKey } from "../../signing/signing-key.js";
 
 const collect = (value: string, previous: string[]) => [...previous, value];
-
-function parseTargets(specs: string[], fallback: string): RegistryLocation[] {
-  try {
-    return (specs.length ? specs : [fallback]).map((s) => parseRegistryLocation(s));
-  } catch (error) {
-    if (error instanceof RegistryError) throw new UsageError(error.message, error.hint);
-    throw error;
-  }
-}
 
 function printResults(ctx: { out(t: string): void }, results: PublishResult[]): void {
   const colour = { published: colors.green, unchanged: colors.dim, conflict: colors.red } as const;
@@ -41,7 +30,8 @@ export default defineCommand({
       .option("--reconcile", "compare tags, bundles and index, and repair what is missing without a version bump"),
   async run(ctx, args, opts) {
     const root = await ctx.root();
-    const targets = parseTargets((opts.registry as string[] | undefined) ?? [], defaultPaths(root).registry);
+    const specs = (opts.registry as string[] | undefined) ?? [];
+    const targets = (specs.length ? specs : [defaultPaths(root).registry]).map(registryArgument);
     const key = await loadSigningKey(root);
     const warning = devKeyWarning(key);
     if (warning) ctx.err(colors.bold(colors.yellow(`${warning}\n`)));

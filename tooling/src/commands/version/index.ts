@@ -1,8 +1,7 @@
-import { RegistryError } from "../../../../runtime/src/registry/registry-error.js";
-import { parseRegistryLocation } from "../../../../runtime/src/registry/registry-location.js";
 import { defineCommand, printJson } from "../../cli/command.js";
 import { UsageError } from "../../errors.js";
 import { defaultBaseRef } from "../../git/default-base.js";
+import { registryArgument } from "../../publish/registry-argument.js";
 import { defaultPaths } from "../../repo/defaults.js";
 import { checkVersions, type VersionBase } from "../../version/check-versions.js";
 import { renderHuman } from "./human-report.js";
@@ -19,13 +18,7 @@ export default defineCommand({
     const root = await ctx.root();
     if (opts.sinceRelease && typeof opts.base === "string") throw new UsageError("--base and --since-release exclude each other", "Use --base on a branch (pull requests), --since-release on main.");
     const against: VersionBase = opts.sinceRelease ? { kind: "release" } : { kind: "merge-base", ref: typeof opts.base === "string" ? opts.base : await defaultBaseRef(root) };
-    let registry;
-    try {
-      registry = parseRegistryLocation(typeof opts.registry === "string" ? opts.registry : defaultPaths(root).registry);
-    } catch (error) {
-      if (error instanceof RegistryError) throw new UsageError(error.message, error.hint);
-      throw error;
-    }
+    const registry = registryArgument(typeof opts.registry === "string" ? opts.registry : defaultPaths(root).registry);
     const report = await checkVersions(root, { against, registry });
     if (ctx.json) {
       const integrations = report.plans.map((p) => ({ ...p, comparedWith: report.comparedWith[p.slug] ?? null }));

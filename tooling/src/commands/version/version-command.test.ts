@@ -44,6 +44,7 @@ describe("ihub version", () => {
     await initRepo();
     expect((await run({ base: "main", sinceRelease: true })).code).toMatchObject({ code: "IH_USAGE", exitCode: 2 });
     expect((await run({ base: "nope" })).code).toMatchObject({ code: "IH_GIT_REF", exitCode: 2 });
+    expect((await run({ registry: "ftp://example.com/x" })).code).toMatchObject({ code: "IH_USAGE", exitCode: 2 });
   });
 
   it("on main, compared with main, finds nothing and points at --since-release, which checks every integration", async () => {

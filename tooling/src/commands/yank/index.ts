@@ -1,7 +1,6 @@
 import { defineCommand, printJson } from "../../cli/command.js";
-import { RegistryError } from "../../../../runtime/src/registry/registry-error.js";
-import { parseRegistryLocation } from "../../../../runtime/src/registry/registry-location.js";
 import { yankOverHttp } from "../../publish/publish-http.js";
+import { registryArgument } from "../../publish/registry-argument.js";
 import { yankVersion } from "../../publish/yank.js";
 import { REGISTRY_TOKEN_ENV } from "../../registry/publish-protocol.js";
 import { UsageError } from "../../errors.js";
@@ -22,13 +21,7 @@ export default defineCommand({
     if (!target) throw new UsageError(`${args[0]} is not slug@version`, "For example: ihub yank weather@1.2.3 --reason 'leaks tokens in logs'");
     const reason = String(opts.reason).trim();
     if (!reason || reason.length > 1000) throw new UsageError("--reason must be 1 to 1000 characters");
-    let location;
-    try {
-      location = parseRegistryLocation(typeof opts.registry === "string" ? opts.registry : defaultPaths(await ctx.root()).registry);
-    } catch (error) {
-      if (error instanceof RegistryError) throw new UsageError(error.message, error.hint);
-      throw error;
-    }
+    const location = registryArgument(typeof opts.registry === "string" ? opts.registry : defaultPaths(await ctx.root()).registry);
     if (location.kind === "oci") {
       throw new UsageError("yank works on a directory or HTTP registry, not OCI", "OCI artifacts carry no yank state: yank in the directory registry clients resolve through.");
     }
