@@ -1,5 +1,5 @@
 /** The real `ihub validate` process: exit codes, human and JSON output, targets, --changed. */
-import { execFile } from "node:child_process";
+import { execFile, spawnSync } from "node:child_process";
 import fs from "node:fs";
 import { cp, mkdtemp, readdir, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
@@ -104,11 +104,63 @@ describe("ihub validate", () => {
   });
 });
 
+/** util-linux `script` runs a command on a pseudo-terminal, where colour is on unless NO_COLOR says otherwise. */
+const hasScript = spawnSync("script", ["--version"]).status === 0;
+
+function onTerminal(args: string[], env: Record<string, string | undefined>): string {
+  const command = [process.execPath, BIN, ...args].map((a) => `'${a.replace(/'/g, "'\\''")}'`).join(" ");
+  const r = spawnSync("script", ["-qec", command, "/dev/null"], { encoding: "utf8", env: { ...process.env, NO_COLOR: undefined, FORCE_COLOR: undefined, TERM: "xterm", ...env } });
+  return r.stdout;
+}
+
+describe("colour", () => {
+  it.skipIf(!hasScript)("is on a terminal, and off there too when NO_COLOR is set", () => {
+    const args = ["validate", "--root", path.join(FIXTURES, "ih010-schema")];
+    expect(onTerminal(args, {})).toContain("\x1b[31merror");
+    expect(onTerminal(args, { NO_COLOR: "1" })).not.toContain("\x1b[");
+  });
+});
+
+describe("--changed on a feature branch", () => {
+  it("validates what the branch committed since it forked from --base, not what the base did since", async () => {
+    const root = await mkdtemp(path.join(tmpdir(), "ihub-validate-branch-"));
+    temps.push(root);
+    const author = { name: "T", email: "t@example.com" };
+    const commitAll = async (message: string) => {
+      for (const [filepath, , workdir] of await git.statusMatrix({ fs, dir: root })) {
+        if (workdir === 0) await git.remove({ fs, dir: root, filepath });
+        else await git.add({ fs, dir: root, filepath });
+      }
+      await git.commit({ fs, dir: root, message, author });
+    };
+    for (const slug of ["one", "two", "three"]) {
+      await cp(path.join(FIXTURES, "minimal", "integrations", "minimal"), path.join(root, "integrations", slug), { recursive: true });
+      const manifest = path.join(root, "integrations", slug, "integration.json");
+      await writeFile(manifest, (await fs.promises.readFile(manifest, "utf8")).replace('"slug": "minimal"', `"slug": "${slug}"`));
+    }
+    await git.init({ fs, dir: root, defaultBranch: "main" });
+    await commitAll("base");
+    await git.branch({ fs, dir: root, ref: "feature" });
+    await writeFile(path.join(root, "integrations", "one", "README.md"), "# One, changed on main\n");
+    await commitAll("main moves on");
+    await git.checkout({ fs, dir: root, ref: "feature" });
+    await writeFile(path.join(root, "integrations", "two", "CHANGELOG.md"), "# Changelog\n");
+    await commitAll("break two on the branch");
+    const run = await ihub(["validate", "--changed", "--base", "main", "--json", "--root", root]);
+    const doc = JSON.parse(run.stdout);
+    expect(doc.integrations).toEqual(["two"]);
+    expect(doc.changed).toMatchObject({ base: "main", reasons: { two: [{ kind: "committed" }] }, removed: [] });
+    expect(doc.findings.map((f: { code: string; file: string }) => `${f.code} ${f.file}`)).toEqual(["IH072 integrations/two/CHANGELOG.md"]);
+    expect(run.code).toBe(1);
+  });
+});
+
 describe("the repository's own integrations", () => {
-  it("pass ihub validate (none yet is fine)", async () => {
+  it("pass ihub validate without a finding", async () => {
     const run = await ihub(["validate", "--json"]);
     const doc = JSON.parse(run.stdout);
-    expect(doc.findings.filter((f: { severity: string }) => f.severity === "error")).toEqual([]);
+    expect(doc.findings).toEqual([]);
+    expect(doc.integrations.length).toBeGreaterThanOrEqual(6);
     expect(run.code).toBe(0);
   });
 });
