@@ -3,7 +3,7 @@
  * files to copy, and findings for what had to be left out.
  */
 import type { Finding } from "../findings/finding.js";
-import { listIntegrationDirs } from "../repo/list-integrations.js";
+import { listIntegrationDirs, type IntegrationDir } from "../repo/list-integrations.js";
 import type { Progress } from "../report/progress.js";
 import { buildEntry, compareEntries, entryDetail } from "./build-entry.js";
 import { isFinding } from "./catalog-finding.js";
@@ -45,36 +45,61 @@ function withTestedExamples(detail: VersionDetail, today: readonly HandlerEntry[
 
 const readmeHtml = (markdown: string | null) => renderMarkdown(markdown ?? "", { shift: 2 });
 
+/** What one integration folder contributes. */
+type Collected =
+  | { kind: "finding"; finding: Finding }
+  | { kind: "private"; slug: string }
+  | { kind: "entry"; integration: SiteIntegration; icon: [string, Uint8Array]; findings: Finding[] };
+
+async function collectOne(dir: IntegrationDir, registryDir: string): Promise<Collected | null> {
+  const source = await readIntegration(dir.slug, folderFiles(dir));
+  if (isFinding(source)) return { kind: "finding", finding: source };
+  if (source.manifest.visibility === "private") return { kind: "private", slug: source.slug };
+  const findings: Finding[] = [];
+  const read = await readRegistryVersions(registryDir, source.slug);
+  if (read && isFinding(read)) findings.push(read);
+  const registry = read && !isFinding(read) ? read : null;
+  const icon = source.icon ?? { bytes: PLACEHOLDER_ICON, ext: "svg" };
+  const iconPath = hashedIconPath(source.slug, icon.bytes, icon.ext);
+  const entry = buildEntry(source, registry, iconPath);
+  if (!entry) return null;
+  const notesHtml: Record<string, string> = {};
+  for (const v of entry.versions) if (v.changelog) notesHtml[v.version] = renderMarkdown(v.changelog, { shift: 2 });
+  const versionDetails: SiteIntegration["versionDetails"] = {};
+  if (registry) {
+    const bundles = await readVersionBundles(registryDir, registry, source.manifest.version);
+    findings.push(...bundles.findings);
+    for (const [version, s] of bundles.sources) versionDetails[version] = { ...withTestedExamples(entryDetail(s), entry.handlers), readmeHtml: readmeHtml(s.readme) };
+  }
+  const integration = { ...entry, readmeHtml: readmeHtml(source.readme), notesHtml, sourceVersion: source.manifest.version, versionDetails };
+  return { kind: "entry", integration, icon: [iconPath, icon.bytes], findings };
+}
+
+/** Folders read at once: enough for file reads to overlap the parsing of others. */
+const CONCURRENCY = 8;
+
 export async function collectCatalog(root: string, registryDir: string, tick?: Progress["tick"]): Promise<CollectedCatalog> {
+  const dirs = await listIntegrationDirs(root);
+  const results: (Collected | null)[] = new Array(dirs.length);
+  let next = 0;
+  const lane = async () => {
+    for (let i = next++; i < dirs.length; i = next++) {
+      results[i] = await collectOne(dirs[i]!, registryDir);
+      tick?.(dirs[i]!.slug);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(CONCURRENCY, dirs.length) }, lane));
+
+  // Merged in folder order, so the output does not depend on which read finished first.
   const out: CollectedCatalog = { integrations: [], icons: new Map(), findings: [], privateSlugs: [] };
-  for (const dir of await listIntegrationDirs(root)) {
-    tick?.(dir.slug);
-    const source = await readIntegration(dir.slug, folderFiles(dir));
-    if (isFinding(source)) {
-      out.findings.push(source);
-      continue;
+  for (const r of results) {
+    if (r?.kind === "finding") out.findings.push(r.finding);
+    else if (r?.kind === "private") out.privateSlugs.push(r.slug);
+    else if (r?.kind === "entry") {
+      out.integrations.push(r.integration);
+      out.icons.set(...r.icon);
+      out.findings.push(...r.findings);
     }
-    if (source.manifest.visibility === "private") {
-      out.privateSlugs.push(source.slug);
-      continue;
-    }
-    const read = await readRegistryVersions(registryDir, source.slug);
-    if (read && isFinding(read)) out.findings.push(read);
-    const registry = read && !isFinding(read) ? read : null;
-    const icon = source.icon ?? { bytes: PLACEHOLDER_ICON, ext: "svg" };
-    const iconPath = hashedIconPath(source.slug, icon.bytes, icon.ext);
-    const entry = buildEntry(source, registry, iconPath);
-    if (!entry) continue;
-    out.icons.set(iconPath, icon.bytes);
-    const notesHtml: Record<string, string> = {};
-    for (const v of entry.versions) if (v.changelog) notesHtml[v.version] = renderMarkdown(v.changelog, { shift: 2 });
-    const versionDetails: SiteIntegration["versionDetails"] = {};
-    if (registry) {
-      const bundles = await readVersionBundles(registryDir, registry, source.manifest.version);
-      out.findings.push(...bundles.findings);
-      for (const [version, s] of bundles.sources) versionDetails[version] = { ...withTestedExamples(entryDetail(s), entry.handlers), readmeHtml: readmeHtml(s.readme) };
-    }
-    out.integrations.push({ ...entry, readmeHtml: readmeHtml(source.readme), notesHtml, sourceVersion: source.manifest.version, versionDetails });
   }
   out.integrations.sort(compareEntries);
   return out;
