@@ -61,7 +61,7 @@ export type HandlerBundle = {
   modules?: Record<string, string>;
 };
 
-/** What the handler sees as ctx.config, ctx.install and ctx.run (all read-only in Lua). */
+/** What the handler sees as ctx.config and ctx.install (read-only in Lua) and ctx.run (a fresh table per invocation). */
 export type InvocationContext = {
   config: unknown;
   install: { id: string; slug: string; version: string };
