@@ -262,6 +262,11 @@ describe("in the browser", () => {
       expect(await deprecated.page.getByRole("note").first().textContent()).toContain("The pager API shuts down in 2027.");
       await deprecated.page.getByRole("link", { name: "Ticket Desk" }).click();
       await deprecated.page.waitForURL(/\/integrations\/ticket-desk\/$/);
+      // integrations it needs, linked when the catalog has them, and the modules it bundles
+      const needs = deprecated.page.locator("#needs");
+      expect(await needs.locator("ul.deps li").allTextContents()).toEqual(["Weather Station ^2.0.0", "not-in-catalog ^1.0.0"]);
+      expect(await needs.getByRole("link", { name: "Weather Station" }).getAttribute("href")).toBe("/integrations/zz-weather-station/");
+      expect(await deprecated.page.locator("#handlers").textContent()).toContain("Shared Lua modules bundled with it: http-errors ^1.0.0.");
     } finally {
       await deprecated.close();
     }

@@ -91,7 +91,16 @@ export async function buildFixtureSite(): Promise<FixtureSite> {
     },
   } satisfies SampleOptions;
   await writeSampleIntegration(root, { ...weatherSample, version: "2.1.0" });
-  await writeSampleIntegration(root, { slug: "ticket-desk", name: "Ticket Desk", categories: ["support"], authType: "oauth2", trustTier: "community" });
+  await writeSampleIntegration(root, {
+    slug: "ticket-desk",
+    name: "Ticket Desk",
+    categories: ["support"],
+    authType: "oauth2",
+    trustTier: "community",
+    patch: (m) => {
+      m.dependencies = { modules: { "http-errors": "^1.0.0" }, integrations: { "zz-weather-station": "^2.0.0", "not-in-catalog": "^1.0.0" } };
+    },
+  });
   await writeSampleIntegration(root, { slug: "yanked-probe", name: "Yanked Probe", categories: ["iot"], trustTier: "community" });
   await writeSampleIntegration(root, { slug: "hidden-gauge", name: "Hidden Gauge", visibility: "unlisted", authType: "none" });
   await writeSampleIntegration(root, { slug: "secret-ledger", name: "Secret Ledger", visibility: "private" });
