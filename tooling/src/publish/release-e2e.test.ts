@@ -159,5 +159,5 @@ describe.skipIf(skip)("release end to end", () => {
       expect((await client.pull(`${SLUG}@>=1`)).version).toBe("1.2.0");
       expect((await client.checkInstalled(SLUG, "2.0.0")).warnings.join()).toContain("drops a handler");
     }
-  }, 120_000);
+  }, 240_000);
 });

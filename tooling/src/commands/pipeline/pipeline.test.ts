@@ -78,5 +78,5 @@ describe("npm run pipeline on a fresh clone", () => {
     expect(gated!.out.stages.at(-1)).toMatchObject({ stage: "version", exitCode: 1 });
     const verdict = gated!.out.stages.at(-1).output.integrations.find((p: { slug: string }) => p.slug === slug);
     expect(verdict).toMatchObject({ status: "changed", required: "patch", comparedWith: `${slug}@${tags.find((t) => t.slug === slug)!.version}` });
-  }, 180_000);
+  }, 300_000);
 });
