@@ -62,5 +62,5 @@ describe("concurrent publishers", () => {
     // No temp or lock file is left behind.
     const leftovers = (await readdir(registry, { recursive: true })).filter((f) => path.basename(f).startsWith("."));
     expect(leftovers).toEqual([]);
-  }, 90_000);
+  }, 240_000);
 });
