@@ -61,15 +61,16 @@ describe("ihub run", () => {
   });
 
   it("exits 2 on usage errors", async () => {
-    for (const args of [
+    const cases = [
       ["run", "github-issues", "nope"],
       ["run", "no-such-slug", "x"],
       ["run", "github-issues", "list_issues", "--input", "{not json"],
       ["run", "github-issues", "list_issues", "--bindings", "{}"],
       ["run", "github-issues", "list_issues", "--case", "missing.test.json"],
-    ]) {
-      const run = await ihub(args);
-      expect(run.code, args.join(" ")).toBe(2);
+    ];
+    const runs = await Promise.all(cases.map((args) => ihub(args)));
+    for (const [i, run] of runs.entries()) {
+      expect(run.code, cases[i]!.join(" ")).toBe(2);
       expect(run.stderr).toMatch(/^error IH_USAGE /);
     }
   });
