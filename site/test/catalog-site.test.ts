@@ -191,6 +191,17 @@ describe("in the browser", () => {
     await page.goto(origin + url);
     return { page, errors, close: () => context.close() };
   };
+  /**
+   * Scrolls through the page so lazily loaded icons load, as they would for a reader, and returns
+   * the images that failed to decode; a full-page screenshot then shows every icon.
+   */
+  const loadAllImages = async (page: Page) => {
+    type Img = { complete: boolean; naturalWidth: number; src: string; scrollIntoView(): void };
+    await page.$$eval("img", (imgs) => imgs.forEach((i) => (i as unknown as Img).scrollIntoView()));
+    await expect.poll(() => page.$$eval("img", (imgs) => imgs.every((i) => (i as unknown as Img).complete))).toBe(true);
+    await page.evaluate(() => (globalThis as unknown as { scrollTo(x: number, y: number): void }).scrollTo(0, 0));
+    return page.$$eval("img", (imgs) => imgs.filter((i) => (i as unknown as Img).naturalWidth === 0).map((i) => (i as unknown as Img).src));
+  };
   // Visible as the browser renders it, not by attribute: a card marked hidden that CSS still shows counts as shown.
   const visibleSlugs = async (page: Page) => (await page.locator("[data-card] h2 a:visible").evaluateAll((links) => links.map((a) => (a as unknown as { getAttribute(n: string): string }).getAttribute("href")!))).map((href) => href.split("/").at(-2)!);
 
@@ -336,6 +347,7 @@ describe("in the browser", () => {
 
     const desk = await open("/", { viewport: DESKTOP });
     try {
+      expect(await loadAllImages(desk.page)).toEqual([]);
       await desk.page.screenshot({ path: path.join(ARTIFACTS, "index-desktop.png"), fullPage: true });
       const focused = () => desk.page.evaluate(() => {
         const el = (globalThis as unknown as { document: { activeElement: { tagName: string; id: string; textContent: string; getAttribute(n: string): string | null } } }).document.activeElement;
@@ -372,6 +384,7 @@ describe("in the browser", () => {
             return d.scrollWidth - d.clientWidth;
           });
           const name = `${url === "/" ? "index" : "integration"}-phone-${scheme}.png`;
+          expect(await loadAllImages(phone.page)).toEqual([]);
           await phone.page.screenshot({ path: path.join(ARTIFACTS, name), fullPage: url === "/" });
           expect(await phone.page.evaluate(findLowContrast), `${url} ${scheme}`).toEqual([]);
           if (url !== "/") await phone.page.locator("#needs").screenshot({ path: path.join(ARTIFACTS, `integration-needs-phone-${scheme}.png`) });
