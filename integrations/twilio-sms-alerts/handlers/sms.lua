@@ -20,6 +20,20 @@ local function check(res)
   return http_errors.check(res, "Twilio", detail)
 end
 
+-- Twilio sends JSON null for "no error"; the record leaves the field out then.
+local function present(ctx, value)
+  if value == nil or value == ctx.json.null then return nil end
+  return value
+end
+
+-- The stored record of a message resource (schema: dataContainerSchemas.messages).
+local function store(ctx, msg, printer_id)
+  ctx.integration.containersSet("messages", msg.sid, {
+    messageSid = msg.sid, to = msg.to, status = msg.status, createdAt = msg.date_created,
+    printerId = printer_id, errorCode = present(ctx, msg.error_code),
+  })
+end
+
 -- Sends one message and stores its record; returns Twilio's message resource.
 local function send(ctx, to, text, printer_id)
   local fields = { To = to, Body = text, StatusCallback = ctx.config.statusCallbackUrl }
@@ -34,15 +48,8 @@ local function send(ctx, to, text, printer_id)
     headers = { ["Content-Type"] = "application/x-www-form-urlencoded" },
     body = form.encode(fields),
   }))
-  local msg = res.json
-  ctx.integration.containersSet("messages", msg.sid, {
-    messageSid = msg.sid,
-    to = msg.to,
-    status = msg.status,
-    createdAt = msg.date_created,
-    printerId = printer_id,
-  })
-  return msg
+  store(ctx, res.json, printer_id)
+  return res.json
 end
 
 -- Texts every recipient; one failing number does not keep the others from being alerted.
@@ -103,20 +110,11 @@ function M.get_message(ctx, input)
   local res = check(ctx.device.http("twilio", { method = "GET", path = messages_path(ctx, "/" .. input.messageSid .. ".json") }))
   local msg = res.json
   local stored = ctx.integration.containersGet("messages", msg.sid)
-  ctx.integration.containersSet("messages", msg.sid, {
-    messageSid = msg.sid,
-    to = msg.to,
-    status = msg.status,
-    createdAt = msg.date_created,
-    printerId = stored and stored.printerId or nil,
-    errorCode = msg.error_code ~= ctx.json.null and msg.error_code or nil,
-  })
-  local out = { messageSid = msg.sid, status = msg.status, to = msg.to }
-  if msg.error_code ~= ctx.json.null and msg.error_code ~= nil then
-    out.errorCode = msg.error_code
-    out.errorMessage = msg.error_message
-  end
-  return out
+  store(ctx, msg, stored and stored.printerId or nil)
+  return {
+    messageSid = msg.sid, status = msg.status, to = msg.to,
+    errorCode = present(ctx, msg.error_code), errorMessage = present(ctx, msg.error_message),
+  }
 end
 
 return M

@@ -1,38 +1,20 @@
 import fs from "node:fs";
-import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
-import { tmpdir } from "node:os";
+import { rm } from "node:fs/promises";
 import path from "node:path";
 import git from "isomorphic-git";
 import { afterEach, describe, expect, it } from "vitest";
 import { IhubError } from "../errors.js";
 import { changedIntegrations } from "./changed-integrations.js";
+import { commitAll, tempDirs, writeRel as write } from "./temp-repo.js";
 
-const author = { name: "Test", email: "test@example.com", timestamp: 1_700_000_000, timezoneOffset: 0 };
-const temps: string[] = [];
-afterEach(async () => {
-  await Promise.all(temps.splice(0).map((t) => rm(t, { recursive: true, force: true })));
-});
-
-async function write(dir: string, rel: string, text: string): Promise<void> {
-  await mkdir(path.dirname(path.join(dir, rel)), { recursive: true });
-  await writeFile(path.join(dir, rel), text);
-}
-
-async function commitAll(dir: string, message: string): Promise<string> {
-  const rows = await git.statusMatrix({ fs, dir });
-  for (const [filepath, , workdir] of rows) {
-    if (workdir === 0) await git.remove({ fs, dir, filepath });
-    else await git.add({ fs, dir, filepath });
-  }
-  return git.commit({ fs, dir, message, author });
-}
+const temps = tempDirs("ihub-changed-");
+afterEach(() => temps.cleanup());
 
 const manifest = (slug: string, modules?: Record<string, string>) => JSON.stringify({ slug, version: "1.0.0", ...(modules ? { dependencies: { modules } } : {}) });
 
 /** main: a, b, c (c uses module m), d; feature forks, main moves on (changes a). HEAD = feature. */
 async function forkedRepo(): Promise<string> {
-  const dir = await mkdtemp(path.join(tmpdir(), "ihub-changed-"));
-  temps.push(dir);
+  const dir = await temps.make();
   await git.init({ fs, dir, defaultBranch: "main" });
   for (const slug of ["a", "b", "d"]) await write(dir, `integrations/${slug}/integration.json`, manifest(slug));
   await write(dir, "integrations/c/integration.json", manifest("c", { m: "^1.0.0" }));

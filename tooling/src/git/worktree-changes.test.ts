@@ -1,37 +1,30 @@
 /** worktreeChanges against isomorphic-git's statusMatrix as the oracle, on real repositories. */
 import fs from "node:fs";
-import { chmod, mkdir, mkdtemp, rm, unlink, utimes, writeFile } from "node:fs/promises";
-import { tmpdir } from "node:os";
+import { chmod, unlink, utimes } from "node:fs/promises";
 import path from "node:path";
 import git from "isomorphic-git";
 import { afterEach, describe, expect, it } from "vitest";
+import { TEST_AUTHOR, tempDirs, writeFiles, writeRel as write } from "./temp-repo.js";
 import { worktreeChanges } from "./worktree-changes.js";
 
-const author = { name: "Test", email: "test@example.com", timestamp: 1_700_000_000, timezoneOffset: 0 };
 const PREFIXES = ["integrations", "schemas"];
-const temps: string[] = [];
-afterEach(async () => {
-  await Promise.all(temps.splice(0).map((t) => rm(t, { recursive: true, force: true })));
-});
-
-async function write(dir: string, rel: string, text: string): Promise<void> {
-  await mkdir(path.dirname(path.join(dir, rel)), { recursive: true });
-  await writeFile(path.join(dir, rel), text);
-}
+const temps = tempDirs("ihub-worktree-");
+afterEach(() => temps.cleanup());
 
 async function repo(): Promise<{ dir: string; head: string }> {
-  const dir = await mkdtemp(path.join(tmpdir(), "ihub-worktree-"));
-  temps.push(dir);
+  const dir = await temps.make();
   await git.init({ fs, dir, defaultBranch: "main" });
-  await write(dir, ".gitignore", "*.log\n");
-  await write(dir, "integrations/a/integration.json", '{"slug":"a"}\n');
-  await write(dir, "integrations/a/handlers/main.lua", "return {}\n");
-  await write(dir, "integrations/b/integration.json", '{"slug":"b"}\n');
-  await write(dir, "integrations/_modules/m/init.lua", "return {}\n");
-  await write(dir, "schemas/integration.schema.json", "{}\n");
-  await write(dir, "docs/notes.md", "outside the prefixes\n");
+  await writeFiles(dir, {
+    ".gitignore": "*.log\n",
+    "integrations/a/integration.json": '{"slug":"a"}\n',
+    "integrations/a/handlers/main.lua": "return {}\n",
+    "integrations/b/integration.json": '{"slug":"b"}\n',
+    "integrations/_modules/m/init.lua": "return {}\n",
+    "schemas/integration.schema.json": "{}\n",
+    "docs/notes.md": "outside the prefixes\n",
+  });
   for (const filepath of [".gitignore", "integrations", "schemas", "docs"]) await git.add({ fs, dir, filepath });
-  const head = await git.commit({ fs, dir, message: "base", author });
+  const head = await git.commit({ fs, dir, message: "base", author: TEST_AUTHOR });
   // Age every file so the racy-timestamp rule does not force hashing: the stat path is what is under test.
   const old = new Date(Date.now() - 60_000);
   for (const rel of await fs.promises.readdir(dir, { recursive: true })) if (!rel.startsWith(".git")) await utimes(path.join(dir, rel), old, old);

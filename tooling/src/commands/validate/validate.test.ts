@@ -7,6 +7,7 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 import git from "isomorphic-git";
 import { afterAll, describe, expect, it } from "vitest";
+import { commitAll } from "../../git/temp-repo.js";
 import { FINDING_CODES } from "../../validate/codes.js";
 
 const REPO = fileURLToPath(new URL("../../../../", import.meta.url));
@@ -125,27 +126,19 @@ describe("--changed on a feature branch", () => {
   it("validates what the branch committed since it forked from --base, not what the base did since", async () => {
     const root = await mkdtemp(path.join(tmpdir(), "ihub-validate-branch-"));
     temps.push(root);
-    const author = { name: "T", email: "t@example.com" };
-    const commitAll = async (message: string) => {
-      for (const [filepath, , workdir] of await git.statusMatrix({ fs, dir: root })) {
-        if (workdir === 0) await git.remove({ fs, dir: root, filepath });
-        else await git.add({ fs, dir: root, filepath });
-      }
-      await git.commit({ fs, dir: root, message, author });
-    };
     for (const slug of ["one", "two", "three"]) {
       await cp(path.join(FIXTURES, "minimal", "integrations", "minimal"), path.join(root, "integrations", slug), { recursive: true });
       const manifest = path.join(root, "integrations", slug, "integration.json");
       await writeFile(manifest, (await fs.promises.readFile(manifest, "utf8")).replace('"slug": "minimal"', `"slug": "${slug}"`));
     }
     await git.init({ fs, dir: root, defaultBranch: "main" });
-    await commitAll("base");
+    await commitAll(root, "base");
     await git.branch({ fs, dir: root, ref: "feature" });
     await writeFile(path.join(root, "integrations", "one", "README.md"), "# One, changed on main\n");
-    await commitAll("main moves on");
+    await commitAll(root, "main moves on");
     await git.checkout({ fs, dir: root, ref: "feature" });
     await writeFile(path.join(root, "integrations", "two", "CHANGELOG.md"), "# Changelog\n");
-    await commitAll("break two on the branch");
+    await commitAll(root, "break two on the branch");
     const run = await ihub(["validate", "--changed", "--base", "main", "--json", "--root", root]);
     const doc = JSON.parse(run.stdout);
     expect(doc.integrations).toEqual(["two"]);
