@@ -15,4 +15,12 @@ export class CtxError extends HostCallError {
     this.name = "CtxError";
     this.field = field;
   }
+
+  /**
+   * A copy with `redact` applied to the message and the field (an alias named after a secret
+   * lands in both), keeping the code and the field the author needs.
+   */
+  redacted(redact: (text: string) => string): CtxError {
+    return Object.assign(new CtxError(this.code as CtxErrorCode, redact(this.message)), { field: this.field === undefined ? undefined : redact(this.field) });
+  }
 }

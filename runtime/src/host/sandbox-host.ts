@@ -182,6 +182,7 @@ export function createSandboxHost(opts: HostOptions): SandboxHost {
       } catch (error) {
         // A copy with secrets removed: the handler, the logs and the caller all see this one.
         if (error instanceof DeviceError) throw new DeviceError(error.code as never, redactor.text(error.message), error.request && redactor.value(error.request));
+        if (error instanceof CtxError) throw error.redacted(redactor.text);
         if (error instanceof HostCallError) throw new HostCallError(error.code, redactor.text(error.message));
         throw new HostCallError("HOST_ERROR", redactor.text(error instanceof Error ? error.message : String(error)));
       }

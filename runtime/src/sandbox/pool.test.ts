@@ -10,9 +10,9 @@ const counter = {
   fn: "h",
 };
 
-function call(pool: SandboxPool, installId: string, input: unknown = {}, version = "1.0.0"): Promise<InvokeResult> {
+function call(pool: SandboxPool, installId: string, input: unknown = {}, version = "1.0.0", bundle: typeof counter = counter): Promise<InvokeResult> {
   const ctx = testCtx(installId);
-  return pool.invoke({ ...counter, ctx: { ...ctx, install: { ...ctx.install, version } }, input, limits: { ...DEFAULT_LIMITS, instructions: 100_000 }, host: recordingHost() });
+  return pool.invoke({ ...bundle, ctx: { ...ctx, install: { ...ctx.install, version } }, input, limits: { ...DEFAULT_LIMITS, instructions: 100_000 }, host: recordingHost() });
 }
 
 const out = async (r: Promise<InvokeResult>) => {
@@ -38,6 +38,17 @@ describe("SandboxPool", () => {
     const pool = new SandboxPool();
     await call(pool, "a");
     expect(await out(call(pool, "a", {}, "1.1.0"))).toBe(1);
+  });
+
+  it("gives a changed bundle under the same version a new state, and the same text the warm one", async () => {
+    const pool = new SandboxPool();
+    const file = counter.sources[counter.file]!;
+    await call(pool, "a");
+    // New objects with the same text, as a reload of the same bundle produces them.
+    expect(await out(call(pool, "a", {}, "1.0.0", { ...counter, sources: { [counter.file]: file } }))).toBe(2);
+    const edited = { ...counter, sources: { [counter.file]: file.replace("calls = calls + 1", "calls = calls + 100") } };
+    expect(await out(call(pool, "a", {}, "1.0.0", edited))).toBe(100);
+    expect(pool.size).toBe(1);
   });
 
   it("drops the least recently used state beyond maxStates, and evict drops one on request", async () => {
