@@ -4,7 +4,7 @@ import { DEFAULT_LIMITS, SandboxPool, type InvokeResult } from "./index.js";
 import { recordingHost, testCtx } from "./test-host.js";
 
 // Module-level state lives as long as the warm state: `calls` counts invocations per state.
-const counter = {
+const counter: { sources: Record<string, string>; file: string; fn: string } = {
   sources: { "handlers/c.lua": `local M = {}\nlocal calls = 0\nfunction M.h(ctx, input)\n  calls = calls + 1\n  if input.spin then while true do end end\n  return calls\nend\nreturn M\n` },
   file: "handlers/c.lua",
   fn: "h",
