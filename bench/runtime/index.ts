@@ -3,8 +3,9 @@
  * encode) and an rpc making one ctx.device.http call to a loopback server the bench starts,
  * each cold (a new sandbox per call) and warm (a pooled sandbox), through execute() with
  * schema checks, host and redaction. Baselines from the same run: the same Lua under native
- * lua5.4, and a raw Node fetch to the same server, interleaved call by call with the rpc so
- * both see the same machine. Every loop is bounded; the run stops by itself.
+ * lua5.4, and a raw Node fetch and a raw node:http request (keep-alive agent, as the live
+ * transport uses) to the same server, interleaved call by call with the rpc so all see the
+ * same machine. Every loop is bounded; the run stops by itself.
  */
 import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import os from "node:os";
@@ -18,6 +19,7 @@ import { printTable, type BenchRow } from "../lib/table.js";
 import { benchDocument, benchIntegration } from "./bench-integration.js";
 import { startLoopbackServer } from "./loopback-server.js";
 import { luaAvailable, runLuaBaseline } from "./lua-baseline.js";
+import { rawFetch, rawNodeHttp } from "./raw-http.js";
 import { measure, measureTogether, type Timing } from "./measure.js";
 
 const N = { coldSandbox: 1_000, coldTrivial: 1_000, warmTrivial: 30_000, coldJson: 40, warmJson: 150, coldHttp: 500, warmHttp: 3_000 };
@@ -26,6 +28,7 @@ const load = os.loadavg()[0]!;
 const work = await mkdtemp(path.join(os.tmpdir(), "ihub-bench-runtime-"));
 const server = await startLoopbackServer();
 const sql = sqliteTransport({});
+const nodeHttp = rawNodeHttp(`${server.url}/ping`);
 try {
   const integration = benchIntegration();
   const doc = benchDocument(100 * 1024);
@@ -52,10 +55,7 @@ try {
     });
     if (!r.ok) throw new Error(`sandbox failed: ${JSON.stringify(r.error)}`);
   };
-  const fetchOnce = async () => {
-    const res = await fetch(`${server.url}/ping`);
-    await res.json();
-  };
+  const fetchOnce = rawFetch(`${server.url}/ping`);
 
   const trivial = { n: 41 };
   const json = { doc };
@@ -64,8 +64,8 @@ try {
   const warmTrivial = await measure(N.warmTrivial, 2_000, rpc("trivial", trivial, true));
   const coldJson = await measure(N.coldJson, 5, rpc("json_heavy", json, false));
   const warmJson = await measure(N.warmJson, 10, rpc("json_heavy", json, true));
-  const coldHttp = await measureTogether(N.coldHttp, 50, { rpc: rpc("one_http", {}, false), fetch: fetchOnce });
-  const warmHttp = await measureTogether(N.warmHttp, 200, { rpc: rpc("one_http", {}, true), fetch: fetchOnce });
+  const coldHttp = await measureTogether(N.coldHttp, 50, { rpc: rpc("one_http", {}, false), fetch: fetchOnce, nodeHttp: nodeHttp.call });
+  const warmHttp = await measureTogether(N.warmHttp, 200, { rpc: rpc("one_http", {}, true), fetch: fetchOnce, nodeHttp: nodeHttp.call });
 
   const lua = luaAvailable()
     ? {
@@ -106,7 +106,10 @@ try {
     row("one-http rpc cold p99", coldHttp.rpc, p99, "ms", ["raw fetch", coldHttp.fetch]),
     row("one-http rpc warm p50", warmHttp.rpc, p50, "ms", ["raw fetch", warmHttp.fetch], ["<= 1.5x fetch", (v, b) => b !== undefined && v <= 1.5 * b]),
     row("one-http rpc warm p99", warmHttp.rpc, p99, "ms", ["raw fetch", warmHttp.fetch]),
+    row("one-http rpc warm p50, like for like", warmHttp.rpc, p50, "ms", ["raw node:http", warmHttp.nodeHttp]),
+    row("one-http rpc warm p99, like for like", warmHttp.rpc, p99, "ms", ["raw node:http", warmHttp.nodeHttp]),
     row("one-http rpc warm, per wall second", warmHttp.rpc, wallRate, "calls/s", ["raw fetch", warmHttp.fetch]),
+    row("one-http rpc warm, per CPU second", warmHttp.rpc, cpuRate, "calls/s", ["raw node:http", warmHttp.nodeHttp]),
   ];
   if (!lua) rows.push({ name: "lua5.4 baselines skipped: lua5.4 is not installed (Debian: apt-get install lua5.4)", value: 0, unit: "" });
   printTable(
@@ -114,6 +117,7 @@ try {
     rows,
   );
 } finally {
+  nodeHttp.close();
   sql.close();
   await server.close();
   await rm(work, { recursive: true, force: true });
