@@ -1,11 +1,12 @@
 /**
  * Validates a set of integrations of one repository and adds the findings only the whole set can
  * show: duplicate slugs. Within a thread, integrations are checked with bounded concurrency so
- * file reads overlap; a large set is shared with worker threads (one per further core), since
- * parsing Lua, YAML and OpenAPI is CPU work. All threads pull from one queue, so a slow
- * integration does not leave a core idle.
+ * file reads overlap. On request the set is shared with worker threads, since parsing Lua, YAML
+ * and OpenAPI is CPU work; all threads pull from one queue, so a slow integration does not
+ * leave a core idle. Off by default: each worker loads the validator again (seconds through tsx
+ * on a busy machine), and on the shared 2-core machine the benchmark ran on, a worker made a
+ * full run of 1,000 integrations slower, not faster.
  */
-import { availableParallelism } from "node:os";
 import { realpath } from "node:fs/promises";
 import { Worker } from "node:worker_threads";
 import { countBySeverity, sortFindings, type Finding, type Severity } from "../findings/finding.js";
@@ -17,8 +18,6 @@ import type { WorkBatch, WorkData, WorkResults } from "./parallel/protocol.js";
 import { runScope, validateIntegration, type IntegrationResult, type RunScope } from "./validate-integration.js";
 
 export const DEFAULT_CONCURRENCY = 16;
-/** Below this many integrations, starting a worker (loading the validator again) costs more than it saves. */
-export const PARALLEL_THRESHOLD = 200;
 /** Integrations a worker takes per request: large enough to amortise the messages, small enough to balance. */
 const BATCH = 8;
 const WORKER_ENTRY = new URL("./parallel/worker-entry.js", import.meta.url);
@@ -55,7 +54,7 @@ async function validateAll(selected: readonly IntegrationRef[], scope: RunScope,
   const local = async () => {
     for (let ref = queue.shift(); ref; ref = queue.shift()) onResult(await validateIntegration(ref, scope));
   };
-  const workerCount = Math.max(0, opts.workers ?? (selected.length >= PARALLEL_THRESHOLD ? availableParallelism() - 1 : 0));
+  const workerCount = Math.max(0, Math.min(opts.workers ?? 0, selected.length));
   const localCount = workerCount > 0 ? (opts.concurrency ?? DEFAULT_CONCURRENCY) : Math.max(1, opts.concurrency ?? DEFAULT_CONCURRENCY);
   const workers = Array.from({ length: workerCount }, () => runWorker(queue, { root: scope.root, realRoot: scope.realRoot }, onResult));
   await Promise.all([...Array.from({ length: Math.min(localCount, selected.length) }, local), ...workers]);
@@ -90,7 +89,7 @@ function duplicateFindings(all: readonly IntegrationDir[], results: readonly Int
 
 /**
  * `only`: folder names to check (all when undefined). `workers`: threads besides the main one
- * (default: one per further core when at least PARALLEL_THRESHOLD integrations are checked).
+ * (default none).
  */
 export async function validateRepo(root: string, opts: { only?: readonly string[]; concurrency?: number; workers?: number; progress?: Progress } = {}): Promise<ValidateResult> {
   const all = await listIntegrationDirs(root);

@@ -18,10 +18,13 @@ export default defineCommand({
     cmd
       .argument("[targets...]", "slugs or paths of integrations (default: all)")
       .option("--changed", "only integrations changed since the merge base with --base (plus uncommitted changes)")
-      .option("--base <ref>", `git ref to compare with for --changed (default: ${DEFAULT_BASE})`),
+      .option("--base <ref>", `git ref to compare with for --changed (default: ${DEFAULT_BASE})`)
+      .option("--jobs <n>", "threads to validate with (default: 1; more pays off only on idle cores and large sets)"),
   async run(ctx, args, opts) {
     const root = await ctx.root();
     if (opts.base !== undefined && !opts.changed) throw new UsageError("--base only applies with --changed", "Add --changed, or drop --base.");
+    const jobs = opts.jobs === undefined ? 1 : Number(opts.jobs);
+    if (!Number.isInteger(jobs) || jobs < 1 || jobs > 64) throw new UsageError(`--jobs ${String(opts.jobs)} is not a whole number from 1 to 64`, "Pass e.g. --jobs 2 for two threads.");
     const all = await listIntegrationDirs(root);
     let only: string[] | undefined = args.length ? resolveTargets(root, all, args) : undefined;
     let changed: ChangedIntegrations | undefined;
@@ -33,7 +36,7 @@ export default defineCommand({
       only = [...new Set([...(only ?? []), ...changed.slugs.filter((s) => !removed.has(s))])].sort();
     }
     const total = only?.length ?? all.length;
-    const result = await validateRepo(root, { only, progress: progress("validate", total) });
+    const result = await validateRepo(root, { only, workers: jobs - 1, progress: progress("validate", total) });
     if (ctx.json) {
       printJson(ctx, {
         format: VALIDATE_JSON_FORMAT,

@@ -97,6 +97,14 @@ describe("ihub validate", () => {
     expect((await ihub(["validate", "--changed", "--base", "nope", "--root", root])).code).toBe(2);
   });
 
+  it("--jobs 2 gives the document one thread gives, and a bad --jobs is a usage error", async () => {
+    const root = path.join(FIXTURES, "ih036-alias-not-literal");
+    const one = await ihub(["validate", "--root", root, "--json"]);
+    const two = await ihub(["validate", "--root", root, "--json", "--jobs", "2"]);
+    expect(JSON.parse(two.stdout)).toEqual(JSON.parse(one.stdout));
+    expect((await ihub(["validate", "--root", root, "--jobs", "0"])).code).toBe(2);
+  });
+
   it("has --help", async () => {
     const run = await ihub(["validate", "--help"]);
     expect(run.code).toBe(0);
