@@ -297,6 +297,17 @@ describe("in the browser", () => {
     } finally {
       await old.close();
     }
+    const notesOnly = await open("/integrations/ticket-desk/0.9.0/");
+    try {
+      expect(await notesOnly.page.locator("[data-install]").textContent()).toBe("ticket-desk@0.9.0");
+      expect(await notesOnly.page.locator("#handlers, #needs").count()).toBe(0);
+      expect(await notesOnly.page.locator("#versions li.current").textContent()).toContain("Beta.");
+      await notesOnly.page.getByRole("note").getByRole("link", { name: "the Ticket Desk page" }).click();
+      await notesOnly.page.waitForURL(/\/integrations\/ticket-desk\/$/);
+      expect(await notesOnly.page.locator("#handlers h3").count()).toBe(3);
+    } finally {
+      await notesOnly.close();
+    }
     const yankedVersion = await open("/integrations/zz-weather-station/2.1.0/");
     try {
       expect(await yankedVersion.page.getByRole("note").first().textContent()).toContain("Version 2.1.0 was yanked on 2026-09-02: Sent duplicate readings.");

@@ -97,6 +97,8 @@ export async function buildFixtureSite(): Promise<FixtureSite> {
     categories: ["support"],
     authType: "oauth2",
     trustTier: "community",
+    // An older version known from the CHANGELOG only: its page has nothing of its own to describe.
+    history: [{ version: "0.9.0", date: "2026-02-01", notes: "- Beta." }],
     patch: (m) => {
       m.dependencies = { modules: { "http-errors": "^1.0.0" }, integrations: { "zz-weather-station": "^2.0.0", "not-in-catalog": "^1.0.0" } };
     },
