@@ -2,7 +2,7 @@ import type { CommandSpec } from "./command.js";
 
 type Loader = () => Promise<{ default: CommandSpec }>;
 
-export const commandNames = ["validate", "pipeline", "catalog", "bundle", "publish", "registry", "yank", "version", "tag", "test", "run", "new"] as const;
+export const commandNames = ["validate", "pipeline", "catalog", "bundle", "publish", "registry", "yank", "version", "tag", "test", "run", "new", "pr-comment"] as const;
 export type CommandName = (typeof commandNames)[number];
 
 /**
@@ -22,4 +22,5 @@ export const commands: Record<CommandName, Loader> = {
   test: () => import("../commands/test/index.js"),
   run: () => import("../commands/run/index.js"),
   new: () => import("../commands/new/index.js"),
+  "pr-comment": () => import("../commands/pr-comment/index.js"),
 };
