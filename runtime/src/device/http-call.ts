@@ -41,13 +41,38 @@ function toRecord(v: Record<string, string | number | boolean> | never[] | undef
   return Array.isArray(v) || v === undefined ? {} : Object.fromEntries(Object.entries(v).map(([k, x]) => [k, String(x)]));
 }
 
-export function buildExchange(alias: string, rawArgs: unknown, opts: Pick<HttpCallOptions, "authHeader" | "maxTimeoutMs">): HttpExchange {
+type HttpArgs = z.infer<typeof httpArgsSchema>;
+
+const isPlain = (v: unknown): v is Record<string, unknown> => typeof v === "object" && v !== null && Object.getPrototypeOf(v) === Object.prototype;
+const scalarRecord = (v: unknown) =>
+  v === undefined || (Array.isArray(v) && v.length === 0) || (isPlain(v) && Object.values(v).every((x) => typeof x === "string" || typeof x === "number" || typeof x === "boolean"));
+const ARG_CHECKS: Record<string, (v: unknown) => boolean> = {
+  method: (v) => v === undefined || typeof v === "string",
+  path: (v) => typeof v === "string",
+  query: scalarRecord,
+  headers: scalarRecord,
+  body: (v) => v === undefined || typeof v === "string",
+  json: () => true,
+  timeoutMs: (v) => v === undefined || (typeof v === "number" && v > 0),
+};
+
+/**
+ * The options as httpArgsSchema accepts them. Values from Lua are plain JSON data, for which
+ * the checks above decide exactly what the schema would, at a fraction of its cost; anything
+ * else, and every refusal, goes through the schema for its message.
+ */
+function httpArgs(alias: string, rawArgs: unknown): HttpArgs {
+  if (isPlain(rawArgs) && "path" in rawArgs && Object.keys(rawArgs).every((k) => Object.hasOwn(ARG_CHECKS, k) && ARG_CHECKS[k]!(rawArgs[k]))) return rawArgs as HttpArgs;
   const parsed = httpArgsSchema.safeParse(rawArgs);
   if (!parsed.success) {
     const issue = parsed.error.issues[0]!;
     throw new DeviceError("HTTP_BAD_REQUEST", `ctx.device.http options: ${issue.path.join(".") || "(options)"}: ${issue.message}`, { alias });
   }
-  const args = parsed.data;
+  return parsed.data;
+}
+
+export function buildExchange(alias: string, rawArgs: unknown, opts: Pick<HttpCallOptions, "authHeader" | "maxTimeoutMs">): HttpExchange {
+  const args = httpArgs(alias, rawArgs);
   const method = (args.method ?? "GET").toUpperCase();
   if (!(httpMethods as readonly string[]).includes(method)) throw new DeviceError("HTTP_BAD_REQUEST", `method ${JSON.stringify(method.slice(0, 20))} is not one of ${httpMethods.join(", ")}`, { alias });
   const { path, query: pathQuery } = normalizeDevicePath(alias, args.path);

@@ -9,8 +9,15 @@ const FORBIDDEN = /[\u0000-\u001f\u007f\\#]/;
 
 export type SplitPath = { path: string; query: Record<string, string> };
 
+/**
+ * Non-empty segments of unreserved and sub-delimiter characters, none of them "." or "..": such a
+ * path is already normal (nothing to decode, drop or climb), as most calls' paths are.
+ */
+const NORMAL_PATH = /^(?:\/(?!\.\.?(?:\/|$))[A-Za-z0-9\-._~!$&'()*+,;=:@]+)+\/?$/;
+
 /** The normalised path (leading "/", no dot segments) and any query written into it. */
 export function normalizeDevicePath(alias: string, raw: string): SplitPath {
+  if (raw.length <= 8192 && NORMAL_PATH.test(raw)) return { path: raw, query: {} };
   const bad = (why: string) => new DeviceError("HTTP_BAD_PATH", `path ${JSON.stringify(raw.slice(0, 200))} ${why}`, { alias });
   if (raw.length > 8192) throw bad("is longer than 8192 characters");
   if (FORBIDDEN.test(raw)) throw bad("contains a control character, backslash or fragment");

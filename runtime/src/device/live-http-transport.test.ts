@@ -17,6 +17,8 @@ const routes: Record<string, (req: IncomingMessage, res: ServerResponse) => void
   "/gzip": (_req, res) => res.writeHead(200, { "content-encoding": "gzip" }).end(gzipSync("unzipped text")),
   "/bomb": (_req, res) => res.writeHead(200, { "content-encoding": "gzip" }).end(gzipSync(Buffer.alloc(1024 * 1024))),
   "/hang": () => {},
+  "/v1/echo-url?q=x+y": (req, res) => res.end(req.url),
+  "/v1/a%20b": (req, res) => res.end(req.url),
   "/headers": (req, res) => res.writeHead(200, { "set-cookie": ["a=1", "b=2"] }).end(JSON.stringify(req.headers)),
 };
 let url = "";
@@ -52,6 +54,12 @@ describe("liveHttpTransport", () => {
     expect(await t.send(exchange("/ok"), 1000)).toMatchObject({ status: 200, body: "ok" });
   });
 
+  it("joins the binding's base path with the call's path and query", async () => {
+    const t = liveHttpTransport({ api: { baseUrl: `${url}/v1/` } });
+    expect(await t.send(exchange("/echo-url", { query: { q: "x y" } }), 1000)).toMatchObject({ status: 200, body: "/v1/echo-url?q=x+y" });
+    expect(await t.send(exchange("/a b"), 1000)).toMatchObject({ status: 200, body: "/v1/a%20b" });
+  });
+
   it("returns a redirect instead of following it", async () => {
     expect(await transport().send(exchange("/redirect"), 1000)).toMatchObject({ status: 302, headers: { location: "http://elsewhere.example/" } });
   });
@@ -81,6 +89,7 @@ describe("liveHttpTransport", () => {
 
   it("refuses an alias without a binding and a connection that fails", async () => {
     await expect(transport().send(exchange("/ok", { alias: "other" }), 1000)).rejects.toMatchObject({ code: "UNBOUND_ALIAS" });
+    await expect(liveHttpTransport({ api: { baseUrl: "ftp://127.0.0.1/" } }).send(exchange("/ok"), 1000)).rejects.toMatchObject({ code: "HTTP_TRANSPORT" });
     const closed = liveHttpTransport({ api: { baseUrl: "http://127.0.0.1:1" } });
     await expect(closed.send(exchange("/ok"), 1000)).rejects.toMatchObject({ code: "HTTP_TRANSPORT", message: expect.stringContaining("ECONNREFUSED") });
   });

@@ -31,25 +31,55 @@ const IDEMPOTENT = new Set(["GET", "HEAD", "OPTIONS", "PUT", "DELETE"]);
 
 type Summary = { alias: string; method: string; url: string };
 
+/** A binding's base URL, parsed once: the parts a request needs. */
+type Target = { protocol: "http:" | "https:"; hostname: string; port: string; origin: string; basePath: string; baseUrl: string };
+
+/** Characters the URL parser never escapes in a path: such a path joins the base as a plain string. */
+const PLAIN_PATH = /^[A-Za-z0-9\-._~!$&'()*+,;=:@%/]*$/;
+
+/** The target, or why the binding cannot be one. */
+function parseTarget(baseUrl: string): Target | string {
+  if (!URL.canParse(baseUrl)) return "its base URL does not parse";
+  const url = new URL(baseUrl);
+  if (url.protocol !== "http:" && url.protocol !== "https:") return `only http and https bindings are supported, not ${url.protocol}`;
+  // WHATWG URLs keep the brackets of an IPv6 host; sockets want the bare address.
+  const hostname = url.hostname.startsWith("[") ? url.hostname.slice(1, -1) : url.hostname;
+  return { protocol: url.protocol, hostname, port: url.port, origin: url.origin, basePath: url.pathname.replace(/\/+$/, ""), baseUrl };
+}
+
+/** Path and query of the request line, as joinBaseUrl would build them. */
+function requestPath(target: Target, ex: HttpExchange): string {
+  if (!PLAIN_PATH.test(ex.path)) {
+    const url = joinBaseUrl(target.baseUrl, ex.path, ex.query);
+    return url.pathname + url.search;
+  }
+  for (const _ in ex.query) return `${target.basePath}${ex.path}?${new URLSearchParams(ex.query).toString()}`;
+  return target.basePath + ex.path;
+}
+
 export function liveHttpTransport(bindings: Record<string, HttpBinding>): HttpTransport {
+  const targets = new Map<string, Target | string>();
   return {
     send(ex: HttpExchange, maxResponseBytes: number): Promise<HttpReply> {
       const binding = Object.hasOwn(bindings, ex.alias) ? bindings[ex.alias] : undefined;
       if (!binding) return Promise.reject(new DeviceError("UNBOUND_ALIAS", `alias "${ex.alias}" has no binding in this install`, { alias: ex.alias }));
-      const url = joinBaseUrl(binding.baseUrl, ex.path, ex.query);
-      // The URL in errors carries no query: APIs put tokens there.
-      const summary = { alias: ex.alias, method: ex.method, url: `${url.origin}${url.pathname}` };
-      if (url.protocol !== "http:" && url.protocol !== "https:") {
-        return Promise.reject(new DeviceError("HTTP_TRANSPORT", `${ex.method} ${summary.url} failed: only http and https bindings are supported`, summary));
+      let target = targets.get(ex.alias);
+      if (target === undefined || (typeof target !== "string" && target.baseUrl !== binding.baseUrl)) targets.set(ex.alias, (target = parseTarget(binding.baseUrl)));
+      if (typeof target === "string") {
+        return Promise.reject(new DeviceError("HTTP_TRANSPORT", `${ex.method} ${binding.baseUrl} failed: ${target}`, { alias: ex.alias, method: ex.method }));
       }
-      return exchange(ex, url, summary, maxResponseBytes, performance.now() + ex.timeoutMs, IDEMPOTENT.has(ex.method));
+      const path = requestPath(target, ex);
+      const q = path.indexOf("?");
+      // The URL in errors carries no query: APIs put tokens there.
+      const summary = { alias: ex.alias, method: ex.method, url: target.origin + (q === -1 ? path : path.slice(0, q)) };
+      return exchange(ex, target, path, summary, maxResponseBytes, performance.now() + ex.timeoutMs, IDEMPOTENT.has(ex.method));
     },
   };
 }
 
-function exchange(ex: HttpExchange, url: URL, summary: Summary, maxResponseBytes: number, deadline: number, mayRetry: boolean): Promise<HttpReply> {
+function exchange(ex: HttpExchange, target: Target, path: string, summary: Summary, maxResponseBytes: number, deadline: number, mayRetry: boolean): Promise<HttpReply> {
   return new Promise<HttpReply>((resolve, reject) => {
-    const protocol = url.protocol as "http:" | "https:";
+    const { protocol } = target;
     let req: http.ClientRequest;
     let replied = false;
     let timedOut = false;
@@ -70,7 +100,7 @@ function exchange(ex: HttpExchange, url: URL, summary: Summary, maxResponseBytes
       if (!replied && mayRetry && req.reusedSocket && (code === "ECONNRESET" || code === "EPIPE")) {
         // The server closed the idle connection as this request went out: nothing was answered, send it once more on a new one.
         clearTimeout(timer);
-        exchange(ex, url, summary, maxResponseBytes, deadline, false).then(resolve, reject);
+        exchange(ex, target, path, summary, maxResponseBytes, deadline, false).then(resolve, reject);
         return;
       }
       return fail(new DeviceError("HTTP_TRANSPORT", replied ? `${ex.method} ${summary.url}: reading the reply failed` : `${ex.method} ${summary.url} failed: ${code ?? error.message}`, summary));
@@ -78,10 +108,9 @@ function exchange(ex: HttpExchange, url: URL, summary: Summary, maxResponseBytes
     try {
       req = (protocol === "https:" ? https : http).request({
         protocol,
-        // WHATWG URLs keep the brackets of an IPv6 host; sockets want the bare address.
-        hostname: url.hostname.startsWith("[") ? url.hostname.slice(1, -1) : url.hostname,
-        port: url.port,
-        path: url.pathname + url.search,
+        hostname: target.hostname,
+        port: target.port,
+        path,
         method: ex.method,
         headers: { ...DEFAULT_HEADERS, ...ex.headers },
         agent: agents[protocol],
