@@ -2,6 +2,7 @@ import { defineCommand, printJson } from "../../cli/command.js";
 import { githubClient } from "../../github/github-client.js";
 import { pullRequestTarget, workflowRunUrl } from "../../github/pull-request-context.js";
 import { upsertStickyComment } from "../../github/sticky-comment.js";
+import { writeActionsOutputs } from "./actions-output.js";
 import { readGateDocuments } from "./read-gate-documents.js";
 import { COMMENT_MARKER, renderComment } from "./render-comment.js";
 
@@ -17,7 +18,7 @@ const optionalString = (v: unknown) => (typeof v === "string" ? v : undefined);
  */
 export default defineCommand({
   name: "pr-comment",
-  summary: "summarise the validate/test/version --json reports in one sticky pull-request comment",
+  summary: "summarise the validate/test/version --json reports in one sticky pull-request comment (on Actions also the job summary and test annotations)",
   configure: (cmd) =>
     cmd
       .option("--validate <file>", "the document `ihub validate --json` wrote")
@@ -28,6 +29,7 @@ export default defineCommand({
   async run(ctx, _args, opts) {
     const outcomes = await readGateDocuments({ validate: optionalString(opts.validate), test: optionalString(opts.test), version: optionalString(opts.version) });
     const body = renderComment(outcomes, { runUrl: workflowRunUrl(process.env) ?? undefined });
+    await writeActionsOutputs(process.env, body, outcomes, ctx.json ? null : ctx.out);
     if (opts.dryRun) {
       if (ctx.json) printJson(ctx, { format: PR_COMMENT_JSON_FORMAT, ok: true, action: "dry-run", length: body.length, body });
       else ctx.out(body);
