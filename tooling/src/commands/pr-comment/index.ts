@@ -1,7 +1,5 @@
 import { defineCommand, printJson } from "../../cli/command.js";
-import { githubClient } from "../../github/github-client.js";
 import { pullRequestTarget, workflowRunUrl } from "../../github/pull-request-context.js";
-import { upsertStickyComment } from "../../github/sticky-comment.js";
 import { writeActionsOutputs } from "./actions-output.js";
 import { readGateDocuments } from "./read-gate-documents.js";
 import { COMMENT_MARKER, renderComment } from "./render-comment.js";
@@ -36,6 +34,8 @@ export default defineCommand({
       return 0;
     }
     const target = await pullRequestTarget(process.env, { pr: optionalString(opts.pr) });
+    // octokit is loaded only to post: `ihub --help` and --dry-run do not pay for it.
+    const [{ githubClient }, { upsertStickyComment }] = await Promise.all([import("../../github/github-client.js"), import("../../github/sticky-comment.js")]);
     const result = await upsertStickyComment(githubClient(target), target, { marker: COMMENT_MARKER, body, token: target.token });
     const repository = `${target.owner}/${target.repo}`;
     if (ctx.json) printJson(ctx, { format: PR_COMMENT_JSON_FORMAT, ok: true, action: result.action, repository, pr: target.pr, commentId: result.id, url: result.url, length: body.length });
