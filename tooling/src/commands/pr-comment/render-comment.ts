@@ -112,7 +112,7 @@ function verdict(outcomes: GateOutcomes, summaries: IntegrationSummary[]): strin
   if (failing === 0 && broken === 0 && reports.every((r) => r.ok)) {
     return summaries.length ? `### ✅ ihub: all checks passed for ${plural(summaries.length, "integration")}` : "### ✅ ihub: no integration changed";
   }
-  const parts = [failing ? `${failing} of ${plural(summaries.length, "integration")} need attention` : null, broken ? `${plural(broken, "gate")} did not report` : null];
+  const parts = [failing ? `${failing} of ${plural(summaries.length, "integration")} ${failing === 1 ? "needs" : "need"} attention` : null, broken ? `${plural(broken, "gate")} did not report` : null];
   return `### ❌ ihub: ${parts.filter(Boolean).join(", ") || "checks failed"}`;
 }
 
@@ -144,5 +144,9 @@ export function renderComment(outcomes: GateOutcomes, opts: RenderOptions = {}):
   if (left) parts.push(`_… ${plural(left, "more integration")} with problems left out to stay under GitHub's comment size limit; see ${log}._`);
   const ran = (["validate", "test", "version"] as const).filter((g) => outcomes[g]);
   parts.push(`<sub>${ran.map((g) => `\`ihub ${g}\``).join(" · ")} · details in ${log} · updated by \`ihub pr-comment\`</sub>`);
-  return parts.join("\n\n") + "\n";
+  const body = parts.join("\n\n") + "\n";
+  // Sections are budgeted above; this only catches a table of absurdly long names, since GitHub
+  // would refuse the whole comment rather than show part of it.
+  const cut = "\n\n_… cut at GitHub's comment size limit_\n";
+  return body.length <= GITHUB_COMMENT_LIMIT ? body : body.slice(0, GITHUB_COMMENT_LIMIT - cut.length) + cut;
 }
