@@ -111,6 +111,23 @@ describe("async bridge", () => {
     expect(pool.size).toBe(1);
   });
 
+  it("a warm state runs call after call on reused threads, after failures and deep stacks alike", async () => {
+    const pool = new SandboxPool();
+    const bundle = handlerBundle(`
+      if input.fail then error("boom") end
+      local function depth(n) if n == 0 then return 0 end return 1 + depth(n - 1) end
+      local d = depth(input.depth or 0)
+      return { ctx.integration.cacheGet(input.key).args[1], d, ctx.run.id }`);
+    const call = (input: { key: string }) => pool.invoke({ ...bundle, ctx: { ...testCtx("reuse"), run: { id: `run-${input.key}`, handler: "h" } }, input, limits: DEFAULT_LIMITS, host: echoHost() });
+    const outputs: unknown[] = [];
+    for (const input of [{ key: "a" }, { key: "b", depth: 5000 }, { key: "c", fail: true }, { key: "d" }, { key: "e" }]) {
+      const r = await call(input);
+      outputs.push(r.ok ? r.output : r.error.kind);
+    }
+    // Nothing of an earlier call (its arguments, stack or results) shows up in a later one.
+    expect(outputs).toEqual([["a", 0, "run-a"], ["b", 5000, "run-b"], "internal", ["d", 0, "run-d"], ["e", 0, "run-e"]]);
+  });
+
   it("raises a HostCallError code exactly as the host set it", async () => {
     const host = recordingHost(() => {
       throw new HostCallError("RATE_LIMITED", "slow down");
