@@ -180,3 +180,11 @@ describe("JSON -> Lua (inputs, host replies, ctx.json.decode)", () => {
     });
   });
 });
+
+describe("strings into Lua", () => {
+  it("arrive as their UTF-8 bytes, short or long, ASCII or not", async () => {
+    const strings = ["", "pong", "héllo", "日本", "😀", "a".repeat(300) + "é", "x".repeat(1000), "\u0000nul"];
+    const out = await output(`local n = {} for i, s in ipairs(input.s) do n[i] = #s end return { lengths = n, back = input.s }`, { s: strings });
+    expect(out).toEqual({ lengths: strings.map((s) => Buffer.byteLength(s)), back: strings });
+  });
+});

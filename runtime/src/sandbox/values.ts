@@ -39,6 +39,26 @@ export type Markers = { nullRef: number; arrayMtRef: number; interned: Map<strin
 const utf8 = new TextDecoder("utf-8", { fatal: true });
 const encoder = new TextEncoder();
 
+/** Up to this length a string is copied by hand when it is ASCII. */
+const SHORT_ENCODE = 256;
+
+/**
+ * The UTF-8 bytes of `s`. TextEncoder costs several times more than a copy loop on the short
+ * strings that dominate converted values (keys, ids, header values), so those that are ASCII
+ * are copied; anything else goes to TextEncoder.
+ */
+export function utf8Bytes(s: string): Uint8Array {
+  const n = s.length;
+  if (n > SHORT_ENCODE) return encoder.encode(s);
+  const out = new Uint8Array(n);
+  for (let i = 0; i < n; i++) {
+    const c = s.charCodeAt(i);
+    if (c > 0x7f) return encoder.encode(s);
+    out[i] = c;
+  }
+  return out;
+}
+
 /** Interned strings per state: table keys and handler names recur from call to call. */
 const MAX_INTERNED = 4096;
 const MAX_INTERNED_LENGTH = 64;
@@ -54,7 +74,7 @@ export function pushInterned(L: LuaState, s: string, markers: Markers): void {
     lua.lua_rawgeti(L, lua.LUA_REGISTRYINDEX, ref);
     return;
   }
-  lua.lua_pushstring(L, encoder.encode(s));
+  lua.lua_pushstring(L, utf8Bytes(s));
   if (s.length > MAX_INTERNED_LENGTH || markers.interned.size >= MAX_INTERNED) return;
   lua.lua_pushvalue(L, -1);
   markers.interned.set(s, lauxlib.luaL_ref(L, lua.LUA_REGISTRYINDEX));
@@ -194,7 +214,7 @@ export function pushJs(L: LuaState, value: unknown, markers: Markers, path: Valu
       else lua.lua_pushnumber(L, value);
       return;
     case "string":
-      lua.lua_pushstring(L, encoder.encode(value));
+      lua.lua_pushstring(L, utf8Bytes(value));
       return;
   }
   if (depth >= MAX_DEPTH) throw new ConversionError(path, `nesting deeper than ${MAX_DEPTH} levels`);
