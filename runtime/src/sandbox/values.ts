@@ -93,13 +93,26 @@ export function luaStringToJs(bytes: Uint8Array, path: ValuePath): string {
     const hit = decoded.get(bytes);
     if (hit !== undefined) return hit;
   }
-  let s: string;
-  try {
-    s = utf8.decode(bytes);
-  } catch {
-    throw new ConversionError(path, "string is not valid UTF-8");
+  let s = short ? asciiText(bytes) : undefined;
+  if (s === undefined) {
+    try {
+      s = utf8.decode(bytes);
+    } catch {
+      throw new ConversionError(path, "string is not valid UTF-8");
+    }
   }
   if (short) decoded.set(bytes, s);
+  return s;
+}
+
+/** Short ASCII bytes as text without TextDecoder (see utf8Bytes for why); undefined when any byte is not ASCII. */
+function asciiText(bytes: Uint8Array): string | undefined {
+  let s = "";
+  for (let i = 0; i < bytes.length; i++) {
+    const b = bytes[i]!;
+    if (b > 0x7f) return undefined;
+    s += String.fromCharCode(b);
+  }
   return s;
 }
 
