@@ -41,8 +41,6 @@ export class Sandbox {
   private readonly frozen: { config?: Frozen; install?: Frozen } = {};
   private readonly files: ReadonlySet<string>;
   private current: Meter | undefined;
-  /** Finished invocation threads ready to run another one (see recycle). */
-  private readonly idleThreads: LuaState[] = [];
   /** False once a limit breach or a VM failure retired this state; create a new one. */
   usable = true;
 
@@ -83,7 +81,8 @@ export class Sandbox {
     const meter = new Meter(req.limits, req.deadline);
     if (!this.usable) return this.fail(meter, { kind: "internal", message: "sandbox state was retired after a limit breach" });
     const L = this.L;
-    const co = this.idleThreads.pop() ?? newThread(L);
+    const co = lua.lua_newthread(L);
+    lua.lua_pop(L, 1);
     try {
       const failure = this.metered(meter, () => {
         lua.lua_rawgeti(co, lua.LUA_REGISTRYINDEX, this.invokeRef);
@@ -117,11 +116,7 @@ export class Sandbox {
       }
       const limit = meter.check();
       if (limit) return this.breach(meter, limit);
-      if (status === lua.LUA_OK) {
-        const result = this.finish(meter, co);
-        this.recycle(co);
-        return result;
-      }
+      if (status === lua.LUA_OK) return this.finish(meter, co);
       if (status !== lua.LUA_YIELD) return this.fail(meter, luaErrorToSandboxError(L, co, this.files));
       const request = this.readRequest(co, meter);
       lua.lua_settop(co, 0);
@@ -158,16 +153,6 @@ export class Sandbox {
     }
     lua.lua_rawgeti(co, lua.LUA_REGISTRYINDEX, frozen.ref);
     return undefined;
-  }
-
-  /**
-   * Keeps a thread whose function returned normally for the next invocation: it is back at its
-   * base level with nothing of the last call on its stack, and creating a thread with its stack
-   * is a good part of a trivial call. A thread that failed is dead in Lua and never comes back.
-   */
-  private recycle(co: LuaState): void {
-    lua.lua_settop(co, 0);
-    if (this.idleThreads.length < MAX_IDLE_THREADS && stackSlots(co) <= MAX_RECYCLED_STACK) this.idleThreads.push(co);
   }
 
   private metered<T>(meter: Meter, f: () => T): T {
@@ -289,19 +274,6 @@ function pushCompiled(L: LuaState, files: [string, string][]): void {
     lua.lua_setfield(L, -2, chunkname);
   }
 }
-
-/** Idle threads kept per state, and the largest stack (in slots) one may keep: deep recursion grows it, and it never shrinks. */
-const MAX_IDLE_THREADS = 8;
-const MAX_RECYCLED_STACK = 1024;
-
-function newThread(L: LuaState): LuaState {
-  const co = lua.lua_newthread(L);
-  lua.lua_pop(L, 1);
-  return co;
-}
-
-/** Slots of a thread's stack; fengari keeps them in a plain array. */
-const stackSlots = (co: LuaState) => (co as unknown as { stack: unknown[] }).stack.length;
 
 const TIMED_OUT: HostOutcome = { kind: "timeout" };
 
