@@ -127,6 +127,14 @@ describe("colour", () => {
     const args = ["validate", "--root", path.join(FIXTURES, "ih010-schema")];
     expect(onTerminal(args, {})).toContain("\x1b[31merror");
     expect(onTerminal(args, { NO_COLOR: "1" })).not.toContain("\x1b[");
+    expect(onTerminal(args, { NO_COLOR: "" })).toContain("\x1b[31merror");
+  });
+
+  it("is forced off a terminal by FORCE_COLOR, unless NO_COLOR is set", async () => {
+    const args = ["validate", "--root", path.join(FIXTURES, "ih010-schema")];
+    expect((await ihub(args, { env: { NO_COLOR: "", FORCE_COLOR: "1" } })).stdout).toContain("\x1b[31merror");
+    expect((await ihub(args, { env: { NO_COLOR: "", FORCE_COLOR: "0" } })).stdout).not.toContain("\x1b[");
+    expect((await ihub(args, { env: { NO_COLOR: "1", FORCE_COLOR: "1" } })).stdout).not.toContain("\x1b[");
   });
 });
 
