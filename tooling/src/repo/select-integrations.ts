@@ -5,7 +5,7 @@
  */
 import type { Command } from "commander";
 import { UsageError } from "../errors.js";
-import { changedIntegrations, type ChangedIntegrations } from "../git/changed-integrations.js";
+import type { ChangedIntegrations } from "../git/changed-integrations.js";
 import { resolveTargets } from "../validate/resolve-targets.js";
 import { listIntegrationDirs, type IntegrationDir } from "./list-integrations.js";
 
@@ -24,12 +24,15 @@ export type Selection = {
   changed: { base: string; mergeBase: string; reasons: ChangedIntegrations["reasons"]; removed: string[] } | null;
 };
 
-export async function selectIntegrations(root: string, args: readonly string[], opts: Record<string, unknown>): Promise<Selection> {
+/** `verb` names the command running, for the hint of an unknown target. */
+export async function selectIntegrations(verb: string, root: string, args: readonly string[], opts: Record<string, unknown>): Promise<Selection> {
   if (opts.base !== undefined && !opts.changed) throw new UsageError("--base only applies with --changed", "Add --changed, or drop --base.");
   const all = await listIntegrationDirs(root);
-  const only = new Set(args.length ? resolveTargets(root, all, args) : []);
+  const only = new Set(args.length ? resolveTargets(verb, root, all, args) : []);
   if (!opts.changed) return { dirs: args.length ? all.filter((d) => only.has(d.slug)) : all, changed: null };
   const base = String(opts.base ?? DEFAULT_CHANGED_BASE);
+  // isomorphic-git is loaded only for --changed: a run over all or named targets does not pay for it.
+  const { changedIntegrations } = await import("../git/changed-integrations.js");
   const changed = await changedIntegrations(root, { base });
   // Integrations deleted since the base have no folder left to work on.
   for (const slug of changed.slugs) only.add(slug);

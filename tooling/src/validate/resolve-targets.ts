@@ -1,9 +1,9 @@
-/** Turns `ihub validate` arguments (slugs or paths) into folder names; anything else is a usage error. */
+/** Turns target arguments of `ihub <verb>` (slugs or paths) into folder names; anything else is a usage error. */
 import path from "node:path";
 import { UsageError } from "../errors.js";
 import { INTEGRATIONS_DIR, type IntegrationDir } from "../repo/list-integrations.js";
 
-export function resolveTargets(root: string, all: readonly IntegrationDir[], targets: readonly string[], cwd = process.cwd()): string[] {
+export function resolveTargets(verb: string, root: string, all: readonly IntegrationDir[], targets: readonly string[], cwd = process.cwd()): string[] {
   const known = new Set(all.map((d) => d.slug));
   const base = path.join(root, INTEGRATIONS_DIR);
   const out = new Set<string>();
@@ -15,7 +15,7 @@ export function resolveTargets(root: string, all: readonly IntegrationDir[], tar
     const rel = path.relative(base, path.resolve(cwd, target));
     const slug = rel.split(path.sep)[0] ?? "";
     if (rel === "" || rel.startsWith("..") || path.isAbsolute(rel) || !known.has(slug)) {
-      throw new UsageError(`"${target}" is neither an integration slug nor a path inside one`, `Integrations are the folders under ${INTEGRATIONS_DIR}/; run \`ihub validate\` without arguments to check them all.`);
+      throw new UsageError(`"${target}" is neither an integration slug nor a path inside one`, `Integrations are the folders under ${INTEGRATIONS_DIR}/; run \`ihub ${verb}\` without targets to take them all.`);
     }
     out.add(slug);
   }

@@ -13,7 +13,7 @@ export default defineCommand({
   summary: "run every integration's test cases in the real sandbox with recorded fixtures",
   configure: withTargetOptions,
   async run(ctx, args, opts) {
-    const { dirs, changed } = await selectIntegrations(await ctx.root(), args, opts);
+    const { dirs, changed } = await selectIntegrations("test", await ctx.root(), args, opts);
     const run = await runTests(dirs, progress("test", await countCases(dirs)));
     if (ctx.json) {
       printJson(ctx, { format: TEST_JSON_FORMAT, ok: run.ok, counts: { integrations: run.integrations.length, ...run.counts }, integrations: run.integrations, ...(changed ? { changed } : {}) });

@@ -84,5 +84,6 @@ describe("ihub test", () => {
     const run = await ihub(["test", "no-such-thing", "--root", root]);
     expect(run.code).toBe(2);
     expect(run.stderr).toContain('"no-such-thing" is neither an integration slug nor a path inside one');
+    expect(run.stderr).toContain("run `ihub test` without targets");
   });
 });

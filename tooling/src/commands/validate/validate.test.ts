@@ -70,6 +70,7 @@ describe("ihub validate", () => {
     const unknown = await ihub(["validate", "nope", "--root", root]);
     expect(unknown.code).toBe(2);
     expect(unknown.stderr).toContain('"nope" is neither an integration slug nor a path');
+    expect(unknown.stderr).toContain("run `ihub validate` without targets");
     const outside = await ihub(["validate", "--root", root, "--json", "../elsewhere"]);
     expect(outside.code).toBe(2);
     expect(JSON.parse(outside.stdout)).toMatchObject({ ok: false, error: { code: "IH_USAGE" } });
