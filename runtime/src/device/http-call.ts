@@ -96,7 +96,9 @@ export function buildExchange(alias: string, rawArgs: unknown, opts: Pick<HttpCa
   // The injected credential wins over anything the handler set under the same name.
   if (opts.authHeader) headers[opts.authHeader.name.toLowerCase()] = opts.authHeader.value;
   const ceiling = opts.maxTimeoutMs ?? HTTP_DEFAULTS.timeoutMs;
-  return { alias, method, path, query: { ...pathQuery, ...toRecord(args.query) }, headers, body, timeoutMs: Math.max(1, Math.floor(Math.min(args.timeoutMs ?? ceiling, ceiling))) };
+  // Rounded up: a call bounded by the invocation's deadline must not give up before it, or the
+  // handler would see a device timeout where the invocation's own timeout is due.
+  return { alias, method, path, query: { ...pathQuery, ...toRecord(args.query) }, headers, body, timeoutMs: Math.max(1, Math.ceil(Math.min(args.timeoutMs ?? ceiling, ceiling))) };
 }
 
 export function shapeResponse(reply: { status: number; headers: Record<string, string>; body: string }): HttpResponse {

@@ -83,13 +83,18 @@ function exchange(ex: HttpExchange, target: Target, path: string, summary: Summa
     let req: http.ClientRequest;
     let replied = false;
     let timedOut = false;
-    const timer = setTimeout(
-      () => {
-        timedOut = true;
-        req.destroy();
-      },
-      Math.max(0, deadline - performance.now()),
-    );
+    // Node may run a timer a little before its time (its loop clock lags); the call gives up
+    // only once the deadline really passed, so a caller holding the same deadline sees it passed too.
+    const expire = () => {
+      const left = deadline - performance.now();
+      if (left > 0) {
+        timer = setTimeout(expire, Math.ceil(left));
+        return;
+      }
+      timedOut = true;
+      req.destroy();
+    };
+    let timer = setTimeout(expire, Math.max(0, Math.ceil(deadline - performance.now())));
     const fail = (error: DeviceError) => {
       clearTimeout(timer);
       reject(error);
