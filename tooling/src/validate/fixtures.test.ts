@@ -129,6 +129,37 @@ describe("fixtures built at test time", () => {
     return { root, dir, outside };
   }
 
+  it("IH081: the harness's checks beyond the schema (one outcome per case and per fixture, a real clock, no input beside an event)", async () => {
+    const { root, dir } = await repoWith("cases");
+    const file = "integrations/cases/tests/ping.test.yaml";
+    await rm(path.join(dir, "tests", "ping.test.json"));
+    await writeFile(
+      path.join(root, file),
+      [
+        "name: breaks every rule the schema cannot express",
+        "handler: ping",
+        "clock: not a time",
+        "input: { id: 1 }",
+        "event: { topic: tick, payload: {} }",
+        "fixtures:",
+        "  http:",
+        "    - alias: api",
+        "      request: { method: GET, path: /ping }",
+        "expect:",
+        "  output: { ok: true }",
+        "  error: { code: boom }",
+        "",
+      ].join("\n"),
+    );
+    expect(await findingsOf(root)).toEqual([
+      { code: "IH080", file: "integrations/cases/integration.json", pointer: "/handlers/ping", line: 20 },
+      { code: "IH081", file, pointer: "/clock", line: 3 },
+      { code: "IH081", file, pointer: "/input", line: 4 },
+      { code: "IH081", file, pointer: "/fixtures/http/0", line: 8 },
+      { code: "IH081", file, pointer: "/expect/error", line: 12 },
+    ]);
+  });
+
   it("IH002: a 50 MB manifest is refused by size before it is read", async () => {
     const { root, dir } = await repoWith("huge");
     await writeFile(path.join(dir, "integration.json"), `{"slug": "huge", "pad": "${"x".repeat(50 * 1024 * 1024)}"}`);

@@ -1,23 +1,20 @@
 /**
  * tests/ holds valid test cases (JSON or YAML), each naming a declared handler, and at least one
- * case per handler. Cases are checked against schemas/integration-test.schema.json, generated from
- * runtime/src/harness/test-case-schema.ts, with the same ajv as the manifest: importing zod here
- * would cost `ihub validate` a second of start-up.
+ * case per handler. Each file is read with the harness's own parser (runtime/src/harness/
+ * load-test-case.ts), so `ihub validate` and `ihub test` accept and reject the same cases, with
+ * the same lines and pointers.
  */
 import { readdir } from "node:fs/promises";
-import type { TestCase } from "../../../../runtime/src/harness/test-case-schema.js";
+import { CASE_FILE, parseTestCase } from "../../../../runtime/src/harness/load-test-case.js";
 import type { CheckContext } from "../integration-context.js";
 import { textOf } from "../read-inside.js";
-import { describeAjvError, repoSchemaValidator } from "../manifest/repo-schemas.js";
 import { toPointer } from "../source-position.js";
-import { parseStructured } from "../structured-text.js";
 
 export const TESTS_DIR = "tests";
-const TEST_FILE = /\.test\.(json|ya?ml)$/;
 
 export async function checkTestCases(ctx: CheckContext): Promise<void> {
   const entries = await readdir(ctx.abs(TESTS_DIR), { withFileTypes: true }).catch(() => []);
-  const files = entries.filter((e) => e.isFile() && TEST_FILE.test(e.name)).map((e) => `${TESTS_DIR}/${e.name}`).sort();
+  const files = entries.filter((e) => e.isFile() && CASE_FILE.test(e.name)).map((e) => `${TESTS_DIR}/${e.name}`).sort();
   const covered = new Set<string>();
   for (const file of files) {
     const read = await ctx.read(file);
@@ -25,27 +22,22 @@ export async function checkTestCases(ctx: CheckContext): Promise<void> {
       ctx.report(read.code, read.message, { file });
       continue;
     }
-    const doc = parseStructured(textOf(read.bytes));
-    if (!doc.ok) {
-      ctx.report("IH081", `${file} does not parse: ${doc.message}`, { file, position: doc.position });
-      continue;
-    }
-    const validate = repoSchemaValidator("integration-test.schema.json");
-    if (!validate(doc.value)) {
-      for (const error of validate.errors ?? []) {
-        const d = describeAjvError(error);
-        if (d) ctx.report("IH081", `${file}: ${d.message}`, { file, pointer: d.pointer, position: doc.locate(d.pointer) });
+    const parsed = parseTestCase(file, textOf(read.bytes));
+    if (!parsed.ok) {
+      for (const p of parsed.problems) {
+        const position = p.line === null ? null : { line: p.line, column: p.column ?? 1 };
+        ctx.report("IH081", `${file}${p.pointer === "" ? " " : ": "}${p.message}`, { file, pointer: p.pointer === "" ? null : p.pointer, position });
       }
       continue;
     }
-    // The schema is generated from the zod definition whose type this is.
-    const handler = (doc.value as TestCase).handler;
+    const { case: testCase, locate } = parsed.loaded;
+    const handler = testCase.handler;
     if (ctx.manifest.handlers[handler]) covered.add(handler);
     else {
       ctx.report("IH082", `${file}: handler "${handler}" is not declared in the manifest (declared: ${Object.keys(ctx.manifest.handlers).join(", ")})`, {
         file,
         pointer: "/handler",
-        position: doc.locate("/handler"),
+        position: locate("/handler"),
       });
     }
   }
