@@ -12,7 +12,7 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { createRegistryClient } from "../../runtime/src/registry/registry-client.js";
 import { buildSignedBundles } from "../../tooling/src/bundle/sign-built.js";
-import { writeSampleIntegration } from "../../tooling/src/bundle/sample-integration.js";
+import { writeSampleIntegration } from "../../tooling/src/repo/sample-integration.js";
 import { publishBundles } from "../../tooling/src/publish/publish-bundles.js";
 import { fsFileSource } from "../../tooling/src/repo/fs-file-source.js";
 import { loadSigningKey } from "../../tooling/src/signing/signing-key.js";
@@ -27,7 +27,7 @@ const work = await mkdtemp(path.join(tmpdir(), "ihub-bench-release-"));
 let server: ReturnType<typeof spawn> | undefined;
 try {
   const slugs = Array.from({ length: COUNT }, (_, i) => `bench-${String(i).padStart(4, "0")}`);
-  for (const slug of slugs) await writeSampleIntegration(work, slug, { body: `${slug} `.repeat(40) });
+  for (const slug of slugs) await writeSampleIntegration(work, { kind: "ping", slug, body: `${slug} `.repeat(40) });
   const key = await loadSigningKey(work, { IHUB_SIGNING_KEY: generateKeyPairSync("ed25519").privateKey.export({ type: "pkcs8", format: "pem" }).toString() });
 
   let t = performance.now();

@@ -12,7 +12,7 @@ import type { IntegrationIndex, VersionRecord } from "../../runtime/src/registry
 import { buildCatalog, type BuildCatalogResult } from "../../tooling/src/catalog/build-catalog.js";
 import { computeIntegrity } from "../../runtime/src/registry/integrity.js";
 import { packTgz } from "../../tooling/src/bundle/pack-tgz.js";
-import { writeSampleIntegration, type SampleOptions } from "../../tooling/src/catalog/sample-integration.js";
+import { writeSampleIntegration, type SampleOptions } from "../../tooling/src/repo/sample-integration.js";
 
 export const repoRoot = fileURLToPath(new URL("../../", import.meta.url));
 

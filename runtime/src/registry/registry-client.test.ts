@@ -7,7 +7,7 @@ import { gzipSync } from "node:zlib";
 import { Header } from "tar";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { buildSignedBundles } from "../../../tooling/src/bundle/sign-built.js";
-import { writeSampleIntegration } from "../../../tooling/src/bundle/sample-integration.js";
+import { writeSampleIntegration } from "../../../tooling/src/repo/sample-integration.js";
 import { registryPaths } from "../../../tooling/src/publish/dir-registry.js";
 import { publishBundles, publicKeyEntry } from "../../../tooling/src/publish/publish-bundles.js";
 import { publishToDir } from "../../../tooling/src/publish/publish-to-dir.js";
@@ -33,7 +33,7 @@ beforeAll(async () => {
   registry = path.join(base, "registry");
   key = await loadSigningKey(base, { IHUB_SIGNING_KEY: pem() });
   for (const version of versions) {
-    await writeSampleIntegration(base, "weather", { version, body: `weather ${version}` });
+    await writeSampleIntegration(base, { kind: "ping", slug: "weather", version, body: `weather ${version}` });
     const { bundles } = await buildSignedBundles(base, ["weather"], key);
     await publishBundles(bundles, [{ kind: "dir", dir: registry }], key, { commit: null });
   }

@@ -11,7 +11,7 @@ import { IhubError } from "../errors.js";
 import { fsFileSource } from "../repo/fs-file-source.js";
 import { buildBundle } from "./build-bundle.js";
 import { BUNDLE_MTIME } from "./pack-tgz.js";
-import { writeSampleIntegration } from "./sample-integration.js";
+import { writeSampleIntegration } from "../repo/sample-integration.js";
 
 const temps: string[] = [];
 async function tempRepo(): Promise<string> {
@@ -39,8 +39,8 @@ describe("bundle", () => {
   it("gives byte-identical bundles from two separate copies with different file times and modes", async () => {
     const a = await tempRepo();
     const b = await tempRepo();
-    await writeSampleIntegration(a, "weather");
-    await writeSampleIntegration(b, "weather");
+    await writeSampleIntegration(a, { kind: "ping", slug: "weather" });
+    await writeSampleIntegration(b, { kind: "ping", slug: "weather" });
     // The second copy differs in everything a naive tar would record.
     const lua = path.join(b, "integrations/weather/handlers/ping.lua");
     await chmod(lua, 0o700);
@@ -58,7 +58,7 @@ describe("bundle", () => {
     const outs: Buffer[] = [];
     for (let copy = 0; copy < 2; copy++) {
       const repo = await tempRepo();
-      await writeSampleIntegration(repo, "weather");
+      await writeSampleIntegration(repo, { kind: "ping", slug: "weather" });
       // Each copy signs with its own key: the signature is beside the bundle, never inside it.
       const key = generateKeyPairSync("ed25519").privateKey.export({ type: "pkcs8", format: "pem" }).toString();
       execFileSync(process.execPath, [path.resolve("tooling/bin/ihub.js"), "bundle", "--root", repo, "--json"], { env: { ...process.env, IHUB_SIGNING_KEY: key } });
@@ -72,7 +72,7 @@ describe("bundle", () => {
 
   it("writes fixed, portable headers and a gzip header without time or name", async () => {
     const repo = await tempRepo();
-    await writeSampleIntegration(repo, "weather");
+    await writeSampleIntegration(repo, { kind: "ping", slug: "weather" });
     const { bytes } = await buildBundle(fsFileSource(repo), "weather");
     // gzip: magic, deflate, no flags (so no FNAME), MTIME zero.
     expect([...bytes.subarray(0, 8)]).toEqual([0x1f, 0x8b, 8, 0, 0, 0, 0, 0]);
@@ -89,11 +89,11 @@ describe("bundle", () => {
 
   it("changes bytes and content digest when a bundled file changes, not when a test changes", async () => {
     const repo = await tempRepo();
-    await writeSampleIntegration(repo, "weather");
+    await writeSampleIntegration(repo, { kind: "ping", slug: "weather" });
     const before = await buildBundle(fsFileSource(repo), "weather");
     await writeFile(path.join(repo, "integrations/weather/tests/ping.test.json"), "{}\n");
     expect((await buildBundle(fsFileSource(repo), "weather")).contentDigest).toBe(before.contentDigest);
-    await writeSampleIntegration(repo, "weather", { body: "PONG" });
+    await writeSampleIntegration(repo, { kind: "ping", slug: "weather", body: "PONG" });
     const after = await buildBundle(fsFileSource(repo), "weather");
     expect(after.contentDigest).not.toBe(before.contentDigest);
     expect(after.integrity.sha512).not.toBe(before.integrity.sha512);
@@ -101,7 +101,7 @@ describe("bundle", () => {
 
   it("refuses a manifest that is not JSON, invalid, or names another slug, with file and pointer", async () => {
     const repo = await tempRepo();
-    const dir = await writeSampleIntegration(repo, "weather");
+    const dir = await writeSampleIntegration(repo, { kind: "ping", slug: "weather" });
     const manifest = path.join(dir, "integration.json");
     const original = await readFile(manifest, "utf8");
 

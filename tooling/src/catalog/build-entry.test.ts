@@ -3,7 +3,7 @@ import type { IntegrationIndex, VersionRecord } from "../../../runtime/src/regis
 import { buildEntry, caretRange, compareEntries } from "./build-entry.js";
 import { integrationEntrySchema } from "./catalog-schema.js";
 import type { IntegrationSource } from "./read-integration.js";
-import { sampleManifest } from "./sample-integration.js";
+import { sampleManifest } from "../repo/sample-integration.js";
 
 function source(over: Partial<IntegrationSource> = {}, manifest = sampleManifest({ slug: "acme", version: "1.2.0" })): IntegrationSource {
   return {

@@ -5,7 +5,7 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { integrationIndexSchema, registryIndexSchema } from "../../../runtime/src/registry/registry-schema.js";
-import { writeSampleIntegration } from "../bundle/sample-integration.js";
+import { writeSampleIntegration } from "../repo/sample-integration.js";
 import { registryPaths } from "./dir-registry.js";
 
 const PUBLISHERS = 16;
@@ -40,9 +40,9 @@ describe("concurrent publishers", () => {
     const roots: string[] = [];
     for (let i = 0; i < PUBLISHERS; i++) {
       const root = path.join(base, `checkout-${i}`);
-      await writeSampleIntegration(root, `own-${i}`);
-      await writeSampleIntegration(root, "weather", { version: `1.0.${i}`, body: `build ${i}` });
-      await writeSampleIntegration(root, "common");
+      await writeSampleIntegration(root, { kind: "ping", slug: `own-${i}` });
+      await writeSampleIntegration(root, { kind: "ping", slug: "weather", version: `1.0.${i}`, body: `build ${i}` });
+      await writeSampleIntegration(root, { kind: "ping", slug: "common" });
       roots.push(root);
     }
     const runs = await Promise.all(roots.map((root) => run(["publish", "--root", root, "--registry", registry, "--json"], env)));

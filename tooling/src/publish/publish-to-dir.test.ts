@@ -5,7 +5,7 @@ import path from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { integrationIndexSchema, registryIndexSchema, registryKeysSchema } from "../../../runtime/src/registry/registry-schema.js";
 import { buildSignedBundles } from "../bundle/sign-built.js";
-import { writeSampleIntegration } from "../bundle/sample-integration.js";
+import { writeSampleIntegration } from "../repo/sample-integration.js";
 import { IhubError } from "../errors.js";
 import { createRegistryServer, listen } from "../registry/serve-registry.js";
 import { loadSigningKey, type SigningKey } from "../signing/signing-key.js";
@@ -33,8 +33,8 @@ const readJson = async (file: string) => JSON.parse(await readFile(file, "utf8")
 
 describe("directory publisher", () => {
   it("writes bundle, record, both indexes and keys.json", async () => {
-    await writeSampleIntegration(root, "weather");
-    await writeSampleIntegration(root, "maps", { version: "0.3.0" });
+    await writeSampleIntegration(root, { kind: "ping", slug: "weather" });
+    await writeSampleIntegration(root, { kind: "ping", slug: "maps", version: "0.3.0" });
     const results = await publish(["weather", "maps"]);
     expect(results.map((r) => r.status)).toEqual(["published", "published"]);
     const p = registryPaths(registry);
@@ -49,14 +49,14 @@ describe("directory publisher", () => {
   });
 
   it("re-publishing the same content is a no-op; other content under the same version is refused", async () => {
-    await writeSampleIntegration(root, "weather");
+    await writeSampleIntegration(root, { kind: "ping", slug: "weather" });
     await publish(["weather"]);
     const recordFile = registryPaths(registry).record("weather", "1.0.0");
     const before = await readFile(recordFile, "utf8");
     expect((await publish(["weather"]))[0]!.status).toBe("unchanged");
     expect(await readFile(recordFile, "utf8")).toBe(before);
 
-    await writeSampleIntegration(root, "weather", { body: "changed" });
+    await writeSampleIntegration(root, { kind: "ping", slug: "weather", body: "changed" });
     const [conflict] = await publish(["weather"]);
     expect(conflict).toMatchObject({ status: "conflict" });
     expect(conflict!.detail).toMatch(/already published/);
@@ -64,11 +64,11 @@ describe("directory publisher", () => {
   });
 
   it("keeps every version and rebuilds indexes from the records, repairing a lost index", async () => {
-    await writeSampleIntegration(root, "weather");
+    await writeSampleIntegration(root, { kind: "ping", slug: "weather" });
     await publish(["weather"]);
     await unlink(registryPaths(registry).slugIndex("weather"));
     await writeFile(registryPaths(registry).index, "{ broken");
-    await writeSampleIntegration(root, "weather", { version: "1.1.0", body: "v2" });
+    await writeSampleIntegration(root, { kind: "ping", slug: "weather", version: "1.1.0", body: "v2" });
     await publish(["weather"]);
     const weather = integrationIndexSchema.parse(await readJson(registryPaths(registry).slugIndex("weather")));
     expect(Object.keys(weather.versions)).toEqual(["1.0.0", "1.1.0"]);
@@ -77,7 +77,7 @@ describe("directory publisher", () => {
   });
 
   it("restores a deleted bundle file on re-publish of the same content", async () => {
-    await writeSampleIntegration(root, "weather");
+    await writeSampleIntegration(root, { kind: "ping", slug: "weather" });
     await publish(["weather"]);
     await unlink(registryPaths(registry).bundle("weather", "1.0.0"));
     const [result] = await publish(["weather"]);
@@ -86,9 +86,9 @@ describe("directory publisher", () => {
   });
 
   it("yank keeps the record with its reason and moves latest", async () => {
-    await writeSampleIntegration(root, "weather");
+    await writeSampleIntegration(root, { kind: "ping", slug: "weather" });
     await publish(["weather"]);
-    await writeSampleIntegration(root, "weather", { version: "1.1.0", body: "v2" });
+    await writeSampleIntegration(root, { kind: "ping", slug: "weather", version: "1.1.0", body: "v2" });
     await publish(["weather"]);
     const { changed } = await yankVersion(registry, "weather", "1.1.0", "leaks tokens");
     expect(changed).toBe(true);
@@ -100,16 +100,16 @@ describe("directory publisher", () => {
   });
 
   it("refuses a corrupt record with its file and pointer instead of dropping it from the index", async () => {
-    await writeSampleIntegration(root, "weather");
+    await writeSampleIntegration(root, { kind: "ping", slug: "weather" });
     await publish(["weather"]);
     const recordFile = registryPaths(registry).record("weather", "1.0.0");
     await writeFile(recordFile, JSON.stringify({ ...(await readJson(recordFile)), size: "big" }));
-    await writeSampleIntegration(root, "weather", { version: "1.1.0", body: "v2" });
+    await writeSampleIntegration(root, { kind: "ping", slug: "weather", version: "1.1.0", body: "v2" });
     await expect(publish(["weather"])).rejects.toMatchObject({ code: "IH_REGISTRY_CORRUPT", location: { file: recordFile, pointer: "/size" } });
   });
 
   it("refuses to publish to an HTTP registry that only serves, saying how to enable it", async () => {
-    await writeSampleIntegration(root, "weather");
+    await writeSampleIntegration(root, { kind: "ping", slug: "weather" });
     await publish(["weather"]);
     const server = createRegistryServer(registry);
     const { url } = await listen(server, 0, "127.0.0.1");

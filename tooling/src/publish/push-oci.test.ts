@@ -10,7 +10,7 @@ import { createRegistryClient } from "../../../runtime/src/registry/registry-cli
 import { parseRegistryLocation } from "../../../runtime/src/registry/registry-location.js";
 import { integrationIndexSchema } from "../../../runtime/src/registry/registry-schema.js";
 import { buildSignedBundles } from "../bundle/sign-built.js";
-import { writeSampleIntegration } from "../bundle/sample-integration.js";
+import { writeSampleIntegration } from "../repo/sample-integration.js";
 import { dockerRegistryAvailable, startLocalOciRegistry, type LocalOciRegistry } from "../registry/local-oci-registry.js";
 import { loadSigningKey, type SigningKey } from "../signing/signing-key.js";
 import { registryPaths } from "./dir-registry.js";
@@ -34,7 +34,7 @@ describe.skipIf(skip)("OCI registry (real docker-registry)", () => {
   });
 
   const publishVersion = async (version: string, body: string, targets: string[]) => {
-    await writeSampleIntegration(root, "weather", { version, body });
+    await writeSampleIntegration(root, { kind: "ping", slug: "weather", version, body });
     const { bundles } = await buildSignedBundles(root, ["weather"], key);
     return publishBundles(bundles, targets.map((t) => parseRegistryLocation(t)), key, { commit: null });
   };

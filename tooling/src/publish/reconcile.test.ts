@@ -9,7 +9,7 @@ import git from "isomorphic-git";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { integrationIndexSchema } from "../../../runtime/src/registry/registry-schema.js";
 import { buildBundle } from "../bundle/build-bundle.js";
-import { writeSampleIntegration } from "../bundle/sample-integration.js";
+import { writeSampleIntegration } from "../repo/sample-integration.js";
 import { fsFileSource } from "../repo/fs-file-source.js";
 import { tagMessage } from "../repo/tag-name.js";
 import { loadSigningKey, type SigningKey } from "../signing/signing-key.js";
@@ -38,7 +38,7 @@ beforeEach(async () => {
   registry = path.join(root, ".ihub", "registry");
   key = await loadSigningKey(root, { IHUB_SIGNING_KEY: signingPem });
   await git.init({ fs, dir: root, defaultBranch: "main" });
-  await writeSampleIntegration(root, "weather", { body: "first" });
+  await writeSampleIntegration(root, { kind: "ping", slug: "weather", body: "first" });
   await commitAll("weather 1.0.0");
   await tagRelease("weather", "1.0.0", (await buildBundle(fsFileSource(root), "weather")).contentDigest);
 });
@@ -55,7 +55,7 @@ describe("publish --reconcile", () => {
 
   it("publishes a tagged version that never reached the registry, built from the tagged tree", async () => {
     // The working tree has moved on since the tag: reconcile must not publish these bytes.
-    await writeSampleIntegration(root, "weather", { version: "1.1.0", body: "second" });
+    await writeSampleIntegration(root, { kind: "ping", slug: "weather", version: "1.1.0", body: "second" });
     const report = await run();
     expect(report.conflicts).toBe(0);
     expect(report.repairs.join("\n")).toMatch(/weather@1.0.0: published/);
@@ -87,7 +87,7 @@ describe("publish --reconcile", () => {
   });
 
   it("reports a tag whose digest does not match its tree as a conflict and publishes nothing", async () => {
-    await writeSampleIntegration(root, "maps");
+    await writeSampleIntegration(root, { kind: "ping", slug: "maps" });
     await commitAll("maps");
     await tagRelease("maps", "1.0.0", "f".repeat(64));
     const report = await run();

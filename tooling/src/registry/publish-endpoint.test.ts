@@ -6,7 +6,7 @@ import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createRegistryClient } from "../../../runtime/src/registry/registry-client.js";
 import { buildSignedBundles } from "../bundle/sign-built.js";
-import { writeSampleIntegration } from "../bundle/sample-integration.js";
+import { writeSampleIntegration } from "../repo/sample-integration.js";
 import { publicKeyEntry, publishBundles } from "../publish/publish-bundles.js";
 import { yankOverHttp } from "../publish/publish-http.js";
 import { versionRecord } from "../publish/version-record.js";
@@ -35,7 +35,7 @@ afterAll(async () => {
 });
 
 async function bundlesOf(version: string, body: string) {
-  await writeSampleIntegration(root, "weather", { version, body });
+  await writeSampleIntegration(root, { kind: "ping", slug: "weather", version, body });
   return (await buildSignedBundles(root, ["weather"], key)).bundles;
 }
 const publishHttp = async (version: string, body: string, registryToken = TOKEN) =>

@@ -7,7 +7,7 @@ import { promisify } from "node:util";
 import git from "isomorphic-git";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { buildBundle } from "../../bundle/build-bundle.js";
-import { writeSampleIntegration } from "../../bundle/sample-integration.js";
+import { writeSampleIntegration } from "../../repo/sample-integration.js";
 import { listReleaseTags } from "../../git/release-tags.js";
 import { fsFileSource } from "../../repo/fs-file-source.js";
 import { planTag } from "./plan-tags.js";
@@ -21,8 +21,8 @@ let root: string;
 beforeEach(async () => {
   root = await mkdtemp(path.join(tmpdir(), "ihub-tag-"));
   await git.init({ fs, dir: root, defaultBranch: "main" });
-  await writeSampleIntegration(root, "weather");
-  await writeSampleIntegration(root, "maps", { version: "0.3.0" });
+  await writeSampleIntegration(root, { kind: "ping", slug: "weather" });
+  await writeSampleIntegration(root, { kind: "ping", slug: "maps", version: "0.3.0" });
   await commitAll("initial");
 });
 afterEach(async () => {
@@ -84,7 +84,7 @@ describe("ihub tag", () => {
 
   it("refuses to move a tag when the content changed without a bump, and refuses uncommitted content", async () => {
     await tagReleases(root, ["weather"], { tagger });
-    await writeSampleIntegration(root, "weather", { body: "changed" });
+    await writeSampleIntegration(root, { kind: "ping", slug: "weather", body: "changed" });
     const dirty = await ihub("weather");
     expect(dirty.code).toBe(1);
     expect(dirty.json.tags[0]).toMatchObject({ type: "uncommitted", tag: "weather@1.0.0" });
@@ -95,7 +95,7 @@ describe("ihub tag", () => {
     expect(conflict.json.tags[0]).toMatchObject({ type: "conflict", tag: "weather@1.0.0" });
     expect(conflict.json.tags[0].existingDigest).not.toBe(conflict.json.tags[0].contentDigest);
 
-    await writeSampleIntegration(root, "weather", { version: "1.0.1", body: "changed" });
+    await writeSampleIntegration(root, { kind: "ping", slug: "weather", version: "1.0.1", body: "changed" });
     await commitAll("bump");
     const bumped = await tagReleases(root, ["weather"], { tagger });
     expect(bumped.actions.map((a) => `${a.type} ${a.tag}`)).toEqual(["create weather@1.0.1"]);

@@ -6,7 +6,7 @@ import path from "node:path";
 import git from "isomorphic-git";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import type { RunContext } from "../../cli/command.js";
-import { writeSampleIntegration } from "../../bundle/sample-integration.js";
+import { writeSampleIntegration } from "../../repo/sample-integration.js";
 import { IhubError } from "../../errors.js";
 import version from "./index.js";
 
@@ -31,7 +31,7 @@ async function run(opts: Record<string, unknown>, json = false): Promise<{ code:
 }
 
 async function initRepo() {
-  await writeSampleIntegration(root, "weather");
+  await writeSampleIntegration(root, { kind: "ping", slug: "weather" });
   await git.init({ fs, dir: root, defaultBranch: "main" });
   await git.add({ fs, dir: root, filepath: "." });
   await git.commit({ fs, dir: root, message: "initial", author });
@@ -39,7 +39,7 @@ async function initRepo() {
 
 describe("ihub version", () => {
   it("is a usage error outside a git repository and with both --base and --since-release", async () => {
-    await writeSampleIntegration(root, "weather");
+    await writeSampleIntegration(root, { kind: "ping", slug: "weather" });
     expect((await run({ sinceRelease: true })).code).toMatchObject({ code: "IH_GIT_NO_HEAD", exitCode: 2 });
     await initRepo();
     expect((await run({ base: "main", sinceRelease: true })).code).toMatchObject({ code: "IH_USAGE", exitCode: 2 });
@@ -60,7 +60,7 @@ describe("ihub version", () => {
 
   it("sees uncommitted edits: a changed handler on an unbumped version fails with a suggestion", async () => {
     await initRepo();
-    await writeSampleIntegration(root, "weather", { body: "changed" });
+    await writeSampleIntegration(root, { kind: "ping", slug: "weather", body: "changed" });
     const { code, out } = await run({ base: "main" }, true);
     expect(code).toBe(1);
     expect(JSON.parse(out).integrations[0]).toMatchObject({ slug: "weather", required: "patch", suggested: "1.0.1", findings: [{ code: "IH_VERSION_NOT_BUMPED" }] });

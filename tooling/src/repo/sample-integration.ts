@@ -1,15 +1,31 @@
 /**
- * Writes a complete, valid integration folder with chosen traits: the catalog's tests build the
- * site from these, and the catalog benchmark generates a thousand of them.
+ * Writes small but complete, valid integration folders for tests and benchmarks. Two kinds:
+ * "ping" (one rpc handler, no auth; what the release tests and the release benchmark bundle,
+ * publish and pull, `body` changing its Lua) and "device" (the default: every handler type,
+ * api_key auth, OpenAPI and chosen catalog traits; what the catalog tests build the site from and
+ * the catalog benchmark generates a thousand of). Both manifests pass manifestSchema.
  */
 import { mkdir, writeFile } from "node:fs/promises";
 import path from "node:path";
 import type { Manifest } from "../../../runtime/src/manifest/manifest-schema.js";
+import { INTEGRATIONS_DIR, MANIFEST_FILE } from "./list-integrations.js";
 
-export type SampleOptions = {
+type SampleBase = {
   slug: string;
-  name?: string;
   version?: string;
+  /** Last edits to the manifest, for traits the options do not name. */
+  patch?: (manifest: Manifest) => void;
+};
+
+export type PingSample = SampleBase & {
+  kind: "ping";
+  /** What the handler replies, so two builds can differ in their Lua. */
+  body?: string;
+};
+
+export type DeviceSample = SampleBase & {
+  kind?: "device";
+  name?: string;
   visibility?: Manifest["visibility"];
   trustTier?: Manifest["trustTier"];
   categories?: string[];
@@ -18,9 +34,39 @@ export type SampleOptions = {
   /** Versions listed in CHANGELOG.md besides `version`, oldest first. */
   history?: { version: string; date: string; notes: string }[];
   readme?: string;
-  /** Last edits to the manifest, for traits the options above do not name. */
-  patch?: (manifest: Manifest) => void;
 };
+
+export type SampleOptions = PingSample | DeviceSample;
+
+function pingManifest(o: PingSample): Manifest {
+  return {
+    slug: o.slug,
+    name: `Sample ${o.slug}`,
+    description: `Sample integration ${o.slug}.`,
+    version: o.version ?? "1.0.0",
+    publisher: "Integration Hub",
+    trustTier: "community",
+    visibility: "public",
+    categories: ["samples"],
+    icon: "icon.svg",
+    retentionTier: "short",
+    auth: { type: "none" },
+    permissions: {},
+    handlers: {
+      ping: { type: "rpc", file: "handlers/ping.lua", function: "ping", displayName: "Ping", description: "Answers pong." },
+    },
+  };
+}
+
+function pingFiles(o: PingSample, manifest: Manifest): Record<string, string> {
+  return {
+    "handlers/ping.lua": `local M = {}\nfunction M.ping(ctx, input)\n  return { reply = ${JSON.stringify(o.body ?? "pong")} }\nend\nreturn M\n`,
+    "icon.svg": '<svg xmlns="http://www.w3.org/2000/svg" width="512" height="512" viewBox="0 0 512 512"><rect width="512" height="512" fill="#36c"/></svg>\n',
+    "README.md": `# ${o.slug}\n\nAnswers pong.\n`,
+    "CHANGELOG.md": `# Changelog\n\n## ${manifest.version}\n\n- Release.\n`,
+    "tests/ping.test.json": JSON.stringify({ handler: "ping", input: {}, expect: { output: { reply: "pong" } } }) + "\n",
+  };
+}
 
 const ICON = (hue: number) =>
   `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 512 512"><rect width="512" height="512" rx="96" fill="hsl(${hue} 60% 42%)"/><circle cx="256" cy="256" r="120" fill="#fff" opacity=".9"/></svg>\n`;
@@ -54,7 +100,7 @@ paths:
     delete: { operationId: deleteDevice, summary: Remove a device, parameters: [{ name: id, in: path, required: true, schema: { type: string } }], responses: { "204": { description: gone } } }
 `;
 
-export function sampleManifest(o: SampleOptions): Manifest {
+function deviceManifest(o: DeviceSample): Manifest {
   const authType = o.authType ?? "api_key";
   return {
     $schema: "../../schemas/integration.schema.json",
@@ -124,23 +170,16 @@ export function sampleManifest(o: SampleOptions): Manifest {
   };
 }
 
-export async function writeSampleIntegration(root: string, o: SampleOptions): Promise<string> {
-  const dir = path.join(root, "integrations", o.slug);
-  const manifest = sampleManifest(o);
-  o.patch?.(manifest);
-  await mkdir(path.join(dir, "handlers"), { recursive: true });
-  await mkdir(path.join(dir, "tests"), { recursive: true });
+function deviceFiles(o: DeviceSample, manifest: Manifest): Record<string, string> {
   const hue = [...o.slug].reduce((h, c) => (h * 31 + c.charCodeAt(0)) % 360, 7);
   const history = [...(o.history ?? []), { version: manifest.version, date: "2026-11-01", notes: "- Current release." }];
-  await Promise.all([
-    writeFile(path.join(dir, "integration.json"), JSON.stringify(manifest, null, 2) + "\n"),
-    writeFile(path.join(dir, "icon.svg"), ICON(hue)),
-    writeFile(path.join(dir, "handlers", "main.lua"), HANDLER_LUA),
-    writeFile(path.join(dir, "openapi.yaml"), OPENAPI),
-    writeFile(path.join(dir, "README.md"), o.readme ?? `# ${manifest.name}\n\n${manifest.description}\n\n## Handlers\n\n- \`get_status\`: device status.\n`),
-    writeFile(path.join(dir, "CHANGELOG.md"), `# Changelog\n\n${history.reverse().map((h) => `## ${h.version} - ${h.date}\n\n${h.notes}\n`).join("\n")}`),
-    writeFile(
-      path.join(dir, "tests", "get-status.test.json"),
+  return {
+    "icon.svg": ICON(hue),
+    "handlers/main.lua": HANDLER_LUA,
+    "openapi.yaml": OPENAPI,
+    "README.md": o.readme ?? `# ${manifest.name}\n\n${manifest.description}\n\n## Handlers\n\n- \`get_status\`: device status.\n`,
+    "CHANGELOG.md": `# Changelog\n\n${history.reverse().map((h) => `## ${h.version} - ${h.date}\n\n${h.notes}\n`).join("\n")}`,
+    "tests/get-status.test.json":
       JSON.stringify(
         {
           name: "online device",
@@ -153,7 +192,21 @@ export async function writeSampleIntegration(root: string, o: SampleOptions): Pr
         null,
         2,
       ) + "\n",
-    ),
-  ]);
+  };
+}
+
+/** The manifest a sample of these options gets, before `patch`. */
+export function sampleManifest(o: SampleOptions): Manifest {
+  return o.kind === "ping" ? pingManifest(o) : deviceManifest(o);
+}
+
+/** Writes integrations/<slug>/ under `root` and returns its path. */
+export async function writeSampleIntegration(root: string, o: SampleOptions): Promise<string> {
+  const dir = path.join(root, INTEGRATIONS_DIR, o.slug);
+  const manifest = sampleManifest(o);
+  o.patch?.(manifest);
+  const files = { [MANIFEST_FILE]: JSON.stringify(manifest, null, 2) + "\n", ...(o.kind === "ping" ? pingFiles(o, manifest) : deviceFiles(o, manifest)) };
+  for (const rel of new Set(Object.keys(files).map((f) => path.dirname(f)))) await mkdir(path.join(dir, rel), { recursive: true });
+  await Promise.all(Object.entries(files).map(([rel, text]) => writeFile(path.join(dir, rel), text)));
   return dir;
 }
