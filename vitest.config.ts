@@ -7,6 +7,7 @@ export default defineConfig({
     testTimeout: 60_000,
     hookTimeout: 180_000,
     pool: "forks",
+    globalSetup: ["tooling/src/testing/system-packages.ts"],
     reporters: process.env.CI ? ["default"] : ["default"],
   },
 });

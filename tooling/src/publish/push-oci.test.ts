@@ -11,15 +11,12 @@ import { parseRegistryLocation } from "../../../runtime/src/registry/registry-lo
 import { integrationIndexSchema } from "../../../runtime/src/registry/registry-schema.js";
 import { buildSignedBundles } from "../bundle/sign-built.js";
 import { writeSampleIntegration } from "../repo/sample-integration.js";
-import { dockerRegistryAvailable, startLocalOciRegistry, type LocalOciRegistry } from "../registry/local-oci-registry.js";
+import { startLocalOciRegistry, type LocalOciRegistry } from "../registry/local-oci-registry.js";
 import { loadSigningKey, type SigningKey } from "../signing/signing-key.js";
 import { registryPaths } from "./dir-registry.js";
 import { publishBundles } from "./publish-bundles.js";
 
-// The registry binary is part of the test environment: only a developer machine without it may skip.
-const skip = !dockerRegistryAvailable() && !process.env.CI;
-
-describe.skipIf(skip)("OCI registry (real docker-registry)", () => {
+describe("OCI registry (real docker-registry)", () => {
   let oci: LocalOciRegistry;
   let root: string;
   let key: SigningKey;
