@@ -1,32 +1,37 @@
 /**
- * `npm run pipeline` as a new contributor meets it: in fresh clones of this repository's HEAD,
- * on the embedded defaults (local registry, local tags, dev key, site in site/dist). It must
- * pass, pass again as a no-op, two clones must bundle byte-identical files, and a released
- * integration changed without a bump must stop it at the version gate.
+ * `npm run pipeline` as a new contributor meets it: in fresh clones of a repository holding this
+ * repository's example integrations, on the embedded defaults (local registry, local tags, dev
+ * key, site in site/dist). It must pass, pass again as a no-op, two clones must bundle
+ * byte-identical files, and a released integration changed without a bump must stop it at the
+ * version gate. The origin is a new temp repository, never this checkout: the README's own
+ * `npm run pipeline` leaves tags and `.ihub/` here, which a clone of the checkout would inherit.
  */
 import { execFile } from "node:child_process";
 import fs from "node:fs";
-import { appendFile, mkdtemp, readdir, readFile, rm, symlink } from "node:fs/promises";
+import { appendFile, cp, mkdtemp, readdir, readFile, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
+import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
 import git from "isomorphic-git";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { commitAll } from "../../git/temp-repo.js";
 import { listReleaseTags } from "../../git/release-tags.js";
 
 const run = promisify(execFile);
-const repo = path.resolve(".");
+const IHUB = fileURLToPath(new URL("../../../bin/ihub.js", import.meta.url));
+const REPO = fileURLToPath(new URL("../../../../", import.meta.url));
 const env = { ...process.env, NO_COLOR: "1", IHUB_QUIET: "1", IHUB_SIGNING_KEY: "", IHUB_SIGNING_KEY_FILE: "" };
 
 let work: string;
-/** A real clone (system git, as a contributor would make it), with a given umask so file modes differ. */
+let origin: string;
+/** A real clone of the origin (system git, as a contributor would make it), with a given umask so file modes differ. */
 async function clone(name: string, umask: string): Promise<string> {
   const dir = path.join(work, name);
-  await run("sh", ["-c", `umask ${umask} && git clone --quiet --no-hardlinks "$0" "$1"`, repo, dir]);
-  await symlink(path.join(repo, "node_modules"), path.join(dir, "node_modules"), "dir");
+  await run("sh", ["-c", `umask ${umask} && git clone --quiet --no-hardlinks "$0" "$1"`, origin, dir]);
   return dir;
 }
-const ihub = (root: string, ...args: string[]) => run(process.execPath, ["tooling/bin/ihub.js", ...args], { cwd: root, env, maxBuffer: 16 * 1024 * 1024 });
+const ihub = (root: string, ...args: string[]) => run(process.execPath, [IHUB, ...args], { cwd: root, env, maxBuffer: 16 * 1024 * 1024 });
 
 async function files(dir: string): Promise<Map<string, Buffer>> {
   const out = new Map<string, Buffer>();
@@ -36,6 +41,11 @@ async function files(dir: string): Promise<Map<string, Buffer>> {
 
 beforeAll(async () => {
   work = await mkdtemp(path.join(tmpdir(), "ihub-pipeline-"));
+  origin = path.join(work, "origin");
+  // The sources a contributor's clone holds that the pipeline reads: integrations, the schemas their manifests name, what git ignores.
+  for (const rel of ["integrations", "schemas", ".gitignore"]) await cp(path.join(REPO, rel), path.join(origin, rel), { recursive: true });
+  await git.init({ fs, dir: origin, defaultBranch: "main" });
+  await commitAll(origin, "the example integrations");
 });
 afterAll(async () => {
   await rm(work, { recursive: true, force: true });
