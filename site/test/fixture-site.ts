@@ -50,7 +50,7 @@ async function publishSample(registry: string, sample: SampleOptions & { version
 }
 
 /** The default value of a secret credential field in a sample; no output may contain it. */
-export const SECRET_DEFAULT = "sk-live-never-shown-4242";
+export const SECRET_DEFAULT = "sk_live:Lovelace@never-shown~4242";
 
 export type FixtureSite = { root: string; registry: string; out: string; result: BuildCatalogResult; exampleSlugs: string[]; privateExamples: string[] };
 

@@ -18,7 +18,9 @@ import { execute, type ExecuteOptions, type ExecutionResult } from "./execute.js
 import type { LoadedIntegration } from "./load-integration.js";
 import { extend, loadKitSink, startTestApi } from "./test-integration.js";
 
-const TOKEN = "tok-9f8e7d6c5b4a";
+// Secrets no run id, date or digest can contain by chance (":", "@", "~" are in none of them), so a
+// redaction check cannot fail because the secret happened to turn up inside one.
+const TOKEN = "s3cr3t:Lovelace@tok~1843";
 const dir = mkdtempSync(path.join(tmpdir(), "ihub-ctx-"));
 const dbFile = path.join(dir, "items.db");
 let api: Awaited<ReturnType<typeof startTestApi>>;
@@ -78,22 +80,22 @@ describe("ctx.device.http", () => {
   });
 
   const authCases: [string, Auth, Record<string, unknown>, string, string][] = [
-    ["api_key with authHeaderName and authValuePrefix", { type: "api_key", authHeaderName: "X-Api-Key", authValuePrefix: "Key " }, { apiKey: "ak-123456789" }, "x-api-key", "Key ak-123456789"],
+    ["api_key with authHeaderName and authValuePrefix", { type: "api_key", authHeaderName: "X-Api-Key", authValuePrefix: "Key " }, { apiKey: "ak:Lovelace@key~1815" }, "x-api-key", "Key ak:Lovelace@key~1815"],
     [
       "api_key in the field auth.fields marks as a password",
       { type: "api_key", authValuePrefix: "Bearer ", fields: { type: "object", properties: { secretKey: { type: "string", format: "password" } } } },
-      { secretKey: "sk_test_abcdef" },
+      { secretKey: "sk_test:Lovelace@1815" },
       "authorization",
-      "Bearer sk_test_abcdef",
+      "Bearer sk_test:Lovelace@1815",
     ],
-    ["bearer_token", { type: "bearer_token" }, { token: "bt-abcdefgh" }, "authorization", "Bearer bt-abcdefgh"],
-    ["basic", { type: "basic" }, { username: "ada", password: "pw-lovelace" }, "authorization", `Basic ${Buffer.from("ada:pw-lovelace").toString("base64")}`],
+    ["bearer_token", { type: "bearer_token" }, { token: "bt:Lovelace@bearer~1815" }, "authorization", "Bearer bt:Lovelace@bearer~1815"],
+    ["basic", { type: "basic" }, { username: "Ada_Lovelace~1815", password: "pw@Analytical~Engine" }, "authorization", `Basic ${Buffer.from("Ada_Lovelace~1815:pw@Analytical~Engine").toString("base64")}`],
     [
       "oauth2 access token",
       { type: "oauth2", oauth2: { authorizationUrl: "https://id.example/authorize", tokenUrl: "https://id.example/token" } },
-      { accessToken: "at-oauth-12345", refreshToken: "rt-oauth-67890" },
+      { accessToken: "at:oauth@Lovelace~1815", refreshToken: "rt:oauth@Babbage~1791" },
       "authorization",
-      "Bearer at-oauth-12345",
+      "Bearer at:oauth@Lovelace~1815",
     ],
   ];
 
@@ -372,10 +374,10 @@ describe("ctx.log and redaction", () => {
     const integration = extend(kit, { leak_header: { body: `local r = ctx.device.http("api", { path = "/echo" }) ctx.log.info(r.json.headers.authorization) return r.json.headers` } }, (m) => {
       m.auth = { type: "basic" };
     });
-    const r = await run(integration, "leak_header", {}, { credentials: { username: "ada", password: "pw-lovelace" } });
+    const r = await run(integration, "leak_header", {}, { credentials: { username: "Ada_Lovelace~1815", password: "pw@Analytical~Engine" } });
     // The whole header value is a secret of its own, so nothing of it is left.
     expect(r.logs[0]!.message).toBe(REDACTED);
-    expect(JSON.stringify(r)).not.toContain(Buffer.from("ada:pw-lovelace").toString("base64"));
+    expect(JSON.stringify(r)).not.toContain(Buffer.from("Ada_Lovelace~1815:pw@Analytical~Engine").toString("base64"));
   });
 });
 

@@ -49,7 +49,7 @@ function run(handler: string, input: unknown, installId: string, limits?: Partia
     input,
     installId,
     config: { team: installId },
-    credentials: { token: "tok-limits-1234" },
+    credentials: { token: "tok:Lovelace@limits~1843" },
     store: storage.forInstall(installId),
     http: http(),
     sql,

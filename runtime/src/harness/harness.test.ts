@@ -88,8 +88,8 @@ const CASES: Record<string, unknown> = {
     name: "passes",
     handler: "fetch",
     input: { id: "7" },
-    credentials: { token: "tok-secret-1" },
-    fixtures: { http: [{ alias: "api", request: { method: "GET", path: "/items/7", query: { full: "1" }, headers: { Authorization: "Bearer tok-secret-1" } }, response: { json: { name: "seven" } } }] },
+    credentials: { token: "tok:Lovelace@harness~1843" },
+    fixtures: { http: [{ alias: "api", request: { method: "GET", path: "/items/7", query: { full: "1" }, headers: { Authorization: "Bearer tok:Lovelace@harness~1843" } }, response: { json: { name: "seven" } } }] },
     expect: { output: { name: "seven" }, requests: 1 },
   },
   "fetch-unmatched.test.json": {

@@ -8,7 +8,7 @@ import { memoryStorage } from "../storage/memory-storage.js";
 import { systemClock } from "../storage/install-store.js";
 import { loadKitSink } from "../executor/test-integration.js";
 
-const SECRET = "sk-live-0a1b2c3d";
+const SECRET = "sk_live:Lovelace@host~1843";
 const unused = { send: () => Promise.reject(new Error("no device call expected")) };
 
 async function refusal(call: Parameters<ReturnType<typeof createSandboxHost>["call"]>) {

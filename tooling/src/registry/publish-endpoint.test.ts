@@ -14,7 +14,7 @@ import { loadSigningKey, type SigningKey } from "../signing/signing-key.js";
 import { PUBLISH_PATH, type PublishRequest } from "./publish-protocol.js";
 import { createRegistryServer, listen } from "./serve-registry.js";
 
-const TOKEN = "s3cret-token";
+const TOKEN = "s3cr3t:Lovelace@publish~1843";
 let root: string;
 let registry: string;
 let server: http.Server;

@@ -50,14 +50,14 @@ describe("ihub run", () => {
     const run = await ihub([
       "run", "slack-messages", "send_message", "--live", "--json",
       "--bindings", JSON.stringify({ slack: baseUrl }),
-      "--credentials", JSON.stringify({ accessToken: "xoxb-live-secret-9999" }),
-      "--input", JSON.stringify({ channel: "C024BE91L", text: "xoxb-live-secret-9999 leaked?" }),
+      "--credentials", JSON.stringify({ accessToken: "xoxb:Lovelace@live~9999" }),
+      "--input", JSON.stringify({ channel: "C024BE91L", text: "xoxb:Lovelace@live~9999 leaked?" }),
     ]);
     expect(run.code, run.stderr).toBe(0);
-    expect(seen.at(-1)).toMatchObject({ method: "POST", url: "/api/chat.postMessage", auth: "Bearer xoxb-live-secret-9999" });
+    expect(seen.at(-1)).toMatchObject({ method: "POST", url: "/api/chat.postMessage", auth: "Bearer xoxb:Lovelace@live~9999" });
     const doc = JSON.parse(run.stdout);
     expect(doc).toMatchObject({ ok: true, mode: "live", output: { channel: "C024BE91L", ts: "1.2" }, requests: [{ status: 200 }] });
-    expect(run.stdout).not.toContain("xoxb-live-secret-9999");
+    expect(run.stdout).not.toContain("xoxb:Lovelace@live~9999");
   });
 
   it("exits 2 on usage errors", async () => {
