@@ -22,7 +22,8 @@ export async function checkTestCases(ctx: CheckContext): Promise<void> {
       ctx.report(read.code, read.message, { file });
       continue;
     }
-    const parsed = parseTestCase(file, textOf(read.bytes));
+    const text = textOf(read.bytes);
+    const parsed = await ctx.once(`case\0${file}\0${text}`, async () => parseTestCase(file, text));
     if (!parsed.ok) {
       for (const p of parsed.problems) {
         const position = p.line === null ? null : { line: p.line, column: p.column ?? 1 };
