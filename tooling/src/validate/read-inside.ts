@@ -3,7 +3,7 @@
  * the integration folder once symlinks are resolved, and anything over a size cap (checked
  * before reading, so a hostile 50 MB file costs one stat).
  */
-import { closeSync, constants, fstatSync, openSync, readFileSync, realpathSync } from "node:fs";
+import { closeSync, constants, fstatSync, openSync, readdirSync, readFileSync, realpathSync, type Dirent } from "node:fs";
 import { lstat, open, readFile, realpath, stat } from "node:fs/promises";
 import path from "node:path";
 import type { FindingCode } from "./codes.js";
@@ -56,6 +56,11 @@ function readDirect(abs: string, realDir: string, realDirs: RealDirs, relPath: s
   } finally {
     closeSync(fd);
   }
+}
+
+/** The entries of a folder of the integration (synchronous for the reason readDirect gives); none when it cannot be listed. */
+export function listFolder(dir: string, recursive = false): Dirent[] {
+  return tryOrNull(() => readdirSync(dir, { withFileTypes: true, recursive })) ?? [];
 }
 
 function tryOrNull<T>(f: () => T): T | null {

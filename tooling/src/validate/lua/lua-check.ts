@@ -3,18 +3,17 @@
  * syntax (fengari), the handler functions the returned table defines, and the ctx calls
  * (see ctx-calls-check.ts). Returns each file's analysis for the OpenAPI check.
  */
-import { readdir } from "node:fs/promises";
 import path from "node:path";
 import { HANDLERS_DIR } from "../../bundle/bundle-contents.js";
 import type { CheckContext } from "../integration-context.js";
+import { listFolder } from "../read-inside.js";
 import { LineIndex, toPointer } from "../source-position.js";
 import { checkCtxCalls } from "./ctx-calls-check.js";
 import { analyseHandlerFile, type HandlerAnalysis } from "./handler-analysis.js";
 import { binaryReason, luaSyntaxError } from "./lua-syntax.js";
 
-async function luaFilesUnderHandlers(dir: string): Promise<string[]> {
-  const entries = await readdir(path.join(dir, HANDLERS_DIR), { withFileTypes: true, recursive: true }).catch(() => []);
-  return entries
+function luaFilesUnderHandlers(dir: string): string[] {
+  return listFolder(path.join(dir, HANDLERS_DIR), true)
     .filter((e) => e.isFile() && e.name.endsWith(".lua"))
     .map((e) => path.relative(dir, path.join(e.parentPath, e.name)).split(path.sep).join("/"));
 }
@@ -42,7 +41,7 @@ function judgeLuaFile(bytes: Buffer, file: string): LuaVerdict {
 
 export async function checkLua(ctx: CheckContext): Promise<Map<string, HandlerAnalysis>> {
   const handlerFiles = Object.values(ctx.manifest.handlers).map((h) => path.posix.normalize(h.file));
-  const files = [...new Set([...handlerFiles, ...(await luaFilesUnderHandlers(ctx.dir))])].sort();
+  const files = [...new Set([...handlerFiles, ...luaFilesUnderHandlers(ctx.dir)])].sort();
   const analyses = new Map<string, HandlerAnalysis>();
   for (const file of files) {
     // Missing, escaping or unreadable files are reported once, by the referenced-files check.
