@@ -5,10 +5,12 @@
  * - `ihub validate --changed --base <base commit>` after one integration changed in a commit;
  * - the floor: reading every file and JSON-parsing every manifest in this process, the least
  *   any validator must do;
- * - for the --changed row, the start-up of the same command on an empty repository (node, tsx
- *   and the validator's modules), which every run pays before it validates anything.
- * Each process run is repeated and the median shown. Targets: full <= 5 s on 2 cores,
- * changed-only <= 0.5 s, full within 10x of the floor.
+ * - the start-up of the same command on an empty repository (node, tsx and the validator's
+ *   modules), which every run pays before it validates anything: its share of the full run;
+ * - the full validation in this process (validateRepo, one thread), wall and CPU time: the
+ *   validation work without the start-up.
+ * Each process run is repeated and the median shown. Targets: full <= 5 s on 2 cores and within
+ * 5x the floor, changed-only <= 0.5 s.
  */
 import { spawnSync } from "node:child_process";
 import fs from "node:fs";
@@ -86,23 +88,26 @@ try {
   await fs.promises.mkdir(path.join(emptyRoot, INTEGRATIONS_DIR), { recursive: true });
   const start = median(() => ihub(["validate", "--root", emptyRoot]));
 
-  // CPU time of the same work in this process, on one thread: what a run costs whatever else
-  // the machine is doing (wall-clock rows above stretch with the load average).
-  const cpu = async (work: () => Promise<unknown>) => {
+  // The same work in this process, on one thread: CPU time is what a run costs whatever else the
+  // machine is doing (wall-clock rows stretch with the load average).
+  const measure = async (work: () => Promise<unknown>) => {
+    const started = performance.now();
     const before = process.cpuUsage();
     await work();
     const used = process.cpuUsage(before);
-    return (used.user + used.system) / 1000;
+    return { wallMs: performance.now() - started, cpuMs: (used.user + used.system) / 1000 };
   };
-  const fullCpu = await cpu(() => validateRepo(work, { workers: 0 }));
-  const changedCpu = await cpu(async () => validateRepo(work, { only: (await changedIntegrations(work, { base })).slugs, workers: 0 }));
+  const inProcess = await measure(() => validateRepo(work, { workers: 0 }));
+  const changedCpu = (await measure(async () => validateRepo(work, { only: (await changedIntegrations(work, { base })).slugs, workers: 0 }))).cpuMs;
 
   const fullS = full.ms / 1000;
   printTable(`validate: ${COUNT} integrations (${full.doc.counts.error ?? 0} errors, ${full.doc.counts.warning ?? 0} warnings), median of ${RUNS} cold processes; load average ${loadavg()[0]!.toFixed(1)} on ${os.availableParallelism()} cores`, [
-    { name: `full validate ${COUNT}`, value: fullS, unit: "s", baseline: { name: "floor (read+parse)", value: floorMs / 1000 }, target: { text: "<= 5 s, <= 10x floor", met: fullS <= 5 && full.ms <= 10 * floorMs } },
+    { name: `full validate ${COUNT}`, value: fullS, unit: "s", baseline: { name: "floor (read+parse)", value: floorMs / 1000 }, target: { text: "<= 5 s, <= 5x floor", met: fullS <= 5 && full.ms <= 5 * floorMs } },
     { name: `full validate ${COUNT}, --jobs 2`, value: twoJobs.ms / 1000, unit: "s", baseline: { name: "one thread", value: fullS } },
+    { name: "start-up (empty repo)", value: start.ms / 1000, unit: "s", baseline: { name: "full validate", value: fullS } },
+    { name: "full, in process, wall", value: inProcess.wallMs, unit: "ms", baseline: { name: "floor (read+parse)", value: floorMs } },
+    { name: "full, in process, CPU time", value: inProcess.cpuMs, unit: "ms", baseline: { name: "floor (read+parse)", value: floorMs } },
     { name: "--changed (1 changed)", value: changed.ms, unit: "ms", baseline: { name: "start-up (empty repo)", value: start.ms }, target: { text: "<= 500 ms", met: changed.ms <= 500 } },
-    { name: "full, in process, CPU time", value: fullCpu, unit: "ms", baseline: { name: "floor (read+parse)", value: floorMs } },
     { name: "--changed, in process, CPU", value: changedCpu, unit: "ms" },
     { name: "floor (read+parse)", value: floorMs, unit: "ms" },
   ]);

@@ -1,12 +1,15 @@
 /**
  * Reads one case file (`*.test.json` or `*.test.yaml`) into a TestCase, or into problems that
  * name the file, the line and the JSON pointer: a contributor sees where to edit, never a stack
- * trace. JSON goes through the YAML parser too (JSON is YAML 1.2), so both report positions alike.
+ * trace. Positions always come from the YAML parser (JSON is YAML 1.2), so both formats report
+ * them alike; plain JSON is read with JSON.parse (see strict-json.ts) and only pays for the YAML
+ * parser when a position is asked for.
  */
 import { readFile } from "node:fs/promises";
 import { isMap, isNode, isScalar, isSeq, LineCounter, parseDocument, type Document } from "yaml";
 import type { CaseProblem } from "./case-result.js";
 import { fromPointer, toPointer } from "./json-pointer.js";
+import { parseStrictJson } from "./strict-json.js";
 import { testCaseSchema, type TestCase } from "./test-case-schema.js";
 
 export type CasePosition = { line: number; column: number };
@@ -23,13 +26,17 @@ export type LoadCaseResult = { ok: true; loaded: LoadedCase } | { ok: false; pro
 
 export const CASE_FILE = /\.test\.(json|ya?ml)$/;
 
+type ParsedYaml = { doc: Document; lines: LineCounter };
+
+function parseYaml(text: string): ParsedYaml {
+  const lines = new LineCounter();
+  return { doc: parseDocument(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: true }), lines };
+}
+
 /** Walks the YAML node tree; numeric segments index sequences, so "/fixtures/http/0" works. */
-function locator(doc: Document, lines: LineCounter): (pointer: string) => CasePosition {
-  const at = (offset: number): CasePosition => {
-    const p = lines.linePos(offset);
-    return { line: p.line, column: p.col };
-  };
+function locator(yaml: () => ParsedYaml): (pointer: string) => CasePosition {
   return (pointer) => {
+    const { doc, lines } = yaml();
     let node: unknown = doc.contents;
     let best = isNode(node) && node.range ? node.range[0] : 0;
     for (const segment of fromPointer(pointer)) {
@@ -44,7 +51,8 @@ function locator(doc: Document, lines: LineCounter): (pointer: string) => CasePo
         if (node.range) best = node.range[0];
       } else break;
     }
-    return at(best);
+    const p = lines.linePos(best);
+    return { line: p.line, column: p.col };
   };
 }
 
@@ -62,24 +70,28 @@ function semanticProblems(c: TestCase): { pointer: string; message: string }[] {
 
 /** Parses case text; `file` is only used to name the problems. */
 export function parseTestCase(file: string, text: string): LoadCaseResult {
-  const lines = new LineCounter();
-  const doc = parseDocument(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: true });
-  const locate = locator(doc, lines);
+  const json = parseStrictJson(text);
+  let yaml: ParsedYaml | undefined;
+  const locate = locator(() => (yaml ??= parseYaml(text)));
   const problem = (pointer: string, message: string, pos: CasePosition | null = locate(pointer)): CaseProblem => ({ file, pointer, line: pos?.line ?? null, column: pos?.column ?? null, message });
-  if (doc.errors.length > 0) {
-    return {
-      ok: false,
-      problems: doc.errors.map((e) => {
-        const pos = lines.linePos(e.pos[0]);
-        return problem("", `does not parse: ${e.message.split("\n")[0]}`, { line: pos.line, column: pos.col });
-      }),
-    };
-  }
   let value: unknown;
-  try {
-    value = doc.toJS({ maxAliasCount: 100 });
-  } catch (error) {
-    return { ok: false, problems: [problem("", `cannot be read: ${(error as Error).message}`)] };
+  if (json) value = json.value;
+  else {
+    const { doc, lines } = (yaml = parseYaml(text));
+    if (doc.errors.length > 0) {
+      return {
+        ok: false,
+        problems: doc.errors.map((e) => {
+          const pos = lines.linePos(e.pos[0]);
+          return problem("", `does not parse: ${e.message.split("\n")[0]}`, { line: pos.line, column: pos.col });
+        }),
+      };
+    }
+    try {
+      value = doc.toJS({ maxAliasCount: 100 });
+    } catch (error) {
+      return { ok: false, problems: [problem("", `cannot be read: ${(error as Error).message}`)] };
+    }
   }
   const parsed = testCaseSchema.safeParse(value);
   if (!parsed.success) {

@@ -35,7 +35,10 @@ export type CheckContext = IntegrationRef & {
   reportAt(code: FindingCode, message: string, pointer: string, key?: boolean): void;
   /** Reads a file inside the integration folder once per run, whichever check asks first. */
   read(relPath: string): Promise<ReadOutcome>;
-  /** Memoises work shared by every integration of one run (e.g. shared module metadata). */
+  /**
+   * Memoises work shared by every integration of one run: shared module metadata, and the verdict
+   * on a file's content (Lua, OpenAPI, test case), which integrations copied from one another repeat.
+   */
   once<T>(key: string, compute: () => Promise<T>): Promise<T>;
   /** Absolute path of a file given relative to the integration folder. */
   abs(relPath: string): string;

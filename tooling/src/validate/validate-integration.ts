@@ -3,7 +3,7 @@
  * (read, parse, schema), then the semantic check families concurrently. Semantic checks need a
  * manifest that matches the schema, so a schema error stops there (it is the thing to fix first).
  */
-import { readdir, realpath } from "node:fs/promises";
+import { readdirSync, realpathSync } from "node:fs";
 import type { Finding } from "../findings/finding.js";
 import type { Manifest } from "../../../runtime/src/manifest/manifest-schema.js";
 import { MANIFEST_FILE } from "../repo/list-integrations.js";
@@ -51,7 +51,7 @@ export async function validateIntegration(ref: IntegrationRef, scope: RunScope):
 
   let realDir: string;
   try {
-    realDir = await realpath(ref.dir);
+    realDir = realpathSync.native(ref.dir);
   } catch (error) {
     report("IH004", `${ref.relDir} cannot be resolved (${errnoOf(error)})`);
     return result();
@@ -63,7 +63,7 @@ export async function validateIntegration(ref: IntegrationRef, scope: RunScope):
   if (!slugPattern().test(ref.slug)) report("IH012", `folder name "${ref.slug}" is not a valid slug`);
   let entries: string[];
   try {
-    entries = await readdir(realDir);
+    entries = readdirSync(realDir);
   } catch (error) {
     report("IH004", `${ref.relDir} cannot be listed (${errnoOf(error)})`);
     return result();

@@ -46,7 +46,8 @@ export async function checkOpenApi(ctx: CheckContext, analyses: ReadonlyMap<stri
     if (!resource.openapi || documents.has(resource.openapi)) continue;
     const read = await ctx.read(resource.openapi);
     if (!read.ok) continue; // reported by the referenced-files check
-    const outcome = await validateOpenApiDocument(textOf(read.bytes));
+    const text = textOf(read.bytes);
+    const outcome = await ctx.once(`openapi\0${text}`, () => validateOpenApiDocument(text));
     documents.set(resource.openapi, outcome);
     if (!outcome.ok) {
       for (const problem of outcome.problems) {

@@ -4,16 +4,15 @@
  * load-test-case.ts), so `ihub validate` and `ihub test` accept and reject the same cases, with
  * the same lines and pointers.
  */
-import { readdir } from "node:fs/promises";
 import { CASE_FILE, parseTestCase } from "../../../../runtime/src/harness/load-test-case.js";
 import type { CheckContext } from "../integration-context.js";
-import { textOf } from "../read-inside.js";
+import { listFolder, textOf } from "../read-inside.js";
 import { toPointer } from "../source-position.js";
 
 export const TESTS_DIR = "tests";
 
 export async function checkTestCases(ctx: CheckContext): Promise<void> {
-  const entries = await readdir(ctx.abs(TESTS_DIR), { withFileTypes: true }).catch(() => []);
+  const entries = listFolder(ctx.abs(TESTS_DIR));
   const files = entries.filter((e) => e.isFile() && CASE_FILE.test(e.name)).map((e) => `${TESTS_DIR}/${e.name}`).sort();
   const covered = new Set<string>();
   for (const file of files) {
@@ -22,7 +21,8 @@ export async function checkTestCases(ctx: CheckContext): Promise<void> {
       ctx.report(read.code, read.message, { file });
       continue;
     }
-    const parsed = parseTestCase(file, textOf(read.bytes));
+    const text = textOf(read.bytes);
+    const parsed = await ctx.once(`case\0${file}\0${text}`, async () => parseTestCase(file, text));
     if (!parsed.ok) {
       for (const p of parsed.problems) {
         const position = p.line === null ? null : { line: p.line, column: p.column ?? 1 };

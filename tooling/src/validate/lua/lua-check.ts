@@ -3,53 +3,69 @@
  * syntax (fengari), the handler functions the returned table defines, and the ctx calls
  * (see ctx-calls-check.ts). Returns each file's analysis for the OpenAPI check.
  */
-import { readdir } from "node:fs/promises";
 import path from "node:path";
 import { HANDLERS_DIR } from "../../bundle/bundle-contents.js";
 import type { CheckContext } from "../integration-context.js";
+import { listFolder } from "../read-inside.js";
 import { LineIndex, toPointer } from "../source-position.js";
 import { checkCtxCalls } from "./ctx-calls-check.js";
 import { analyseHandlerFile, type HandlerAnalysis } from "./handler-analysis.js";
 import { binaryReason, luaSyntaxError } from "./lua-syntax.js";
 
-async function luaFilesUnderHandlers(dir: string): Promise<string[]> {
-  const entries = await readdir(path.join(dir, HANDLERS_DIR), { withFileTypes: true, recursive: true }).catch(() => []);
-  return entries
+function luaFilesUnderHandlers(dir: string): string[] {
+  return listFolder(path.join(dir, HANDLERS_DIR), true)
     .filter((e) => e.isFile() && e.name.endsWith(".lua"))
     .map((e) => path.relative(dir, path.join(e.parentPath, e.name)).split(path.sep).join("/"));
 }
 
+/** What one Lua file is, as a pure function of its name and bytes (so equal files are judged once per run). */
+type LuaVerdict =
+  | { kind: "binary"; offset: number; reason: string }
+  | { kind: "syntax"; line: number; message: string }
+  | { kind: "unanalysable"; line: number; column: number; message: string }
+  | { kind: "ok"; analysis: HandlerAnalysis };
+
+function judgeLuaFile(bytes: Buffer, file: string): LuaVerdict {
+  const binary = binaryReason(bytes);
+  if (binary) return { kind: "binary", ...binary };
+  const syntax = luaSyntaxError(bytes, file);
+  if (syntax) return { kind: "syntax", ...syntax };
+  try {
+    return { kind: "ok", analysis: analyseHandlerFile(bytes.toString("utf8")) };
+  } catch (error) {
+    // fengari accepted it, so this is a construct luaparse does not know; the runtime is the judge.
+    const e = error as { line?: number; column?: number; message: string };
+    return { kind: "unanalysable", line: e.line ?? 1, column: e.column ?? 1, message: e.message };
+  }
+}
+
 export async function checkLua(ctx: CheckContext): Promise<Map<string, HandlerAnalysis>> {
   const handlerFiles = Object.values(ctx.manifest.handlers).map((h) => path.posix.normalize(h.file));
-  const files = [...new Set([...handlerFiles, ...(await luaFilesUnderHandlers(ctx.dir))])].sort();
+  const files = [...new Set([...handlerFiles, ...luaFilesUnderHandlers(ctx.dir)])].sort();
   const analyses = new Map<string, HandlerAnalysis>();
   for (const file of files) {
     // Missing, escaping or unreadable files are reported once, by the referenced-files check.
     const read = await ctx.read(file);
     if (!read.ok) continue;
     const bytes = read.bytes;
-    const binary = binaryReason(bytes);
-    if (binary) {
-      const position = new LineIndex(bytes.subarray(0, binary.offset).toString("latin1")).position(binary.offset);
-      ctx.report("IH031", `${file} ${binary.reason} (byte ${binary.offset})`, { file, position });
-      continue;
+    // latin1 maps every byte to one character, so the key is the exact bytes, binary files included.
+    const verdict = await ctx.once(`lua\0${file}\0${bytes.toString("latin1")}`, async () => judgeLuaFile(bytes, file));
+    switch (verdict.kind) {
+      case "binary": {
+        const position = new LineIndex(bytes.subarray(0, verdict.offset).toString("latin1")).position(verdict.offset);
+        ctx.report("IH031", `${file} ${verdict.reason} (byte ${verdict.offset})`, { file, position });
+        break;
+      }
+      case "syntax":
+        ctx.report("IH030", `${file}:${verdict.line}: ${verdict.message}`, { file, position: { line: verdict.line, column: 1 } });
+        break;
+      case "unanalysable":
+        ctx.report("IH033", `${file} could not be analysed: ${verdict.message}`, { file, position: { line: verdict.line, column: verdict.column } });
+        break;
+      case "ok":
+        analyses.set(file, verdict.analysis);
+        checkCtxCalls(ctx, file, verdict.analysis.calls);
     }
-    const syntax = luaSyntaxError(bytes, file);
-    if (syntax) {
-      ctx.report("IH030", `${file}:${syntax.line}: ${syntax.message}`, { file, position: { line: syntax.line, column: 1 } });
-      continue;
-    }
-    let analysis: HandlerAnalysis;
-    try {
-      analysis = analyseHandlerFile(bytes.toString("utf8"));
-    } catch (error) {
-      // fengari accepted it, so this is a construct luaparse does not know; the runtime is the judge.
-      const line = (error as { line?: number }).line ?? 1;
-      ctx.report("IH033", `${file} could not be analysed: ${(error as Error).message}`, { file, position: { line, column: (error as { column?: number }).column ?? 1 } });
-      continue;
-    }
-    analyses.set(file, analysis);
-    checkCtxCalls(ctx, file, analysis.calls);
   }
 
   for (const [name, handler] of Object.entries(ctx.manifest.handlers)) {
