@@ -24,6 +24,8 @@ async function clone(name: string, umask: string): Promise<string> {
   const dir = path.join(work, name);
   await run("sh", ["-c", `umask ${umask} && git clone --quiet --no-hardlinks "$0" "$1"`, repo, dir]);
   await symlink(path.join(repo, "node_modules"), path.join(dir, "node_modules"), "dir");
+  // What `npm ci` does besides installing: its `prepare` builds the CLI into dist/.
+  await run(process.execPath, ["tooling/bin/build.js"], { cwd: dir });
   return dir;
 }
 const ihub = (root: string, ...args: string[]) => run(process.execPath, ["tooling/bin/ihub.js", ...args], { cwd: root, env, maxBuffer: 16 * 1024 * 1024 });
