@@ -1,13 +1,13 @@
 /**
- * `npm run bench -- cli`: what starting the compiled `ihub` costs, against `node -e 0` measured in
- * the same run. Builds dist/ from the current sources first, then on a real git repository of
+ * `npm run bench -- cli`: what starting the compiled `ihub` (which bench/run.ts builds first) costs,
+ * against `node -e 0` measured in the same run. On a real git repository of
  * 1,000 generated integrations (bench/validate/generate-repo.ts) times, each as the median of
  * fresh processes: `ihub --help`, `ihub --version`, `ihub validate <one>` and
  * `ihub validate --changed --base <commit>` with one integration changed since that commit.
  * Targets: --help and --version within 3x `node -e 0`; --changed within 0.3 s. To tell start-up
  * from work, `ihub validate` on an empty repository is timed too: node plus the validator's modules.
  */
-import { execFileSync, spawnSync } from "node:child_process";
+import { spawnSync } from "node:child_process";
 import fs from "node:fs";
 import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import os from "node:os";
@@ -36,7 +36,6 @@ function medianMs(args: string[], codes: readonly number[] = [0]): number {
   return percentile(samples, 50);
 }
 
-execFileSync(process.execPath, [path.join(repoRoot, "tooling", "bin", "build.js")], { stdio: "inherit" });
 const work = await mkdtemp(path.join(os.tmpdir(), "ihub-bench-cli-"));
 try {
   const slugs = await generateRepo(repoRoot, work, COUNT);
