@@ -79,6 +79,17 @@ describe("crashes", () => {
     expect(JSON.parse(json.stdout)).toEqual({ format: ERROR_JSON_FORMAT, ok: false, error: { code: "IH_INTERNAL", message: "injected disk failure", hint: expect.stringMatching(/bug in ihub/) } });
   });
 
+  it("a module that fails to load exits 3", async () => {
+    const hook = `export async function resolve(specifier, context, next) {
+      if (specifier === "commander") throw new Error("injected load failure");
+      return next(specifier, context);
+    }`;
+    const failingCommander = `import { register } from "node:module"; register(${JSON.stringify(`data:text/javascript,${encodeURIComponent(hook)}`)});`;
+    const run = await runIhub(["--help"], { cwd: repo, nodeArgs: inject(failingCommander) });
+    expect(run.code).toBe(3);
+    expect(run.stderr).toContain("internal error Error: injected load failure");
+  });
+
   // Thrown once the registry server listens, i.e. outside any verb's error handling: Node alone would exit 1.
   it.each([
     ["an uncaught exception", `setImmediate(() => { throw new Error("injected crash"); })`],
