@@ -18,6 +18,8 @@ if (unknown.length) {
   console.error(`unknown benchmark(s): ${unknown.join(", ")}; available: ${all.join(", ")}`);
   process.exit(2);
 }
+// Benchmarks that start `ihub` run the compiled CLI: build it from the sources being measured.
+if (spawnSync(process.execPath, [path.join(here, "..", "tooling", "bin", "build.js")], { stdio: "inherit" }).status !== 0) process.exit(1);
 let failed = 0;
 for (const name of wanted.length ? wanted : all) {
   const r = spawnSync(process.execPath, ["--import", "tsx", path.join(here, name, "index.ts")], { stdio: "inherit" });

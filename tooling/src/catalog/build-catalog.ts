@@ -5,16 +5,16 @@
 import { mkdir, mkdtemp, readdir, rm, stat, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { fileURLToPath } from "node:url";
 import { IhubError, UsageError } from "../errors.js";
 import type { Finding } from "../findings/finding.js";
+import { PACKAGE_ROOT } from "../package-root.js";
 import { runAstroBuild } from "./astro-build.js";
 import { catalogFiles, LISTING_FILE } from "./catalog-json.js";
 import { collectCatalog } from "./collect-catalog.js";
 import type { SiteData } from "./site-data.js";
 
 /** The Astro project ships with the tooling, not with the repository being catalogued. */
-export const SITE_DIR = fileURLToPath(new URL("../../../site/", import.meta.url));
+export const SITE_DIR = path.join(PACKAGE_ROOT, "site");
 
 export type BuildCatalogOptions = {
   root: string;

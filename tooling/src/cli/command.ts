@@ -1,7 +1,10 @@
 import type { Command } from "commander";
+import { commands, type CommandName } from "./commands.js";
 
 /** What every verb receives: its parsed flags plus the shared `--json` / `--root`. */
 export type RunContext = {
+  /** The verb whose output this is: it names the `format` of the `--json` document (see printJson). */
+  verb: CommandName;
   json: boolean;
   /** The repository root, resolved on first use (see repo/find-root.ts). */
   root(): Promise<string>;
@@ -10,7 +13,7 @@ export type RunContext = {
 };
 
 export type CommandSpec = {
-  name: string;
+  name: CommandName;
   summary: string;
   /** Adds positional arguments and verb-specific options to the commander command. */
   configure?(cmd: Command): Command;
@@ -18,11 +21,15 @@ export type CommandSpec = {
   run(ctx: RunContext, args: string[], opts: Record<string, unknown>): Promise<0 | 1>;
 };
 
-export function defineCommand(spec: CommandSpec): CommandSpec {
-  return spec;
+/** A verb's spec; its summary is the one `ihub --help` lists from the table in commands.ts. */
+export function defineCommand(name: CommandName, spec: Omit<CommandSpec, "name" | "summary">): CommandSpec {
+  return { name, summary: commands[name].summary, ...spec };
 }
 
-/** Prints one JSON document on stdout: the machine-readable twin of what the human reporter prints. */
-export function printJson(ctx: RunContext, value: unknown): void {
-  ctx.out(JSON.stringify(value, null, 2) + "\n");
+/**
+ * Prints one JSON document on stdout: the machine-readable twin of what the human reporter prints,
+ * headed by the `format` of the verb that printed it.
+ */
+export function printJson(ctx: RunContext, value: object): void {
+  ctx.out(JSON.stringify({ format: commands[ctx.verb].format, ...value }, null, 2) + "\n");
 }

@@ -1,36 +1,20 @@
 import { Command, CommanderError, Option } from "commander";
-import { IhubError } from "../errors.js";
+import { EXIT, UsageError } from "../errors.js";
+import { packageVersion } from "../package-root.js";
 import { findRoot } from "../repo/find-root.js";
-import { colors } from "../report/colors.js";
 import type { CommandSpec, RunContext } from "./command.js";
-import { commands, type CommandName } from "./commands.js";
+import { commandNames, commands, isCommandName, type CommandName } from "./commands.js";
+import { reportError } from "./report-error.js";
 
-const EXIT_USAGE = 2;
-
-function makeContext(opts: { json?: boolean; root?: string }): RunContext {
+function makeContext(verb: CommandName, opts: { json?: boolean; root?: string }): RunContext {
   let rootPromise: Promise<string> | undefined;
   return {
+    verb,
     json: Boolean(opts.json),
     root: () => (rootPromise ??= findRoot(opts.root)),
     out: (text) => process.stdout.write(text),
     err: (text) => process.stderr.write(text),
   };
-}
-
-function reportError(error: unknown, json: boolean): number {
-  if (error instanceof IhubError) {
-    if (json) {
-      process.stdout.write(JSON.stringify({ ok: false, error: error.toJSON() }, null, 2) + "\n");
-    } else {
-      const where = [error.location.file, error.location.line, error.location.column].filter((x) => x !== undefined).join(":");
-      process.stderr.write(`${colors.red("error")} ${colors.dim(error.code)} ${where ? where + " " : ""}${error.message}\n`);
-      if (error.hint) process.stderr.write(`  ${colors.cyan("hint")} ${error.hint}\n`);
-    }
-    return error.exitCode;
-  }
-  // An unexpected failure is a bug in ihub, not in the user's repo: show the stack to report it.
-  process.stderr.write(`${colors.red("internal error")} ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
-  return 1;
 }
 
 function addCommand(program: Command, spec: CommandSpec, setExit: (code: number) => void): void {
@@ -43,7 +27,7 @@ function addCommand(program: Command, spec: CommandSpec, setExit: (code: number)
   cmd.action(async (...params: unknown[]) => {
     const command = params[params.length - 1] as Command;
     const opts = command.opts();
-    const ctx = makeContext(opts);
+    const ctx = makeContext(spec.name, opts);
     try {
       setExit(await spec.run(ctx, command.args, opts));
     } catch (error) {
@@ -52,28 +36,40 @@ function addCommand(program: Command, spec: CommandSpec, setExit: (code: number)
   });
 }
 
+/** Commander's own complaint (unknown option or verb, missing argument) as the typed usage error every other one is. */
+function usageError(error: CommanderError, verb: CommandName | undefined): UsageError {
+  const hint = verb ? `Run ihub ${verb} --help for its usage.` : "Run ihub --help to list the commands.";
+  // `ihub` alone: commander has printed the help, which is the usage.
+  if (error.code === "commander.help") return new UsageError("no command given", hint);
+  return new UsageError(error.message.replace(/^error: /, ""), hint);
+}
+
 export async function main(argv: string[]): Promise<number> {
-  let exitCode = 0;
+  const json = argv.includes("--json");
+  let exitCode: number = EXIT.ok;
   const program = new Command("ihub")
     .description("Validate, test, version, tag, bundle, publish, catalog and run integrations.")
+    .version(packageVersion(), "-V, --version", "print the version of ihub")
+    // Program options only before the verb: `ihub pr-comment --version FILE` is pr-comment's option.
+    .enablePositionalOptions()
     .exitOverride()
-    .showHelpAfterError("(run with --help for usage)")
-    .configureOutput({ writeErr: (s) => process.stderr.write(s) });
-  const verb = argv.find((a) => !a.startsWith("-"));
-  // Only the verb being run is imported; `--help` on its own lists them all.
-  const names = verb && verb in commands ? [verb as CommandName] : (Object.keys(commands) as CommandName[]);
-  for (const name of names) {
-    const spec = (await commands[name]()).default;
-    addCommand(program, spec, (code) => (exitCode = code));
-    program.commands.at(-1)?.exitOverride();
+    // Errors are reported by reportError, like every other failure; under --json stdout carries the document.
+    .configureOutput({ writeErr: (s) => void (json || process.stderr.write(s)), outputError: () => {} });
+  const positional = argv.filter((a) => !a.startsWith("-"));
+  const named = positional[0] === "help" ? positional[1] : positional[0];
+  const verb = isCommandName(named) ? named : undefined;
+  // Only the verb being run is imported; the others are listed from the table for `--help`.
+  for (const name of commandNames) {
+    if (name === verb) addCommand(program, (await commands[name].load()).default, (code) => (exitCode = code));
+    else program.command(name).description(commands[name].summary);
   }
   try {
     await program.parseAsync(argv, { from: "user" });
   } catch (error) {
-    if (error instanceof CommanderError) {
-      return error.exitCode === 0 || error.code === "commander.helpDisplayed" || error.code === "commander.version" ? 0 : EXIT_USAGE;
-    }
-    return reportError(error, argv.includes("--json"));
+    if (!(error instanceof CommanderError)) return reportError(error, json);
+    // --help and --version end here too, successfully.
+    if (error.exitCode === 0) return EXIT.ok;
+    return reportError(usageError(error, verb), json);
   }
   return exitCode;
 }

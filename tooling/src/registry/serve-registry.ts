@@ -6,6 +6,7 @@
  */
 import http from "node:http";
 import sirv from "sirv";
+import { EXIT, IhubError } from "../errors.js";
 import { handlePublish, handleYank } from "./publish-endpoint.js";
 import { PUBLISH_PATH, YANK_PATH } from "./publish-protocol.js";
 
@@ -53,9 +54,13 @@ export function createRegistryServer(dir: string, opts: ServeOptions = {}): http
   });
 }
 
+/** Starts listening; a port another process holds is a typed error naming it, not a stack trace. */
 export function listen(server: http.Server, port: number, host: string): Promise<{ url: string }> {
   return new Promise((resolve, reject) => {
-    server.once("error", reject);
+    server.once("error", (error: NodeJS.ErrnoException) => {
+      if (error.code !== "EADDRINUSE") return reject(error);
+      reject(new IhubError("IH_PORT_IN_USE", `port ${port} on ${host} is already in use`, { hint: "Stop what listens there, or pass another --port (--port 0 picks a free one).", exitCode: EXIT.usage }));
+    });
     server.listen(port, host, () => {
       const address = server.address();
       const actualPort = typeof address === "object" && address ? address.port : port;

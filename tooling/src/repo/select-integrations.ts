@@ -6,16 +6,15 @@
 import type { Command } from "commander";
 import { UsageError } from "../errors.js";
 import type { ChangedIntegrations } from "../git/changed-integrations.js";
+import { baseOption, resolveBase } from "../git/default-base.js";
 import { resolveTargets } from "../validate/resolve-targets.js";
 import { listIntegrationDirs, type IntegrationDir } from "./list-integrations.js";
-
-export const DEFAULT_CHANGED_BASE = "main";
 
 export function withTargetOptions(cmd: Command): Command {
   return cmd
     .argument("[targets...]", "slugs or paths of integrations (default: all)")
     .option("--changed", "only integrations changed since the merge base with --base (plus uncommitted changes)")
-    .option("--base <ref>", `git ref to compare with for --changed (default: ${DEFAULT_CHANGED_BASE})`);
+    .addOption(baseOption());
 }
 
 export type Selection = {
@@ -30,7 +29,7 @@ export async function selectIntegrations(verb: string, root: string, args: reado
   const all = await listIntegrationDirs(root);
   const only = new Set(args.length ? resolveTargets(verb, root, all, args) : []);
   if (!opts.changed) return { dirs: args.length ? all.filter((d) => only.has(d.slug)) : all, changed: null };
-  const base = String(opts.base ?? DEFAULT_CHANGED_BASE);
+  const base = await resolveBase(root, opts.base);
   // isomorphic-git is loaded only for --changed: a run over all or named targets does not pay for it.
   const { changedIntegrations } = await import("../git/changed-integrations.js");
   const changed = await changedIntegrations(root, { base });

@@ -7,9 +7,7 @@ import { defaultPaths } from "../../repo/defaults.js";
 import { colors } from "../../report/colors.js";
 import { devKeyWarning, loadSigningKey } from "../../signing/signing-key.js";
 
-export default defineCommand({
-  name: "bundle",
-  summary: "build reproducible, signed .tgz bundles (<out>/<slug>/<version>.tgz + .json with integrity and signature)",
+export default defineCommand("bundle", {
   configure: (cmd) =>
     cmd.argument("[slugs...]", "integrations to bundle (default: all)").option("--out <dir>", "output folder (default: .ihub/bundles)"),
   async run(ctx, args, opts) {

@@ -9,9 +9,7 @@ import { colors } from "../../report/colors.js";
 import { progress } from "../../report/progress.js";
 import { listIntegrationDirs } from "../../repo/list-integrations.js";
 
-export default defineCommand({
-  name: "catalog",
-  summary: "build the catalog site and catalog.json from the repository and the registry",
+export default defineCommand("catalog", {
   configure: (cmd) =>
     cmd
       .option("--out <dir>", "output folder of the site (default: site/dist)")

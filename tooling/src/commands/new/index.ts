@@ -20,9 +20,7 @@ async function createFolder(dir: string, slug: string): Promise<void> {
   }
 }
 
-export default defineCommand({
-  name: "new",
-  summary: "scaffold an integration folder that passes ihub validate",
+export default defineCommand("new", {
   configure: (cmd) =>
     cmd
       .argument("<slug>", "lowercase letters, digits and hyphens, e.g. acme-billing")

@@ -28,18 +28,16 @@ function parseOutput(text: string): unknown {
   }
 }
 
-export default defineCommand({
-  name: "pipeline",
-  summary: "run every stage in order (validate, test, version, tag, bundle, publish, catalog)",
+export default defineCommand("pipeline", {
   async run(ctx) {
     const results: StageResult[] = [];
     // Stages print their own human output; under --json each stage's JSON document is kept with its result.
     for (const stage of PIPELINE_STAGES) {
-      const spec = (await commands[stage]()).default;
+      const spec = (await commands[stage].load()).default;
       const started = performance.now();
       if (!ctx.json) ctx.err(colors.bold(`\n▶ ${stage}\n`));
       const captured: string[] = [];
-      const stageCtx = ctx.json ? { ...ctx, out: (t: string) => void captured.push(t) } : ctx;
+      const stageCtx = { ...ctx, verb: stage, ...(ctx.json ? { out: (t: string) => void captured.push(t) } : {}) };
       let exitCode: number;
       let error: IhubError | undefined;
       try {

@@ -10,6 +10,7 @@
  */
 import { z } from "zod";
 import { caseResultSchema } from "../../../../runtime/src/harness/case-result.js";
+import { commands } from "../../cli/commands.js";
 import { IhubError } from "../../errors.js";
 import type { Finding } from "../../findings/finding.js";
 import { bumpLevels } from "../../version/bump-level.js";
@@ -26,23 +27,24 @@ const findingSchema = z.object({
   hint: z.string(),
 }) satisfies z.ZodType<Finding>;
 
-// The format strings are the verbs' own (validate/index.ts, test/index.ts), spelled out so this
-// verb does not load the validator or the sandbox just to read a constant.
+// The formats come from the table of verbs, which loads no verb: reading a constant does not load
+// the validator or the sandbox.
 const validateReportSchema = z.object({
-  format: z.literal("ihub.validate/v1"),
+  format: z.literal(commands.validate.format),
   ok: z.boolean(),
   integrations: z.array(z.string()),
   findings: z.array(findingSchema),
 });
 
 const testReportSchema = z.object({
-  format: z.literal("ihub.test/v1"),
+  format: z.literal(commands.test.format),
   ok: z.boolean(),
   counts: z.object({ pass: z.number().int(), fail: z.number().int(), broken: z.number().int(), cases: z.number().int() }),
   integrations: z.array(z.object({ slug: z.string(), ok: z.boolean(), cases: z.array(caseResultSchema) })),
 });
 
 const versionReportSchema = z.object({
+  format: z.literal(commands.version.format),
   ok: z.boolean(),
   against: z.discriminatedUnion("kind", [z.object({ kind: z.literal("merge-base"), ref: z.string() }), z.object({ kind: z.literal("release") })]),
   integrations: z.array(

@@ -4,9 +4,6 @@ import { writeActionsOutputs } from "./actions-output.js";
 import { readGateDocuments } from "./read-gate-documents.js";
 import { COMMENT_MARKER, renderComment } from "./render-comment.js";
 
-/** Version of the `--json` document; bumped only on an incompatible change. */
-export const PR_COMMENT_JSON_FORMAT = "ihub.pr-comment/v1";
-
 const optionalString = (v: unknown) => (typeof v === "string" ? v : undefined);
 
 /**
@@ -14,9 +11,7 @@ const optionalString = (v: unknown) => (typeof v === "string" ? v : undefined);
  * whatever the findings say: failing the job is the gates' business, and a red comment step
  * would only hide which gate failed.
  */
-export default defineCommand({
-  name: "pr-comment",
-  summary: "summarise the validate/test/version --json reports in one sticky pull-request comment (on Actions also the job summary and test annotations)",
+export default defineCommand("pr-comment", {
   configure: (cmd) =>
     cmd
       .option("--validate <file>", "the document `ihub validate --json` wrote")
@@ -29,7 +24,7 @@ export default defineCommand({
     const body = renderComment(outcomes, { runUrl: workflowRunUrl(process.env) ?? undefined });
     await writeActionsOutputs(process.env, body, outcomes, ctx.json ? null : ctx.out);
     if (opts.dryRun) {
-      if (ctx.json) printJson(ctx, { format: PR_COMMENT_JSON_FORMAT, ok: true, action: "dry-run", length: body.length, body });
+      if (ctx.json) printJson(ctx, { ok: true, action: "dry-run", length: body.length, body });
       else ctx.out(body);
       return 0;
     }
@@ -38,7 +33,7 @@ export default defineCommand({
     const [{ githubClient }, { upsertStickyComment }] = await Promise.all([import("../../github/github-client.js"), import("../../github/sticky-comment.js")]);
     const result = await upsertStickyComment(githubClient(target), target, { marker: COMMENT_MARKER, body, token: target.token });
     const repository = `${target.owner}/${target.repo}`;
-    if (ctx.json) printJson(ctx, { format: PR_COMMENT_JSON_FORMAT, ok: true, action: result.action, repository, pr: target.pr, commentId: result.id, url: result.url, length: body.length });
+    if (ctx.json) printJson(ctx, { ok: true, action: result.action, repository, pr: target.pr, commentId: result.id, url: result.url, length: body.length });
     else ctx.out(`${result.action} the ihub comment on ${repository}#${target.pr}: ${result.url}\n`);
     return 0;
   },

@@ -14,7 +14,7 @@ let server: FakeGitHub | undefined;
 beforeAll(async () => {
   dir = await temp.make();
   // What `ihub version --json` prints when no integration changed.
-  await writeFile(path.join(dir, "version.json"), JSON.stringify({ ok: true, against: { kind: "merge-base", ref: "main" }, mergeBase: "0".repeat(40), integrations: [] }));
+  await writeFile(path.join(dir, "version.json"), JSON.stringify({ format: "ihub.version/v1", ok: true, against: { kind: "merge-base", ref: "main" }, mergeBase: "0".repeat(40), integrations: [] }));
   await writeFile(path.join(dir, "event.json"), JSON.stringify({ pull_request: { number: 42 } }));
   await writeFile(path.join(dir, "test.json"), JSON.stringify(failingTestReport));
 });

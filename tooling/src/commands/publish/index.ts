@@ -11,7 +11,8 @@ import { defaultPaths } from "../../repo/defaults.js";
 import { colors } from "../../report/colors.js";
 import { devKeyWarning, loadSigningKey } from "../../signing/signing-key.js";
 
-const collect = (value: string, previous: string[]) => [...previous, value];
+// No default value for commander to print: the description says what a missing --registry means.
+const collect = (value: string, previous: string[] = []) => [...previous, value];
 
 function printResults(ctx: { out(t: string): void }, results: PublishResult[]): void {
   const colour = { published: colors.green, unchanged: colors.dim, conflict: colors.red } as const;
@@ -20,13 +21,11 @@ function printResults(ctx: { out(t: string): void }, results: PublishResult[]): 
   }
 }
 
-export default defineCommand({
-  name: "publish",
-  summary: "publish signed bundles to a registry: a directory, an OCI registry (oci://host/ns), or both; --reconcile repairs from tags",
+export default defineCommand("publish", {
   configure: (cmd) =>
     cmd
       .argument("[slugs...]", "integrations to publish (default: all)")
-      .option("--registry <location>", "directory, http(s):// URL of `ihub registry serve --allow-publish` (token in IHUB_REGISTRY_TOKEN) or oci://host[:port]/namespace; repeatable (default: .ihub/registry)", collect, [])
+      .option("--registry <location>", "directory, http(s):// URL of `ihub registry serve --allow-publish` (token in IHUB_REGISTRY_TOKEN) or oci://host[:port]/namespace; repeatable (default: .ihub/registry)", collect)
       .option("--reconcile", "compare tags, bundles and index, and repair what is missing without a version bump"),
   async run(ctx, args, opts) {
     const root = await ctx.root();

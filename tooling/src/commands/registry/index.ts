@@ -6,9 +6,7 @@ import { createRegistryServer, listen } from "../../registry/serve-registry.js";
 import { REGISTRY_TOKEN_ENV } from "../../registry/publish-protocol.js";
 import { defaultPaths } from "../../repo/defaults.js";
 
-export default defineCommand({
-  name: "registry",
-  summary: "serve a directory registry over HTTP (ihub registry serve [--dir DIR] [--port N] [--host 127.0.0.1])",
+export default defineCommand("registry", {
   configure: (cmd) =>
     cmd
       .argument("<action>", "serve")

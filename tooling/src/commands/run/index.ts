@@ -24,9 +24,7 @@ const RUN_INSTALL_ID = "local-run";
 
 type RunOpts = { input?: string; config?: string; credentials?: string; case?: string; live?: boolean; bindings?: string };
 
-export default defineCommand({
-  name: "run",
-  summary: "invoke one handler in the real sandbox, on recorded fixtures or (--live) on real bindings",
+export default defineCommand("run", {
   configure: (cmd) =>
     cmd
       .argument("<slug>", "integration slug")

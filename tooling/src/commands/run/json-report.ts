@@ -2,13 +2,9 @@
 import { errorCode, type ExecutionResult } from "../../../../runtime/src/executor/execute.js";
 import type { UnmatchedRequest } from "../../../../runtime/src/harness/fixture-pool.js";
 
-/** Version of the `--json` document; bumped only on an incompatible change (see docs/testing.md). */
-export const RUN_JSON_FORMAT = "ihub.run/v1";
-
 export function runDocument(result: ExecutionResult, how: { slug: string; live: boolean; caseFile: string | null; unmatched: readonly UnmatchedRequest[] }) {
   const { ok, handler, runId, durationMs, stats, logs, events, requests } = result;
   return {
-    format: RUN_JSON_FORMAT,
     ok,
     slug: how.slug,
     handler,

@@ -27,9 +27,7 @@ function line(a: TagAction, dryRun: boolean): string {
   }
 }
 
-export default defineCommand({
-  name: "tag",
-  summary: "create annotated <slug>@<version> tags at HEAD carrying each bundle's content digest (existing tags never move)",
+export default defineCommand("tag", {
   configure: (cmd) =>
     cmd.argument("[slugs...]", "integrations to tag (default: all)").option("--dry-run", "show what would be tagged, create nothing"),
   async run(ctx, args, opts) {

@@ -5,12 +5,7 @@ import { selectIntegrations, withTargetOptions } from "../../repo/select-integra
 import { validateRepo } from "../../validate/validate-repo.js";
 import { renderHuman } from "./human-report.js";
 
-/** Version of the `--json` document; bumped only on an incompatible change (see docs/validate.md). */
-export const VALIDATE_JSON_FORMAT = "ihub.validate/v1";
-
-export default defineCommand({
-  name: "validate",
-  summary: "check integration folders: manifest, Lua, icon, OpenAPI, docs, tests",
+export default defineCommand("validate", {
   configure: (cmd) =>
     withTargetOptions(cmd).option("--jobs <n>", "threads to validate with (default: 1; more pays off only on idle cores and large sets)"),
   async run(ctx, args, opts) {
@@ -21,7 +16,6 @@ export default defineCommand({
     const result = await validateRepo(root, { only: dirs.map((d) => d.slug), workers: jobs - 1, progress: progress("validate", dirs.length) });
     if (ctx.json) {
       printJson(ctx, {
-        format: VALIDATE_JSON_FORMAT,
         ok: result.counts.error === 0,
         integrations: result.integrations,
         counts: { integrations: result.integrations.length, ...result.counts },

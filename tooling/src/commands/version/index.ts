@@ -1,23 +1,21 @@
 import { defineCommand, printJson } from "../../cli/command.js";
 import { UsageError } from "../../errors.js";
-import { defaultBaseRef } from "../../git/default-base.js";
+import { baseOption, resolveBase } from "../../git/default-base.js";
 import { registryArgument } from "../../publish/registry-argument.js";
 import { defaultPaths } from "../../repo/defaults.js";
 import { checkVersions, type VersionBase } from "../../version/check-versions.js";
 import { renderHuman } from "./human-report.js";
 
-export default defineCommand({
-  name: "version",
-  summary: "check that every changed integration bumps its version enough (semver gate against the base ref and the registry)",
+export default defineCommand("version", {
   configure: (cmd) =>
     cmd
-      .option("--base <ref>", "branch, tag or commit to compare with, via its merge base with HEAD (default: origin/main, main, origin/master or master)")
+      .addOption(baseOption())
       .option("--since-release", "compare every integration with its highest <slug>@<version> tag instead (what the pipeline does on main)")
       .option("--registry <dir|url>", "registry whose versions are the floor and are immutable (default: .ihub/registry; absent = no floor)"),
   async run(ctx, _args, opts) {
     const root = await ctx.root();
     if (opts.sinceRelease && typeof opts.base === "string") throw new UsageError("--base and --since-release exclude each other", "Use --base on a branch (pull requests), --since-release on main.");
-    const against: VersionBase = opts.sinceRelease ? { kind: "release" } : { kind: "merge-base", ref: typeof opts.base === "string" ? opts.base : await defaultBaseRef(root) };
+    const against: VersionBase = opts.sinceRelease ? { kind: "release" } : { kind: "merge-base", ref: await resolveBase(root, opts.base) };
     const registry = registryArgument(typeof opts.registry === "string" ? opts.registry : defaultPaths(root).registry);
     const report = await checkVersions(root, { against, registry });
     if (ctx.json) {

@@ -22,7 +22,7 @@ afterEach(async () => {
 
 async function run(opts: Record<string, unknown>, json = false): Promise<{ code: number | IhubError; out: string }> {
   let out = "";
-  const ctx: RunContext = { json, root: async () => root, out: (t) => void (out += t), err: () => {} };
+  const ctx: RunContext = { verb: "version", json, root: async () => root, out: (t) => void (out += t), err: () => {} };
   const code = await version.run(ctx, [], opts).catch((e: unknown) => {
     if (e instanceof IhubError) return e;
     throw e;

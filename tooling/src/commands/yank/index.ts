@@ -8,9 +8,7 @@ import { parseTagName } from "../../repo/tag-name.js";
 import { defaultPaths } from "../../repo/defaults.js";
 import { colors } from "../../report/colors.js";
 
-export default defineCommand({
-  name: "yank",
-  summary: "mark a published version as yanked: new installs refuse it, existing installs are warned",
+export default defineCommand("yank", {
   configure: (cmd) =>
     cmd
       .argument("<slug@version>", "the version to yank")

@@ -1,5 +1,13 @@
-// Entry of a validation worker thread. Sources are TypeScript: register tsx in this thread (loader
-// hooks are per thread) before loading the worker body, as tooling/bin/ihub.js does for the CLI.
-import { register } from "tsx/esm/api";
-register();
-await import("./validate-worker.ts");
+// Entry of a validation worker thread, in JavaScript because a thread starts without its parent's
+// loader hooks. In the compiled CLI (dist/) the worker body beside this file is JavaScript; from
+// the TypeScript sources, register tsx in this thread before loading the body.
+import { existsSync } from "node:fs";
+
+const compiled = new URL("./validate-worker.js", import.meta.url);
+if (existsSync(compiled)) {
+  await import(compiled.href);
+} else {
+  const { register } = await import("tsx/esm/api");
+  register();
+  await import("./validate-worker.ts");
+}
