@@ -136,3 +136,10 @@ export function capability(name: CtxCall): Capability {
 export function luaPaths(name: CtxCall): Readonly<Record<string, readonly string[]>> {
   return capability(name).lua ?? { [name]: [] };
 }
+
+const byLuaPath = new Map<string, CtxCall>(ctxCalls.flatMap((call) => Object.keys(luaPaths(call)).map((path): [string, CtxCall] => [path, call])));
+
+/** The ctx call behind a Lua path under ctx (`log.warn` -> `log`); undefined for ctx.json.*, config and the like. */
+export function ctxCallAt(luaPath: string): CtxCall | undefined {
+  return byLuaPath.get(luaPath);
+}
