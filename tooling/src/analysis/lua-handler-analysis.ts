@@ -25,7 +25,7 @@ export type LuaPath = { exact: string } | { prefix: string; shown: string };
 /** Marks a part of a path only known at run time. */
 export const DYNAMIC_PART = "{…}";
 
-export type CtxCall = {
+export type LuaCtxCall = {
   /** The capability after the ctx name, e.g. `device.http`, `integration.cacheGet`, `emit`. */
   capability: string;
   position: Position;
@@ -41,7 +41,7 @@ export type HandlerAnalysis = {
   exported: Map<string, Position> | null;
   /** Where the file's final `return` is (or the file's start), for findings about the table. */
   returnPosition: Position;
-  calls: CtxCall[];
+  calls: LuaCtxCall[];
 };
 
 const pos = (n: Node | undefined): Position => ({ line: n?.loc?.start.line ?? 1, column: (n?.loc?.start.column ?? 0) + 1 });
@@ -193,13 +193,13 @@ export function analyseHandlerFile(text: string): HandlerAnalysis {
     }
   }
 
-  const calls: CtxCall[] = [];
+  const calls: LuaCtxCall[] = [];
   walk(body, (n) => {
     if (n.type !== "CallExpression" && n.type !== "StringCallExpression" && n.type !== "TableCallExpression") return;
     const chain = memberChain(n.base as Node);
     if (!chain || chain.length < 2 || !ctxNames.has(chain[0]!)) return;
     const args = callArguments(n);
-    const call: CtxCall = {
+    const call: LuaCtxCall = {
       capability: chain.slice(1).join("."),
       position: pos(n),
       firstArg: args[0] === undefined ? undefined : stringValue(args[0]),
@@ -219,7 +219,7 @@ export function analyseHandlerFile(text: string): HandlerAnalysis {
 /** A `ctx.device.http` call whose alias, method and path (or its prefix) are known before run time. */
 export type DeviceHttpCall = { alias: string; method: string; path: LuaPath; position: Position };
 
-export function deviceHttpCalls(calls: readonly CtxCall[]): DeviceHttpCall[] {
+export function deviceHttpCalls(calls: readonly LuaCtxCall[]): DeviceHttpCall[] {
   return calls.flatMap((c) =>
     c.capability === "device.http" && typeof c.firstArg === "string" && c.method && c.path ? [{ alias: c.firstArg, method: c.method, path: c.path, position: c.position }] : [],
   );

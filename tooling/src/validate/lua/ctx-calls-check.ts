@@ -6,7 +6,7 @@
  */
 import { CAPABILITIES, ctxCallAt } from "../../../../runtime/src/capabilities/capability-table.js";
 import { hasSubject, permissionDenials, type Denial } from "../../../../runtime/src/capabilities/permissions.js";
-import type { CtxCall } from "../../analysis/lua-handler-analysis.js";
+import type { LuaCtxCall } from "../../analysis/lua-handler-analysis.js";
 import type { CheckContext } from "../integration-context.js";
 
 type Finding = { code: "IH034" | "IH035" | "IH037" | "IH038"; message: string };
@@ -34,7 +34,7 @@ function finding(d: Denial, fn: string, name: string, method: string | undefined
   }
 }
 
-export function checkCtxCalls(ctx: CheckContext, relFile: string, calls: readonly CtxCall[]): void {
+export function checkCtxCalls(ctx: CheckContext, relFile: string, calls: readonly LuaCtxCall[]): void {
   for (const call of calls) {
     const name = ctxCallAt(call.capability);
     if (!name) continue;
