@@ -2,9 +2,10 @@
  * Refusals of ctx calls by the host. Each message names the manifest field to change, so the
  * author knows where to declare or grant what the handler tried to use.
  */
+import type { DenialCode } from "../capabilities/permissions.js";
 import { HostCallError } from "../sandbox/host-error.js";
 
-export type CtxErrorCode = "PERMISSION_DENIED" | "UNDECLARED_ALIAS" | "UNDECLARED_CONTAINER" | "INVALID_ARGUMENT" | "DEVICE_CALLS_EXCEEDED";
+export type CtxErrorCode = DenialCode | "INVALID_ARGUMENT" | "DEVICE_CALLS_EXCEEDED";
 
 export class CtxError extends HostCallError {
   /** Manifest field (dotted) that would allow the call, when a declaration or grant is missing. */

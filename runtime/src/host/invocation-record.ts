@@ -1,6 +1,5 @@
 /** What one invocation did, collected by the host: the harness asserts on it, `ihub run` prints it. */
-export type LogLevel = "debug" | "info" | "warn" | "error";
-export const logLevels: readonly LogLevel[] = ["debug", "info", "warn", "error"];
+import type { LogLevel } from "../capabilities/capability-table.js";
 
 export type LogRecord = { level: LogLevel; message: string; fields?: unknown; at: string };
 export type EmittedEvent = { topic: string; payload: unknown };

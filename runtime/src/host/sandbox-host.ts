@@ -1,6 +1,6 @@
 /**
  * The SandboxHost of one invocation: dispatches each ctx call the sandbox forwards, checks it
- * against the manifest at call time, runs it against the install's store and device transports,
+ * against the manifest at call time by the capability table's permission rules, runs it against the install's store and device transports,
  * records it, and redacts every credential out of what it records or raises.
  */
 import { buildAuthHeader, type AuthHeader } from "../device/auth-header.js";
@@ -11,12 +11,14 @@ import { buildSqlExchange, type SqlTransport } from "../device/sql-call.js";
 import type { Manifest } from "../manifest/manifest-schema.js";
 import type { Redactor } from "../redact/redactor.js";
 import { HostCallError } from "../sandbox/host-error.js";
-import type { CtxCall, SandboxHost } from "../sandbox/index.js";
+import type { SandboxHost } from "../sandbox/index.js";
 import { assertContainerValue } from "../storage/container-schemas.js";
 import type { Clock, InstallStore } from "../storage/install-store.js";
 import { CtxError } from "./ctx-error.js";
-import { logLevels, type InvocationRecord, type LogLevel } from "./invocation-record.js";
-import { requireCache, requireContainer, requireDevice, requireEmit } from "./permissions.js";
+import type { InvocationRecord } from "./invocation-record.js";
+import { isCtxCall, logLevels, type CtxCall, type LogLevel } from "../capabilities/capability-table.js";
+import { containerSchema, declaredResource, deviceGrant } from "../capabilities/permissions.js";
+import { authorize } from "./authorize.js";
 
 export const STORAGE_LIMITS = { keyChars: 512, valueBytes: 256 * 1024, maxTtlSeconds: 365 * 24 * 3600 } as const;
 
@@ -76,10 +78,8 @@ function countCall(s: HostState, alias: string, maxCalls: number | undefined): v
 // Module-level, not per invocation: a warm call should not pay for building a dozen closures.
 const handlers: Record<CtxCall, (s: HostState, args: unknown[]) => Promise<unknown>> = {
   async "device.http"(s, [alias, options]) {
-    const method = typeof options === "object" && options && typeof (options as { method?: unknown }).method === "string" ? (options as { method: string }).method.toUpperCase() : "GET";
-    const { grant } = requireDevice(s.opts.manifest, alias, "http", method);
     const name = alias as string;
-    countCall(s, name, grant.maxCalls);
+    countCall(s, name, deviceGrant(s.opts.manifest, name)!.maxCalls);
     const exchange = buildExchange(name, options, { authHeader: auth(s), maxTimeoutMs: Math.max(1, s.opts.remainingMs?.() ?? HTTP_DEFAULTS.timeoutMs) });
     const entry = { kind: "http" as const, alias: name, method: exchange.method, path: exchange.path, query: exchange.query } as InvocationRecord["requests"][number] & { kind: "http" };
     s.opts.record.requests.push(entry);
@@ -93,10 +93,10 @@ const handlers: Record<CtxCall, (s: HostState, args: unknown[]) => Promise<unkno
     }
   },
   async "device.sql"(s, [alias, query, params]) {
-    const { resource, grant } = requireDevice(s.opts.manifest, alias, "sql");
     const name = alias as string;
+    const grant = deviceGrant(s.opts.manifest, name)!;
     countCall(s, name, grant.maxCalls);
-    const exchange = buildSqlExchange(name, resource.dialect ?? "sqlite", grant.readOnly === true, query, params);
+    const exchange = buildSqlExchange(name, declaredResource(s.opts.manifest, name)!.dialect ?? "sqlite", grant.readOnly === true, query, params);
     const entry = { kind: "sql" as const, alias: name, query: exchange.query, params: exchange.params } as InvocationRecord["requests"][number] & { kind: "sql" };
     s.opts.record.requests.push(entry);
     try {
@@ -109,11 +109,9 @@ const handlers: Record<CtxCall, (s: HostState, args: unknown[]) => Promise<unkno
     }
   },
   async "integration.cacheGet"(s, [k]) {
-    requireCache(s.opts.manifest);
     return s.opts.store.cacheGet(key("cacheGet: key", k));
   },
   async "integration.cacheSet"(s, [entry]) {
-    requireCache(s.opts.manifest);
     const { key: k, value, ttl } = optionsTable("cacheSet: the argument", entry) as { key?: unknown; value?: unknown; ttl?: unknown };
     if (ttl !== undefined && ttl !== null && (typeof ttl !== "number" || !Number.isFinite(ttl) || ttl <= 0 || ttl > STORAGE_LIMITS.maxTtlSeconds)) {
       throw new CtxError("INVALID_ARGUMENT", `cacheSet: ttl must be a number of seconds from 0 to ${STORAGE_LIMITS.maxTtlSeconds}`);
@@ -122,26 +120,22 @@ const handlers: Record<CtxCall, (s: HostState, args: unknown[]) => Promise<unkno
     return null;
   },
   async "integration.cacheDelete"(s, [k]) {
-    requireCache(s.opts.manifest);
     return s.opts.store.cacheDelete(key("cacheDelete: key", k));
   },
   async "integration.containersGet"(s, [name, k]) {
-    requireContainer(s.opts.manifest, name, "read");
     return s.opts.store.containerGet(name as string, key("containersGet: key", k));
   },
   async "integration.containersSet"(s, [name, k, value]) {
-    const schema = requireContainer(s.opts.manifest, name, "readwrite");
+    const schema = containerSchema(s.opts.manifest, name as string)!;
     const v = storable("containersSet: value", value);
     assertContainerValue(name as string, schema, v);
     await s.opts.store.containerSet(name as string, key("containersSet: key", k), v);
     return null;
   },
   async "integration.containersDelete"(s, [name, k]) {
-    requireContainer(s.opts.manifest, name, "readwrite");
     return s.opts.store.containerDelete(name as string, key("containersDelete: key", k));
   },
   async "integration.containersList"(s, [name, options]) {
-    requireContainer(s.opts.manifest, name, "read");
     const o = optionsTable("containersList: options", options);
     const bad = (f: string) => new CtxError("INVALID_ARGUMENT", `containersList: ${f} has the wrong type`);
     if (o.prefix !== undefined && typeof o.prefix !== "string") throw bad("prefix");
@@ -154,7 +148,7 @@ const handlers: Record<CtxCall, (s: HostState, args: unknown[]) => Promise<unkno
     });
   },
   async log(s, [level, message, fields]) {
-    const lvl: LogLevel = logLevels.includes(level as LogLevel) ? (level as LogLevel) : "info";
+    const lvl: LogLevel = (logLevels as readonly unknown[]).includes(level) ? (level as LogLevel) : "info";
     const text = typeof message === "string" ? message : JSON.stringify(message ?? null);
     s.opts.record.logs.push({
       level: lvl,
@@ -165,7 +159,7 @@ const handlers: Record<CtxCall, (s: HostState, args: unknown[]) => Promise<unkno
     return null;
   },
   async emit(s, [topic, payload]) {
-    s.opts.record.events.push({ topic: requireEmit(s.opts.manifest, topic), payload: s.opts.redactor.value(payload ?? null) });
+    s.opts.record.events.push({ topic: topic as string, payload: s.opts.redactor.value(payload ?? null) });
     return null;
   },
 };
@@ -175,10 +169,10 @@ export function createSandboxHost(opts: HostOptions): SandboxHost {
   const { redactor } = opts;
   return {
     async call(name, args) {
-      const handler = Object.hasOwn(handlers, name) ? handlers[name] : undefined;
-      if (!handler) throw new CtxError("INVALID_ARGUMENT", `unknown ctx call ${JSON.stringify(String(name))}`);
       try {
-        return await handler(state, args);
+        if (!isCtxCall(name)) throw new CtxError("INVALID_ARGUMENT", `unknown ctx call ${JSON.stringify(String(name))}`);
+        authorize(opts.manifest, name, args);
+        return await handlers[name](state, args);
       } catch (error) {
         // A copy with secrets removed: the handler, the logs and the caller all see this one.
         if (error instanceof DeviceError) throw new DeviceError(error.code as never, redactor.text(error.message), error.request && redactor.value(error.request));

@@ -13,19 +13,9 @@ export { invoke } from "./invoke.js";
 export { HostCallError } from "./host-error.js";
 export { DEFAULT_LIMITS } from "./limits.js";
 
-/** The ctx capabilities that reach the host. `log` args: [level, message, fields]; `emit` args: [topic, payload]. */
-export type CtxCall =
-  | "device.http"
-  | "device.sql"
-  | "integration.cacheGet"
-  | "integration.cacheSet"
-  | "integration.cacheDelete"
-  | "integration.containersGet"
-  | "integration.containersSet"
-  | "integration.containersDelete"
-  | "integration.containersList"
-  | "log"
-  | "emit";
+/** The ctx functions that reach the host, by the name the sandbox forwards them under (see the capability table). */
+export type { CtxCall } from "../capabilities/capability-table.js";
+import type { CtxCall } from "../capabilities/capability-table.js";
 
 /**
  * Implemented by the host. `args` are the Lua arguments converted to JSON-like values (see

@@ -114,34 +114,17 @@ local function hostcall(name, ...)
   raw_error(result, 3)
 end
 
-local function http(alias, req) local r = hostcall("device.http", alias, req) return r end
-local function sql(alias, query, params) local r = hostcall("device.sql", alias, query, params) return r end
-local function cacheGet(key) local r = hostcall("integration.cacheGet", key) return r end
-local function cacheSet(opts) local r = hostcall("integration.cacheSet", opts) return r end
-local function cacheDelete(key) local r = hostcall("integration.cacheDelete", key) return r end
-local function containersGet(name, key) local r = hostcall("integration.containersGet", name, key) return r end
-local function containersSet(name, key, value) local r = hostcall("integration.containersSet", name, key, value) return r end
-local function containersDelete(name, key) local r = hostcall("integration.containersDelete", name, key) return r end
-local function containersList(name, opts) local r = hostcall("integration.containersList", name, opts) return r end
-local function emit(topic, payload) local r = hostcall("emit", topic, payload) return r end
-local function logger(level)
-  return function(msg, fields) hostcall("log", level, msg, fields) end
-end
 local function json_array(t)
   if type(t) ~= "table" then raw_error("ctx.json.array expects a table", 2) end
   return raw_setmetatable(t, ARRAY)
 end
 
--- The capability tables are built once per state and are read-only, so one invocation cannot
--- rewire what a later one of the same warm state calls, and no invocation pays for them.
-local DEVICE = readonly({ http = http, sql = sql }, "ctx.device")
-local INTEGRATION = readonly({
-  cacheGet = cacheGet, cacheSet = cacheSet, cacheDelete = cacheDelete,
-  containersGet = containersGet, containersSet = containersSet,
-  containersDelete = containersDelete, containersList = containersList,
-}, "ctx.integration")
-local LOG = readonly({ debug = logger("debug"), info = logger("info"), warn = logger("warn"), error = logger("error") }, "ctx.log")
 local JSON = readonly({ encode = json_encode, decode = json_decode, null = NULL, array = json_array }, "ctx.json")
+
+-- new_ctx(json, config, install, run) builds one invocation's ctx: the functions that call the
+-- host come from the capability table (capabilities/lua-bindings.ts puts them in place of
+-- CTX_BINDINGS when the sandbox loads this file).
+local new_ctx = CTX_BINDINGS
 
 local handlers = {}
 local function load_handler(file)
@@ -163,11 +146,7 @@ end
 local function invoke(file, fn, config, install, run_handler, run_id, input)
   local f = load_handler(file)[fn]
   if type(f) ~= "function" then raw_error("handler '" .. fn .. "' is not a function in " .. file, 0) end
-  local ctx = {
-    device = DEVICE, integration = INTEGRATION, log = LOG, json = JSON, emit = emit,
-    config = config, install = install, run = { id = run_id, handler = run_handler },
-  }
-  return (f(ctx, input))
+  return (f(new_ctx(JSON, config, install, { id = run_id, handler = run_handler }), input))
 end
 
 return invoke, REQ, NULL, ARRAY, readonly

@@ -9,9 +9,17 @@ import { ConversionError, jsonBytes, luaStringToJs, luaToJs, pushInterned, pushJ
 import { countHook, HOOK_INTERVAL, limitMessage, Meter, type LimitName } from "./limits.js";
 import { luaErrorToSandboxError } from "./lua-errors.js";
 import { compiledChunk } from "./chunk-cache.js";
+import { capability } from "../capabilities/capability-table.js";
+import { luaBindings } from "../capabilities/lua-bindings.js";
 import type { CtxCall, HandlerBundle, InvocationRequest, InvokeResult, InvokeStats, SandboxError, SandboxHost } from "./index.js";
 
-const PRELUDE = readFileSync(new URL("./prelude.lua", import.meta.url), "utf8");
+const PRELUDE = withBindings(readFileSync(new URL("./prelude.lua", import.meta.url), "utf8"));
+
+function withBindings(prelude: string): string {
+  const parts = prelude.split("CTX_BINDINGS");
+  if (parts.length !== 3) throw new Error("sandbox prelude: expected CTX_BINDINGS once in its comment and once in code");
+  return parts[0] + "CTX_BINDINGS" + parts[1] + luaBindings() + parts[2];
+}
 
 /** The only libraries opened: base, string, table, math, utf8 and coroutine (no io, os, debug, package, js). */
 const LIBRARIES: [string, JsFunction][] = [
@@ -23,7 +31,6 @@ const LIBRARIES: [string, JsFunction][] = [
   ["coroutine", lualib.luaopen_coroutine],
 ];
 
-const DEVICE_CALLS: ReadonlySet<CtxCall> = new Set(["device.http", "device.sql"]);
 const encoder = new TextEncoder();
 
 type HostOutcome = { kind: "value"; value: unknown } | { kind: "error"; error: unknown } | { kind: "timeout" };
@@ -124,8 +131,9 @@ export class Sandbox {
       let outcome: HostOutcome;
       if (request.kind === "refused") outcome = { kind: "error", error: new Error(request.message) };
       else {
-        if (DEVICE_CALLS.has(request.name) && ++meter.deviceCalls > req.limits.deviceCalls) return this.breach(meter, "deviceCalls");
-        if (request.name === "log" && (meter.logBytes += jsonBytes(request.args)) > req.limits.logBytes) return this.breach(meter, "logBytes");
+        const counts = capability(request.name).counts;
+        if (counts === "deviceCalls" && ++meter.deviceCalls > req.limits.deviceCalls) return this.breach(meter, "deviceCalls");
+        if (counts === "logBytes" && (meter.logBytes += jsonBytes(request.args)) > req.limits.logBytes) return this.breach(meter, "logBytes");
         outcome = await callHost(req.host, request.name, request.args, meter);
         if (outcome.kind === "timeout") return this.breach(meter, "timeoutMs");
       }

@@ -7,8 +7,8 @@ import type { IntegrationIndex } from "../../../runtime/src/registry/registry-sc
 import { tagName } from "../repo/tag-name.js";
 import { CATALOG_FORMAT, type HandlerEntry, type IntegrationEntry, type VersionDetail, type VersionEntry } from "./catalog-schema.js";
 import { parseChangelog, type ChangelogEntry } from "./changelog.js";
-import { findDeviceCalls, type DeviceCall } from "./lua-device-calls.js";
-import { operationsUsed, parseOpenApi } from "./openapi-operations.js";
+import { deviceHttpCallsIn, type DeviceHttpCall } from "../analysis/lua-handler-analysis.js";
+import { operationsUsed, readOpenApi } from "../analysis/openapi-operations.js";
 import { describePermissions } from "./permission-words.js";
 import type { IntegrationSource } from "./read-integration.js";
 import { exampleFromSchema, schemaRows } from "./schema-rows.js";
@@ -89,7 +89,7 @@ function handlerEntries(source: IntegrationSource): HandlerEntry[] {
 /** Everything in an entry that comes from one version's manifest and files (see `versionDetailSchema`). */
 export function entryDetail(source: IntegrationSource): VersionDetail {
   const m = source.manifest;
-  const calls: DeviceCall[] = Object.values(source.lua).flatMap(findDeviceCalls);
+  const calls: DeviceHttpCall[] = Object.values(source.lua).flatMap(deviceHttpCallsIn);
   const auth: VersionDetail["auth"] = {
     type: m.auth.type,
     scopes: m.auth.scopes ?? [],
@@ -108,7 +108,7 @@ export function entryDetail(source: IntegrationSource): VersionDetail {
       kind: r.kind,
       description: r.description,
       ...(r.dialect ? { dialect: r.dialect } : {}),
-      operations: r.kind === "http" ? operationsUsed(calls.filter((c) => c.alias === alias), parseOpenApi(source.openapi[alias] ?? "")) : [],
+      operations: r.kind === "http" ? operationsUsed(calls.filter((c) => c.alias === alias), readOpenApi(source.openapi[alias] ?? "")) : [],
     })),
     permissions: m.permissions,
     permissionSummary: describePermissions(m.permissions, m.resources),

@@ -7,8 +7,8 @@ import { createHash } from "node:crypto";
 import path from "node:path/posix";
 import { readManifest } from "../bundle/build-bundle.js";
 import { collectBundleEntries, contentDigest, HANDLERS_DIR, MODULES_DIR, type FileSource } from "../bundle/bundle-contents.js";
-import { findDeviceCalls } from "../catalog/lua-device-calls.js";
-import { operationsUsed, parseOpenApi } from "../catalog/openapi-operations.js";
+import { deviceHttpCallsIn } from "../analysis/lua-handler-analysis.js";
+import { operationsUsed, readOpenApi } from "../analysis/openapi-operations.js";
 import { IhubError } from "../errors.js";
 import { INTEGRATIONS_DIR, MANIFEST_FILE } from "../repo/list-integrations.js";
 import type { AliasOperations, Side } from "./snapshot.js";
@@ -39,13 +39,13 @@ export async function readSnapshot(source: FileSource, slug: string): Promise<Si
     const entry = entries.find((e) => e.path === path.normalize(bundlePath));
     return entry ? Buffer.from(entry.bytes).toString("utf8") : null;
   };
-  const calls = entries.filter((e) => e.path.startsWith(`${HANDLERS_DIR}/`) && e.path.endsWith(".lua")).flatMap((e) => findDeviceCalls(Buffer.from(e.bytes).toString("utf8")));
+  const calls = entries.filter((e) => e.path.startsWith(`${HANDLERS_DIR}/`) && e.path.endsWith(".lua")).flatMap((e) => deviceHttpCallsIn(Buffer.from(e.bytes).toString("utf8")));
   const operations: Record<string, AliasOperations> = {};
   for (const [alias, resource] of Object.entries(manifest.resources ?? {})) {
     const doc = resource.openapi ? text(resource.openapi) : null;
     if (!resource.openapi || doc === null) continue;
-    const documented = parseOpenApi(doc);
-    operations[alias] = { file: `${dir}/${path.normalize(resource.openapi)}`, documented, used: operationsUsed(calls.filter((c) => c.alias === alias), documented) };
+    const api = readOpenApi(doc);
+    operations[alias] = { file: `${dir}/${path.normalize(resource.openapi)}`, documented: api.operations, used: operationsUsed(calls.filter((c) => c.alias === alias), api) };
   }
 
   return { kind: "present", snapshot: { manifest, manifestFile, contentDigest: contentDigest(entries), files, repoPaths, operations } };

@@ -81,15 +81,15 @@ describe("validateOpenApiDocument on vendor-sized documents", () => {
     const outcome = await validateOpenApiDocument(text);
     expect(outcome.ok).toBe(true);
     if (!outcome.ok) return;
-    expect(outcome.operations.size).toBe(2 * RESOURCES);
-    expect([...outcome.operations.get("/v1/customers/{id}")!].sort()).toEqual(["delete", "get", "post"]);
+    expect(new Set(outcome.operations.map((o) => o.path)).size).toBe(2 * RESOURCES);
+    expect(outcome.operations.filter((o) => o.path === "/v1/customers/{id}").map((o) => o.method).sort()).toEqual(["DELETE", "GET", "POST"]);
     expect(outcome.serverPaths).toEqual([]);
   });
 
   // The YAML parser is the slow part (it keeps every node's position); a sixth of the API keeps the test short.
   it("accepts the same API as 3.1 YAML with webhooks and type arrays", async () => {
     const outcome = await validateOpenApiDocument(stringify(stripeLike("3.1", RESOURCES / 6)));
-    expect(outcome.ok && outcome.operations.size).toBe((2 * RESOURCES) / 6);
+    expect(outcome.ok && new Set(outcome.operations.map((o) => o.path)).size).toBe((2 * RESOURCES) / 6);
   });
 
   it("points at the broken operation, with its line, in JSON and in YAML", async () => {

@@ -1,6 +1,6 @@
 /**
  * Is a text a valid OpenAPI document (Swagger 2.0, OpenAPI 3.0 or 3.1, JSON or YAML), and which
- * operations does it declare?
+ * operations does it declare (read by analysis/openapi-operations.ts, as the catalog reads them)?
  *
  * Two steps, as swagger-parser's own `validate` does, but with the meta-schema step done here:
  * 1. The raw document against the official OpenAPI JSON Schema of its version
@@ -17,15 +17,11 @@ import { createRequire } from "node:module";
 import type { ErrorObject, ValidateFunction } from "ajv";
 import { parseStructured } from "../structured-text.js";
 import type { Position } from "../source-position.js";
-
-/** Document path -> lower-case methods. */
-export type Operations = Map<string, Set<string>>;
+import { documentOperations, type OpenApiOperations } from "../../analysis/openapi-operations.js";
 
 export type OpenApiProblem = { message: string; pointer: string | null; position: Position | null };
 
-export type OpenApiOutcome = { ok: true; operations: Operations; serverPaths: string[] } | { ok: false; problems: OpenApiProblem[] };
-
-const HTTP_METHODS = new Set(["get", "put", "post", "delete", "options", "head", "patch", "trace"]);
+export type OpenApiOutcome = ({ ok: true } & OpenApiOperations) | { ok: false; problems: OpenApiProblem[] };
 /** Enough errors to fix the first round; a broken document can raise thousands. */
 const MAX_PROBLEMS = 10;
 
@@ -87,24 +83,6 @@ function describe(e: ErrorObject): string {
   return `${at}: ${e.message ?? e.keyword}`;
 }
 
-function operationsOf(api: { paths?: Record<string, Record<string, unknown> | null> }): Operations {
-  const operations: Operations = new Map();
-  for (const [p, item] of Object.entries(api.paths ?? {})) operations.set(p, new Set(Object.keys(item ?? {}).filter((k) => HTTP_METHODS.has(k))));
-  return operations;
-}
-
-/** Path parts of the document's servers (3.x) or basePath (2.0), e.g. `/v1`; a call may include them. */
-function serverPathsOf(api: { servers?: { url?: unknown }[]; basePath?: unknown }): string[] {
-  const out = new Set<string>();
-  if (typeof api.basePath === "string" && api.basePath !== "/") out.add(api.basePath.replace(/\/$/, ""));
-  for (const s of api.servers ?? []) {
-    if (typeof s?.url !== "string") continue;
-    const p = s.url.replace(/^[a-z][a-z0-9+.-]*:\/\/[^/]*/i, "").replace(/\/$/, "");
-    if (p.startsWith("/") && !p.includes("{")) out.add(p);
-  }
-  return [...out];
-}
-
 export async function validateOpenApiDocument(text: string): Promise<OpenApiOutcome> {
   const parsed = parseStructured(text);
   if (!parsed.ok) return { ok: false, problems: [{ message: `does not parse: ${parsed.message}`, pointer: null, position: parsed.position }] };
@@ -123,8 +101,8 @@ export async function validateOpenApiDocument(text: string): Promise<OpenApiOutc
   // Loaded only for integrations that have a document: it is the heaviest dependency of the check.
   const { default: SwaggerParser } = await import("@apidevtools/swagger-parser");
   try {
-    const api = (await SwaggerParser.validate(value as never, { resolve: { external: false }, validate: { schema: false, spec: true } })) as Parameters<typeof operationsOf>[0] & Parameters<typeof serverPathsOf>[0];
-    return { ok: true, operations: operationsOf(api), serverPaths: serverPathsOf(api) };
+    const api: unknown = await SwaggerParser.validate(value as never, { resolve: { external: false }, validate: { schema: false, spec: true } });
+    return { ok: true, ...documentOperations(api) };
   } catch (error) {
     return { ok: false, problems: [{ message: `is not a valid OpenAPI document: ${(error as Error).message.replace(/\s+/g, " ").trim().slice(0, 300)}`, pointer: null, position: null }] };
   }

@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { hasChangelogEntry } from "./docs.js";
 import { scheduleError } from "./handler-rules.js";
 import { svgProblem } from "./icon.js";
-import { pathMatches } from "./openapi.js";
+import { pathMatches } from "../../analysis/openapi-operations.js";
 
 describe("timer schedules", () => {
   it.each(["30s", "5m", "1h", "500ms", "*/5 * * * *", "0 0 * * 1-5", "0 */10 * * * *", "@hourly"])("accepts %s", (s) => expect(scheduleError(s)).toBeNull());
@@ -17,10 +17,10 @@ describe("OpenAPI path matching", () => {
   });
 
   it("matches a concatenated path by its literal prefix", () => {
-    expect(pathMatches("/repos/{owner}/{repo}/issues", { prefix: "/repos/" })).toBe(true);
-    expect(pathMatches("/v1/customers/{id}", { prefix: "/v1/cust" })).toBe(true);
-    expect(pathMatches("/v1/customers/{id}", { prefix: "/v1/charges/" })).toBe(false);
-    expect(pathMatches("/v1", { prefix: "/v1/x/" })).toBe(false);
+    expect(pathMatches("/repos/{owner}/{repo}/issues", { prefix: "/repos/", shown: "/repos/{…}" })).toBe(true);
+    expect(pathMatches("/v1/customers/{id}", { prefix: "/v1/cust", shown: "/v1/cust{…}" })).toBe(true);
+    expect(pathMatches("/v1/customers/{id}", { prefix: "/v1/charges/", shown: "/v1/charges/{…}" })).toBe(false);
+    expect(pathMatches("/v1", { prefix: "/v1/x/", shown: "/v1/x/{…}" })).toBe(false);
   });
 });
 

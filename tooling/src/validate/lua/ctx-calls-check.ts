@@ -1,55 +1,54 @@
 /**
- * Checks the ctx calls found in Lua code against the manifest: device calls must name a declared
- * alias of the right kind, and every capability used must be granted by `permissions`.
+ * Checks the ctx calls found in Lua code against the manifest by the runtime's own permission
+ * rules (capabilities/permissions.ts), so a call validate passes is one the host grants. Static
+ * reading knows less than the host: an alias that is not a string literal cannot be checked
+ * (IH036), and a container or topic that is not one is left to run time.
  */
+import { CAPABILITIES, ctxCallAt } from "../../../../runtime/src/capabilities/capability-table.js";
+import { hasSubject, permissionDenials, type Denial } from "../../../../runtime/src/capabilities/permissions.js";
+import type { LuaCtxCall } from "../../analysis/lua-handler-analysis.js";
 import type { CheckContext } from "../integration-context.js";
-import type { CtxCall } from "./handler-analysis.js";
 
-const DEVICE_KINDS: Record<string, "http" | "sql"> = { "device.http": "http", "device.sql": "sql" };
-const CACHE_CALLS = new Set(["integration.cacheGet", "integration.cacheSet", "integration.cacheDelete"]);
-const CONTAINER_READS = new Set(["integration.containersGet", "integration.containersList"]);
-const CONTAINER_WRITES = new Set(["integration.containersSet", "integration.containersDelete"]);
+type Finding = { code: "IH034" | "IH035" | "IH037" | "IH038"; message: string };
 
-export function checkCtxCalls(ctx: CheckContext, relFile: string, calls: readonly CtxCall[]): void {
-  const { manifest } = ctx;
-  const perms = manifest.permissions;
+function finding(d: Denial, fn: string, name: string, method: string | undefined): Finding {
+  switch (d.reason) {
+    case "undeclared-resource":
+      return { code: "IH034", message: `${fn} names alias "${name}", which is not declared under resources` };
+    case "wrong-kind":
+      return { code: "IH035", message: `${fn} names alias "${name}", which is of kind ${d.actual}, not ${d.expected}` };
+    case "device-not-granted":
+      return { code: "IH037", message: `${fn}("${name}", ...) is not granted: permissions.device has no "${name}"` };
+    case "method-not-granted":
+      return { code: "IH037", message: `${method} on "${name}" is not granted: permissions.device.${name}.methods allows ${d.allowed.join(", ")}` };
+    case "cache-not-granted":
+      return { code: "IH037", message: `${fn} uses the cache, but permissions.cache is not true` };
+    case "undeclared-container":
+      return { code: "IH038", message: `${fn} uses container "${name}", which is not declared under dataContainerSchemas` };
+    case "container-not-granted":
+      return { code: "IH037", message: `${fn} uses container "${name}", which permissions.containers does not grant` };
+    case "container-read-only":
+      return { code: "IH037", message: `${fn} writes container "${name}", which permissions.containers grants read-only` };
+    case "topic-not-granted":
+      return { code: "IH037", message: `ctx.emit("${name}", ...) is not granted: permissions.events.emit does not list it` };
+  }
+}
+
+export function checkCtxCalls(ctx: CheckContext, relFile: string, calls: readonly LuaCtxCall[]): void {
   for (const call of calls) {
+    const name = ctxCallAt(call.capability);
+    if (!name) continue;
+    const { permission } = CAPABILITIES[name];
     const at = { file: relFile, position: call.position };
     const fn = `ctx.${call.capability}`;
-    const kind = DEVICE_KINDS[call.capability];
-    if (kind) {
-      if (typeof call.firstArg !== "string") {
-        ctx.report("IH036", `${fn} is called with an alias that is not a string literal; it cannot be checked before run time`, at);
-        continue;
-      }
-      const alias = call.firstArg;
-      const resource = manifest.resources?.[alias];
-      if (!resource) {
-        ctx.report("IH034", `${fn} names alias "${alias}", which is not declared under resources`, at);
-        continue;
-      }
-      if (resource.kind !== kind) {
-        ctx.report("IH035", `${fn} names alias "${alias}", which is of kind ${resource.kind}, not ${kind}`, at);
-        continue;
-      }
-      const grant = perms.device?.[alias];
-      if (!grant) {
-        ctx.report("IH037", `${fn}("${alias}", ...) is not granted: permissions.device has no "${alias}"`, at);
-      } else if (kind === "http" && call.method && grant.methods && !grant.methods.includes(call.method as (typeof grant.methods)[number])) {
-        ctx.report("IH037", `${call.method} on "${alias}" is not granted: permissions.device.${alias}.methods allows ${grant.methods.join(", ")}`, at);
-      }
-    } else if (CACHE_CALLS.has(call.capability)) {
-      if (perms.cache !== true) ctx.report("IH037", `${fn} uses the cache, but permissions.cache is not true`, at);
-    } else if (CONTAINER_READS.has(call.capability) || CONTAINER_WRITES.has(call.capability)) {
-      if (typeof call.firstArg !== "string") continue;
-      const name = call.firstArg;
-      if (!manifest.dataContainerSchemas?.[name]) ctx.report("IH038", `${fn} uses container "${name}", which is not declared under dataContainerSchemas`, at);
-      const level = perms.containers?.[name];
-      if (!level) ctx.report("IH037", `${fn} uses container "${name}", which permissions.containers does not grant`, at);
-      else if (level === "read" && CONTAINER_WRITES.has(call.capability)) ctx.report("IH037", `${fn} writes container "${name}", which permissions.containers grants read-only`, at);
-    } else if (call.capability === "emit") {
-      if (typeof call.firstArg !== "string") continue;
-      if (!perms.events?.emit?.includes(call.firstArg)) ctx.report("IH037", `ctx.emit("${call.firstArg}", ...) is not granted: permissions.events.emit does not list it`, at);
+    if (hasSubject(permission) && typeof call.firstArg !== "string") {
+      if (permission.kind === "device") ctx.report("IH036", `${fn} is called with an alias that is not a string literal; it cannot be checked before run time`, at);
+      continue;
+    }
+    const subject = typeof call.firstArg === "string" ? { name: call.firstArg, ...(call.method ? { method: call.method } : {}) } : undefined;
+    for (const d of permissionDenials(ctx.manifest, permission, subject)) {
+      const f = finding(d, fn, subject?.name ?? "", call.method ?? undefined);
+      ctx.report(f.code, f.message, at);
     }
   }
 }

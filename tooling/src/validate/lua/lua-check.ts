@@ -9,7 +9,7 @@ import type { CheckContext } from "../integration-context.js";
 import { listFolder } from "../read-inside.js";
 import { LineIndex, toPointer } from "../source-position.js";
 import { checkCtxCalls } from "./ctx-calls-check.js";
-import { analyseHandlerFile, type HandlerAnalysis } from "./handler-analysis.js";
+import { analyseHandlerFile, type HandlerAnalysis } from "../../analysis/lua-handler-analysis.js";
 import { binaryReason, luaSyntaxError } from "./lua-syntax.js";
 
 function luaFilesUnderHandlers(dir: string): string[] {

@@ -1,6 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { analyseHandlerFile } from "./handler-analysis.js";
-import { binaryReason, luaSyntaxError } from "./lua-syntax.js";
+import { analyseHandlerFile } from "./lua-handler-analysis.js";
 
 const names = (src: string) => {
   const exported = analyseHandlerFile(src).exported;
@@ -49,7 +48,7 @@ return {
     const calls = analyseHandlerFile(src).calls.map((c) => ({ ...c, position: c.position.line }));
     expect(calls).toEqual([
       { capability: "device.sql", firstArg: "db", position: 3 },
-      { capability: "device.http", firstArg: "api", method: "POST", path: { prefix: "/v1/items/" }, position: 7 },
+      { capability: "device.http", firstArg: "api", method: "POST", path: { prefix: "/v1/items/", shown: "/v1/items/{…}/x" }, position: 7 },
       { capability: "integration.containersSet", firstArg: "items", position: 8 },
       { capability: "emit", firstArg: "item.created", position: 9 },
     ]);
@@ -59,20 +58,5 @@ return {
     const [dynamic, literal] = analyseHandlerFile(`return { f = function(ctx) ctx.device.http(alias, { method = m }) ctx.device.http('api', { path = '/a?b=1' }) end }`).calls;
     expect(dynamic).toMatchObject({ firstArg: null, method: null, path: null });
     expect(literal).toMatchObject({ firstArg: "api", method: "GET", path: { exact: "/a?b=1" } });
-  });
-});
-
-describe("Lua text and syntax (fengari)", () => {
-  it("reports the line of a syntax error", () => {
-    expect(luaSyntaxError(Buffer.from("local a = 1\nlocal b = \nreturn {}\n"), "x.lua")).toEqual({ line: 3, message: "unexpected symbol near 'return'" });
-    expect(luaSyntaxError(Buffer.from("return { f = function(ctx) end }"), "x.lua")).toBeNull();
-  });
-
-  it("rejects NUL bytes, precompiled chunks and invalid UTF-8 at their offset", () => {
-    expect(binaryReason(Buffer.from("ab\0c"))).toEqual({ offset: 2, reason: "contains a NUL byte" });
-    expect(binaryReason(Buffer.from("\x1bLua", "latin1"))?.offset).toBe(0);
-    // 0xc3 opens a two-byte sequence; 0x28 cannot continue it, so decoding breaks at byte 3.
-    expect(binaryReason(Buffer.from([0x61, 0x62, 0xc3, 0x28]))).toEqual({ offset: 3, reason: "is not valid UTF-8" });
-    expect(binaryReason(Buffer.from("-- héllo\n"))).toBeNull();
   });
 });

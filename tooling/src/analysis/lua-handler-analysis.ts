@@ -1,20 +1,31 @@
 /**
  * Static reading of a handler file with luaparse (Lua 5.3 grammar): which functions the table the
  * file returns defines, and which ctx capabilities the code calls with which literal arguments.
+ * `ihub validate`, the catalog and the version gate all read Lua through this module, so they
+ * see the same calls.
  *
  * Handlers receive ctx as their first parameter under any name, so the names tracked are `ctx`
  * plus the first parameter of every function in the returned table. A helper that receives ctx
- * under another name is not followed: that is a known blind spot, not an error.
+ * under another name is not followed: that is a known blind spot, not an error. Any other
+ * `x.device.http` is not taken for a ctx call: validate reports what it finds as errors, so the
+ * reading must not invent calls.
  */
 import luaparse from "luaparse";
-import type { Position } from "../source-position.js";
+import type { Position } from "../validate/source-position.js";
 
 type Node = { type: string; loc?: { start: { line: number; column: number } }; [key: string]: unknown };
 
-/** A literal string argument, or the literal prefix of a `"..." .. x` concatenation. */
-export type LuaPath = { exact: string } | { prefix: string };
+/**
+ * A literal string argument, or a `"..." .. x` concatenation: its literal prefix (what can be
+ * checked, since the run-time part may hold any text, slashes included) and, for showing, the
+ * whole expression with each run-time part written as DYNAMIC_PART.
+ */
+export type LuaPath = { exact: string } | { prefix: string; shown: string };
 
-export type CtxCall = {
+/** Marks a part of a path only known at run time. */
+export const DYNAMIC_PART = "{…}";
+
+export type LuaCtxCall = {
   /** The capability after the ctx name, e.g. `device.http`, `integration.cacheGet`, `emit`. */
   capability: string;
   position: Position;
@@ -30,7 +41,7 @@ export type HandlerAnalysis = {
   exported: Map<string, Position> | null;
   /** Where the file's final `return` is (or the file's start), for findings about the table. */
   returnPosition: Position;
-  calls: CtxCall[];
+  calls: LuaCtxCall[];
 };
 
 const pos = (n: Node | undefined): Position => ({ line: n?.loc?.start.line ?? 1, column: (n?.loc?.start.column ?? 0) + 1 });
@@ -77,6 +88,12 @@ function tableField(table: Node | undefined, name: string): Node | undefined {
   return undefined;
 }
 
+/** Literal text of a string or a concatenation of strings, with run-time parts as DYNAMIC_PART. */
+function shownText(n: Node): string {
+  if (n.type === "BinaryExpression" && n.operator === "..") return shownText(n.left as Node) + shownText(n.right as Node);
+  return stringValue(n) ?? DYNAMIC_PART;
+}
+
 function literalPath(n: Node | undefined): LuaPath | null {
   if (!n) return null;
   const exact = stringValue(n);
@@ -84,7 +101,7 @@ function literalPath(n: Node | undefined): LuaPath | null {
   let left: Node = n;
   while (left.type === "BinaryExpression" && left.operator === "..") left = left.left as Node;
   const prefix = left === n ? null : stringValue(left);
-  return prefix !== null && prefix !== "" ? { prefix } : null;
+  return prefix !== null && prefix !== "" ? { prefix, shown: shownText(n) } : null;
 }
 
 type TableEntry = { name: string; value: Node | undefined; at: Node };
@@ -176,13 +193,13 @@ export function analyseHandlerFile(text: string): HandlerAnalysis {
     }
   }
 
-  const calls: CtxCall[] = [];
+  const calls: LuaCtxCall[] = [];
   walk(body, (n) => {
     if (n.type !== "CallExpression" && n.type !== "StringCallExpression" && n.type !== "TableCallExpression") return;
     const chain = memberChain(n.base as Node);
     if (!chain || chain.length < 2 || !ctxNames.has(chain[0]!)) return;
     const args = callArguments(n);
-    const call: CtxCall = {
+    const call: LuaCtxCall = {
       capability: chain.slice(1).join("."),
       position: pos(n),
       firstArg: args[0] === undefined ? undefined : stringValue(args[0]),
@@ -197,4 +214,22 @@ export function analyseHandlerFile(text: string): HandlerAnalysis {
   });
 
   return { exported, returnPosition: pos(ret), calls };
+}
+
+/** A `ctx.device.http` call whose alias, method and path (or its prefix) are known before run time. */
+export type DeviceHttpCall = { alias: string; method: string; path: LuaPath; position: Position };
+
+export function deviceHttpCalls(calls: readonly LuaCtxCall[]): DeviceHttpCall[] {
+  return calls.flatMap((c) =>
+    c.capability === "device.http" && typeof c.firstArg === "string" && c.method && c.path ? [{ alias: c.firstArg, method: c.method, path: c.path, position: c.position }] : [],
+  );
+}
+
+/** The known device HTTP calls of one Lua source; a file that does not parse yields none (`ihub validate` reports it). */
+export function deviceHttpCallsIn(source: string): DeviceHttpCall[] {
+  try {
+    return deviceHttpCalls(analyseHandlerFile(source).calls);
+  } catch {
+    return [];
+  }
 }
