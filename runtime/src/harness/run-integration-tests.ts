@@ -30,7 +30,7 @@ export async function loadForTests(dir: string): Promise<{ ok: true; integration
     return { ok: true, integration: await loadIntegration(dir) };
   } catch (error) {
     if (!(error instanceof ExecutorError)) throw error;
-    const file = error.file ? path.relative(dir, error.file).split(path.sep).join("/") : "integration.json";
+    const file = error.location.file ? path.relative(dir, error.location.file).split(path.sep).join("/") : "integration.json";
     return { ok: false, result: { status: "broken", file, name: null, handler: null, problems: [{ file, pointer: "", line: null, column: null, message: error.hint ? `${error.message}. ${error.hint}` : error.message }] } };
   }
 }

@@ -27,7 +27,7 @@ export async function readPublishedVersions(location: RegistryLocation, slug: st
     if (!(error instanceof RegistryError)) throw error;
     if (error.code === "REG_NOT_FOUND") return [];
     throw new IhubError("IH_VERSION_REGISTRY_UNREADABLE", `cannot read the registry's versions of ${slug}: ${error.message}`, {
-      location: { file: error.file, pointer: error.pointer },
+      location: error.location,
       hint: "The floor check needs the registry's index; repair it (`ihub publish --reconcile`) or pass another --registry.",
       cause: error,
     });

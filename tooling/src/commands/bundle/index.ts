@@ -5,6 +5,7 @@ import { selectSlugs } from "../../bundle/select-slugs.js";
 import { jsonText, writeFileAtomic } from "../../publish/atomic-write.js";
 import { defaultPaths } from "../../repo/defaults.js";
 import { colors } from "../../report/colors.js";
+import { renderCoded, renderHint } from "../../report/render-error.js";
 import { devKeyWarning, loadSigningKey } from "../../signing/signing-key.js";
 
 export default defineCommand("bundle", {
@@ -31,7 +32,7 @@ export default defineCommand("bundle", {
       printJson(ctx, { ok: failures.length === 0, devKey: key.dev, keyId: key.keyId, bundles: written, errors: failures.map((f) => ({ slug: f.slug, ...f.error.toJSON() })) });
     } else {
       for (const w of written) ctx.out(`${colors.green("bundled")} ${w.slug}@${w.version} ${colors.dim(`${w.size} B ${w.integrity.sha512.slice(0, 24)}… -> ${path.relative(process.cwd(), w.file)}`)}\n`);
-      for (const f of failures) ctx.out(`${colors.red("error")} ${colors.dim(f.error.code)} ${f.error.message}${f.error.hint ? `\n  ${colors.cyan("hint")} ${f.error.hint}` : ""}\n`);
+      for (const f of failures) ctx.out(renderCoded(f.error));
       ctx.out(`${written.length} bundle(s), signed with ${key.keyId}${key.dev ? colors.yellow(" (DEV KEY)") : ""}\n`);
     }
     return failures.length ? 1 : 0;

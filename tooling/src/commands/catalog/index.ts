@@ -6,6 +6,7 @@ import { UsageError } from "../../errors.js";
 import { countBySeverity, sortFindings } from "../../findings/finding.js";
 import { defaultPaths } from "../../repo/defaults.js";
 import { colors } from "../../report/colors.js";
+import { renderCoded, renderHint } from "../../report/render-error.js";
 import { progress } from "../../report/progress.js";
 import { listIntegrationDirs } from "../../repo/list-integrations.js";
 
@@ -50,7 +51,7 @@ export default defineCommand("catalog", {
     if (ctx.json) {
       printJson(ctx, { ok: !failed, ...result, findings });
     } else {
-      for (const f of findings) ctx.err(`${colors.red(f.severity)} ${colors.dim(f.code)} ${f.file ?? ""} ${f.message}\n  ${colors.cyan("hint")} ${f.hint}\n`);
+      for (const f of findings) ctx.err(renderCoded(f, f.severity));
       const rel = path.relative(process.cwd(), result.outDir) || ".";
       ctx.out(
         `${colors.green("catalog")} ${result.pages} pages in ${rel}: ${result.listed.length} listed, ${result.unlisted.length} unlisted, ` +

@@ -2,6 +2,7 @@ import { defineCommand, printJson } from "../../cli/command.js";
 import { commands, type CommandName } from "../../cli/commands.js";
 import { IhubError } from "../../errors.js";
 import { colors } from "../../report/colors.js";
+import { renderCoded, renderHint } from "../../report/render-error.js";
 
 /**
  * The stages of the design, in order (the design's "test" stage goes right after "validate").
@@ -47,7 +48,7 @@ export default defineCommand("pipeline", {
         if (!(thrown instanceof IhubError)) throw thrown;
         error = thrown;
         exitCode = thrown.exitCode;
-        if (!ctx.json) ctx.err(`${colors.red("error")} ${colors.dim(thrown.code)} ${thrown.message}${thrown.hint ? `\n  ${colors.cyan("hint")} ${thrown.hint}` : ""}\n`);
+        if (!ctx.json) ctx.err(renderCoded(thrown));
       }
       const output = ctx.json && captured.length ? parseOutput(captured.join("")) : undefined;
       results.push({ stage, exitCode, ms: Math.round(performance.now() - started), ...(output !== undefined ? { output } : {}), ...(error ? { error: error.toJSON() } : {}) });

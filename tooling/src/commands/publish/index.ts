@@ -9,6 +9,7 @@ import { registryArgument } from "../../publish/registry-argument.js";
 import { REGISTRY_TOKEN_ENV } from "../../registry/publish-protocol.js";
 import { defaultPaths } from "../../repo/defaults.js";
 import { colors } from "../../report/colors.js";
+import { renderCoded, renderHint } from "../../report/render-error.js";
 import { devKeyWarning, loadSigningKey } from "../../signing/signing-key.js";
 
 // No default value for commander to print: the description says what a missing --registry means.
@@ -56,8 +57,8 @@ export default defineCommand("publish", {
       printJson(ctx, { ok: !conflicts.length && !failures.length, devKey: key.dev, keyId: key.keyId, results, errors: failures.map((f) => ({ slug: f.slug, ...f.error.toJSON() })) });
     } else {
       printResults(ctx, results);
-      for (const f of failures) ctx.out(`${colors.red("error")} ${colors.dim(f.error.code)} ${f.error.message}\n`);
-      if (conflicts.length) ctx.out(`  ${colors.cyan("hint")} published versions are immutable: bump the version of a changed integration.\n`);
+      for (const f of failures) ctx.out(renderCoded(f.error));
+      if (conflicts.length) ctx.out(renderHint("published versions are immutable: bump the version of a changed integration."));
     }
     return conflicts.length || failures.length ? 1 : 0;
   },

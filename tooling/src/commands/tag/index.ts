@@ -1,6 +1,7 @@
 import { defineCommand, printJson } from "../../cli/command.js";
 import { selectSlugs } from "../../bundle/select-slugs.js";
 import { colors } from "../../report/colors.js";
+import { renderCoded, renderHint } from "../../report/render-error.js";
 import { isTagOk, type TagAction, type TagActionType } from "./plan-tags.js";
 import { tagReleases } from "./tag-releases.js";
 
@@ -17,12 +18,12 @@ function line(a: TagAction, dryRun: boolean): string {
     case "conflict":
       return (
         `${head} pins content ${a.existingDigest.slice(0, 12)}… at ${a.commit.slice(0, 7)}, the tree now holds ${a.contentDigest.slice(0, 12)}…\n` +
-        `  ${colors.cyan("hint")} tags never move: bump the version of ${a.slug} (ihub version suggests one).\n`
+        renderHint(`tags never move: bump the version of ${a.slug} (ihub version suggests one).`)
       );
     case "uncommitted":
       return (
         `${head} the working tree's bundle content differs from HEAD${a.headDigest ? "" : " (not in HEAD at all)"}\n` +
-        `  ${colors.cyan("hint")} commit the changes to integrations/${a.slug} first, so the tag names the content that is bundled.\n`
+        renderHint(`commit the changes to integrations/${a.slug} first, so the tag names the content that is bundled.`)
       );
   }
 }
@@ -39,7 +40,7 @@ export default defineCommand("tag", {
       printJson(ctx, { ok, dryRun, head: report.head, tags: report.actions, errors: report.failures.map((f) => ({ slug: f.slug, ...f.error.toJSON() })) });
     } else {
       for (const a of report.actions) ctx.out(line(a, dryRun));
-      for (const f of report.failures) ctx.out(`${colors.red("error")} ${colors.dim(f.error.code)} ${f.error.message}${f.error.hint ? `\n  ${colors.cyan("hint")} ${f.error.hint}` : ""}\n`);
+      for (const f of report.failures) ctx.out(renderCoded(f.error));
       const created = report.actions.filter((a) => a.type === "create").length;
       ctx.out(`${created} tag(s) ${dryRun ? "to create" : "created"}, ${report.actions.filter((a) => a.type === "exists").length} already in place${ok ? "" : colors.red(", some integrations could not be tagged")}\n`);
     }
