@@ -6,11 +6,11 @@
 import { createHash } from "node:crypto";
 import path from "node:path/posix";
 import { readManifest } from "../bundle/build-bundle.js";
-import { collectBundleEntries, contentDigest, HANDLERS_DIR, MODULES_DIR, type FileSource } from "../bundle/bundle-contents.js";
+import { collectBundleEntries, contentDigest, type FileSource } from "../bundle/bundle-contents.js";
 import { findDeviceCalls } from "../catalog/lua-device-calls.js";
 import { operationsUsed, parseOpenApi } from "../catalog/openapi-operations.js";
 import { IhubError } from "../errors.js";
-import { INTEGRATIONS_DIR, MANIFEST_FILE } from "../repo/list-integrations.js";
+import { HANDLERS_DIR, INTEGRATIONS_DIR, MANIFEST_FILE, sharedModulePath } from "../../../runtime/src/layout/integration-layout.js";
 import type { AliasOperations, Side } from "./snapshot.js";
 
 const MODULE_PREFIX = "modules/";
@@ -32,7 +32,7 @@ export async function readSnapshot(source: FileSource, slug: string): Promise<Si
   const repoPaths: Record<string, string> = {};
   for (const e of entries) {
     files[e.path] = createHash("sha256").update(e.bytes).digest("hex");
-    repoPaths[e.path] = e.path.startsWith(MODULE_PREFIX) ? `${MODULES_DIR}/${e.path.slice(MODULE_PREFIX.length)}` : `${dir}/${e.path}`;
+    repoPaths[e.path] = e.path.startsWith(MODULE_PREFIX) ? sharedModulePath(e.path.slice(MODULE_PREFIX.length)) : `${dir}/${e.path}`;
   }
 
   const text = (bundlePath: string) => {
