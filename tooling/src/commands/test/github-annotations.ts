@@ -3,7 +3,7 @@
  * mismatch on the case file's line. Escaping per the workflow-command rules: `%`, CR and LF in
  * the message; additionally `:` and `,` in properties.
  */
-import type { TestRun } from "./run-tests.js";
+import type { TestDocument } from "../../documents/stage-documents.js";
 
 const data = (s: string) => s.replace(/%/g, "%25").replace(/\r/g, "%0D").replace(/\n/g, "%0A");
 const prop = (s: string) => data(s).replace(/:/g, "%3A").replace(/,/g, "%2C");
@@ -13,7 +13,7 @@ function annotation(file: string, line: number | null, column: number | null, ti
   return `::error ${props.join(",")}::${data(message)}`;
 }
 
-export function renderAnnotations(run: TestRun): string[] {
+export function renderAnnotations(run: TestDocument): string[] {
   const out: string[] = [];
   for (const integration of run.integrations) {
     for (const c of integration.cases) {

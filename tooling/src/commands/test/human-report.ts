@@ -2,7 +2,7 @@
 import { renderCaseDetails } from "../../../../runtime/src/harness/render-result.js";
 import type { CaseResult } from "../../../../runtime/src/harness/case-result.js";
 import { colors } from "../../report/colors.js";
-import type { TestRun } from "./run-tests.js";
+import type { TestDocument } from "../../documents/stage-documents.js";
 
 const MARK: Record<CaseResult["status"], () => string> = {
   pass: () => colors.green("✔"),
@@ -12,7 +12,7 @@ const MARK: Record<CaseResult["status"], () => string> = {
 
 const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? "" : "s"}`;
 
-export function renderHuman(run: TestRun): string {
+export function renderHuman(run: TestDocument): string {
   const lines: string[] = [];
   for (const integration of run.integrations) {
     lines.push(colors.bold(colors.underline(integration.slug)));
