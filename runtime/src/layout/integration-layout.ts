@@ -20,6 +20,9 @@ export const TESTS_DIR = "tests";
 /** Documents every bundle carries besides the files the manifest references. */
 export const BUNDLE_DOCS = ["README.md", "CHANGELOG.md"] as const;
 
+/** Inside a bundle, shared modules are under `modules/<name>/` (the sandbox names their chunks so too). */
+export const BUNDLE_MODULES_DIR = "modules";
+
 /** A shared module's metadata and its code, in its folder. */
 export const MODULE_FILE = "module.json";
 export const MODULE_ENTRY = "init.lua";

@@ -6,7 +6,7 @@
 import { createHash } from "node:crypto";
 import path from "node:path/posix";
 import type { Manifest } from "../../../runtime/src/manifest/manifest-schema.js";
-import { BUNDLE_DOCS, HANDLERS_DIR, integrationPath, MANIFEST_FILE, sharedModulePath } from "../../../runtime/src/layout/integration-layout.js";
+import { BUNDLE_DOCS, BUNDLE_MODULES_DIR, HANDLERS_DIR, integrationPath, MANIFEST_FILE, sharedModulePath } from "../../../runtime/src/layout/integration-layout.js";
 
 /** Reads repository files by root-relative POSIX path; a missing file is null. */
 export interface FileSource {
@@ -33,7 +33,7 @@ export async function collectBundleEntries(source: FileSource, slug: string, man
   for (const resource of Object.values(manifest.resources ?? {})) if (resource.openapi) add(resource.openapi, `${base}/${resource.openapi}`);
   for (const file of await source.list(`${base}/${HANDLERS_DIR}`)) if (file.endsWith(".lua")) add(path.relative(base, file), file);
   for (const name of Object.keys(manifest.dependencies?.modules ?? {})) {
-    for (const file of await source.list(sharedModulePath(name))) add(`modules/${name}/${path.relative(sharedModulePath(name), file)}`, file);
+    for (const file of await source.list(sharedModulePath(name))) add(`${BUNDLE_MODULES_DIR}/${name}/${path.relative(sharedModulePath(name), file)}`, file);
   }
 
   const entries: BundleEntry[] = [];

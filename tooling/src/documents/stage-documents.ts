@@ -1,12 +1,18 @@
 /**
  * The document each pipeline stage returns: the stage functions are typed by these schemas, the
  * CLI prints them (`--json` adds the verb's `format`), the pipeline keeps them, and
- * `ihub pr-comment` parses the validate, test and version ones with the same schemas.
+ * `ihub pr-comment` parses the validate, test and version ones with the same schemas. Where a
+ * part is a domain type of its own (a version plan, a tag action), `satisfies` keeps the schema
+ * and the type the same shape: the compiler fails if either changes alone.
  */
 import { z } from "zod";
 import { caseResultSchema } from "../../../runtime/src/harness/case-result.js";
 import { integritySchema, signatureSchema } from "../../../runtime/src/registry/registry-schema.js";
+import type { BuildCatalogResult } from "../catalog/build-catalog.js";
 import { commands } from "../cli/commands.js";
+import type { TagAction } from "../commands/tag/plan-tags.js";
+import type { PublishResult } from "../publish/publish-bundles.js";
+import type { VersionPlan } from "../version/plan-version.js";
 import { bumpLevels } from "../version/bump-level.js";
 import { changedSchema, findingSchema, slugErrorSchema } from "./shared.js";
 
@@ -48,7 +54,7 @@ export const versionDocumentSchema = z.object({
       findings: z.array(findingSchema),
       /** The release tag or commit the integration was measured from. */
       comparedWith: z.string().nullable(),
-    }),
+    }) satisfies z.ZodType<VersionPlan & { comparedWith: string | null }>,
   ),
 });
 
@@ -64,7 +70,7 @@ export const tagDocumentSchema = z.object({
       z.object({ ...tagBase, type: z.literal("exists"), commit: z.string() }),
       z.object({ ...tagBase, type: z.literal("conflict"), commit: z.string(), existingDigest: z.string() }),
       z.object({ ...tagBase, type: z.literal("uncommitted"), headDigest: z.string().nullable() }),
-    ]),
+    ]) satisfies z.ZodType<TagAction>,
   ),
   errors: z.array(slugErrorSchema),
 });
@@ -96,7 +102,7 @@ const publishResultSchema = z.object({
   status: z.enum(["published", "unchanged", "conflict"]),
   detail: z.string().optional(),
   ociDigest: z.string().optional(),
-});
+}) satisfies z.ZodType<PublishResult>;
 
 /** `ihub publish` publishes what the tree builds, or with `--reconcile` repairs from the tags. */
 export const publishDocumentSchema = z.union([
@@ -113,7 +119,7 @@ export const catalogDocumentSchema = z.object({
   pages: z.number().int(),
   findings: z.array(findingSchema),
   ms: z.object({ read: z.number(), site: z.number(), json: z.number() }),
-});
+}) satisfies z.ZodType<BuildCatalogResult & { ok: boolean }>;
 
 export const stageDocumentSchemas = {
   validate: validateDocumentSchema,

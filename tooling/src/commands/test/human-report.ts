@@ -1,4 +1,5 @@
 /** The terminal rendering of `ihub test`: cases grouped by integration, failures with their diffs, then a summary line. */
+import { integrationPath } from "../../../../runtime/src/layout/integration-layout.js";
 import { renderCaseDetails } from "../../../../runtime/src/harness/render-result.js";
 import type { CaseResult } from "../../../../runtime/src/harness/case-result.js";
 import { colors } from "../../report/colors.js";
@@ -19,7 +20,7 @@ export function renderHuman(run: TestDocument): string {
     if (integration.cases.length === 0) lines.push(`  ${colors.yellow("no test cases")} under integrations/${integration.slug}/tests/`);
     for (const c of integration.cases) {
       lines.push(`  ${MARK[c.status]()} ${c.name ?? c.file} ${colors.dim(c.file)}`);
-      for (const l of renderCaseDetails(c, `integrations/${integration.slug}/${c.file}`, colors)) lines.push(`      ${l}`);
+      for (const l of renderCaseDetails(c, integrationPath(integration.slug, c.file), colors)) lines.push(`      ${l}`);
     }
     lines.push("");
   }
