@@ -4,6 +4,7 @@
  * resolve + pull + verify 1,000 times with the runtime's registry client. Baselines from the
  * same run: plain `tar czf` of the same files, and a bare fetch of index + bundle.
  */
+import { integrationPath, TESTS_DIR } from "../../runtime/src/layout/integration-layout.js";
 import { spawn, spawnSync } from "node:child_process";
 import { generateKeyPairSync } from "node:crypto";
 import { mkdtemp, rm, writeFile } from "node:fs/promises";
@@ -37,7 +38,7 @@ try {
 
   // Baselines: the same bundled files, through plain tar czf.
   const source = fsFileSource(work);
-  const fileLists = await Promise.all(slugs.map(async (s) => (await source.list(`integrations/${s}`)).filter((f) => !f.includes("/tests/"))));
+  const fileLists = await Promise.all(slugs.map(async (s) => (await source.list(integrationPath(s))).filter((f) => !f.includes(`/${TESTS_DIR}/`))));
   const listFile = path.join(work, "files.txt");
   await writeFile(listFile, fileLists.flat().join("\n") + "\n");
   t = performance.now();

@@ -7,7 +7,7 @@
  */
 import { cp, mkdir, readFile, readdir, writeFile } from "node:fs/promises";
 import path from "node:path";
-import { INTEGRATIONS_DIR, MANIFEST_FILE, RESERVED_PREFIX } from "../../tooling/src/repo/list-integrations.js";
+import { INTEGRATIONS_DIR, MANIFEST_FILE, RESERVED_PREFIX, SHARED_MODULES_DIR } from "../../runtime/src/layout/integration-layout.js";
 
 type Template = { slug: string; files: Map<string, Buffer>; manifest: Record<string, unknown> & { configSchema?: Record<string, unknown> & { properties?: Record<string, unknown> } } };
 
@@ -50,7 +50,7 @@ function extraHandlers(i: number, n: number): { lua: string; handlers: Record<st
 /** Writes integrations/ (with the shared modules) under `root`; returns the slugs written. */
 export async function generateRepo(repoRoot: string, root: string, count: number): Promise<string[]> {
   const templates = await readTemplates(repoRoot);
-  await cp(path.join(repoRoot, INTEGRATIONS_DIR, "_modules"), path.join(root, INTEGRATIONS_DIR, "_modules"), { recursive: true });
+  await cp(path.join(repoRoot, INTEGRATIONS_DIR, SHARED_MODULES_DIR), path.join(root, INTEGRATIONS_DIR, SHARED_MODULES_DIR), { recursive: true });
   const slugs: string[] = [];
   for (let i = 0; i < count; i++) {
     const t = templates[i % templates.length]!;

@@ -1,3 +1,5 @@
+import { CodedError, type CodedErrorOptions } from "../../runtime/src/errors/coded-error.js";
+
 /**
  * Errors the CLI turns into exit codes. Commands throw these; only `cli/main.ts` decides how the
  * process ends, so nothing deep inside calls `process.exit`.
@@ -9,26 +11,16 @@
  */
 export const EXIT = { ok: 0, findings: 1, usage: 2, internal: 3 } as const;
 
-export type ErrorLocation = { file?: string; pointer?: string; line?: number; column?: number };
-
-export class IhubError extends Error {
-  readonly code: string;
-  readonly hint: string | undefined;
-  readonly location: ErrorLocation;
+/** The CLI's own failures; the other coded errors (registry, executor) reach the user through the same reporter. */
+export class IhubError extends CodedError {
   /** EXIT.findings for a failed check the user can fix in the repo, EXIT.usage for a wrong invocation. */
   readonly exitCode: typeof EXIT.findings | typeof EXIT.usage;
 
-  constructor(code: string, message: string, opts: { hint?: string; location?: ErrorLocation; exitCode?: IhubError["exitCode"]; cause?: unknown } = {}) {
-    super(message, opts.cause === undefined ? undefined : { cause: opts.cause });
+  constructor(code: string, message: string, opts: CodedErrorOptions & { exitCode?: IhubError["exitCode"] } = {}) {
+    const { exitCode, ...rest } = opts;
+    super(code, message, rest);
     this.name = "IhubError";
-    this.code = code;
-    this.hint = opts.hint;
-    this.location = opts.location ?? {};
-    this.exitCode = opts.exitCode ?? EXIT.findings;
-  }
-
-  toJSON() {
-    return { code: this.code, message: this.message, hint: this.hint, ...this.location };
+    this.exitCode = exitCode ?? EXIT.findings;
   }
 }
 

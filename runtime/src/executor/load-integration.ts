@@ -5,7 +5,9 @@
  */
 import { readdir, readFile } from "node:fs/promises";
 import path from "node:path";
-import { manifestSchema, type Manifest } from "../manifest/manifest-schema.js";
+import { HANDLERS_DIR, INTEGRATIONS_DIR, MANIFEST_FILE, MODULE_ENTRY, SHARED_MODULES_DIR, sharedModulePath } from "../layout/integration-layout.js";
+import type { Manifest } from "../manifest/manifest-schema.js";
+import { parseManifest } from "../manifest/parse-manifest.js";
 import { ExecutorError } from "./executor-error.js";
 
 export type LoadedIntegration = {
@@ -16,8 +18,6 @@ export type LoadedIntegration = {
   modules: Record<string, string>;
 };
 
-const MODULES_DIR = "_modules";
-
 async function luaFilesBelow(dir: string, rel: string): Promise<string[]> {
   const entries = await readdir(path.join(dir, rel), { withFileTypes: true, recursive: true }).catch(() => []);
   return entries
@@ -27,22 +27,14 @@ async function luaFilesBelow(dir: string, rel: string): Promise<string[]> {
 }
 
 export async function loadIntegration(dir: string): Promise<LoadedIntegration> {
-  const manifestFile = path.join(dir, "integration.json");
+  const manifestFile = path.join(dir, MANIFEST_FILE);
   const text = await readFile(manifestFile, "utf8").catch(() => null);
-  if (text === null) throw new ExecutorError("INTEGRATION_NOT_FOUND", `no integration.json in ${dir}`, manifestFile, "Check the slug: it is the folder name under integrations/.");
-  let parsedJson: unknown;
-  try {
-    parsedJson = JSON.parse(text);
-  } catch (error) {
-    throw new ExecutorError("MANIFEST_INVALID", `integration.json is not JSON: ${(error as Error).message}`, manifestFile, "Run `ihub validate` for the exact position.");
-  }
-  const parsed = manifestSchema.safeParse(parsedJson);
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0]!;
-    throw new ExecutorError("MANIFEST_INVALID", `integration.json: /${issue.path.join("/")}: ${issue.message}`, manifestFile, "Run `ihub validate` for every problem with positions.");
-  }
-  const manifest = parsed.data;
-  const files = new Set([...(await luaFilesBelow(dir, "handlers")), ...Object.values(manifest.handlers).map((h) => path.posix.normalize(h.file))]);
+  if (text === null) throw new ExecutorError("INTEGRATION_NOT_FOUND", `no ${MANIFEST_FILE} in ${dir}`, manifestFile, `Check the slug: it is the folder name under ${INTEGRATIONS_DIR}/.`);
+  const read = parseManifest(text);
+  if (!read.ok && read.problem === "not-json") throw new ExecutorError("MANIFEST_INVALID", `${MANIFEST_FILE} is not JSON: ${read.message}`, manifestFile, "Run `ihub validate` for the exact position.");
+  if (!read.ok) throw new ExecutorError("MANIFEST_INVALID", `${MANIFEST_FILE}: ${read.pointer}: ${read.problem === "invalid" ? read.message : "slug differs"}`, manifestFile, "Run `ihub validate` for every problem with positions.");
+  const manifest = read.manifest;
+  const files = new Set([...(await luaFilesBelow(dir, HANDLERS_DIR)), ...Object.values(manifest.handlers).map((h) => path.posix.normalize(h.file))]);
   const sources: Record<string, string> = {};
   for (const rel of [...files].sort()) {
     const lua = await readFile(path.join(dir, rel), "utf8").catch(() => null);
@@ -51,9 +43,9 @@ export async function loadIntegration(dir: string): Promise<LoadedIntegration> {
   }
   const modules: Record<string, string> = {};
   for (const name of Object.keys(manifest.dependencies?.modules ?? {})) {
-    const file = path.join(dir, "..", MODULES_DIR, name, "init.lua");
+    const file = path.join(dir, "..", SHARED_MODULES_DIR, name, MODULE_ENTRY);
     const lua = await readFile(file, "utf8").catch(() => null);
-    if (lua === null) throw new ExecutorError("MODULE_MISSING", `shared module ${name} has no init.lua`, file, `Add integrations/${MODULES_DIR}/${name}/init.lua or remove it from dependencies.modules.`);
+    if (lua === null) throw new ExecutorError("MODULE_MISSING", `shared module ${name} has no ${MODULE_ENTRY}`, file, `Add ${sharedModulePath(name, MODULE_ENTRY)} or remove it from dependencies.modules.`);
     modules[name] = lua;
   }
   return { slug: path.basename(dir), dir, manifest, sources, modules };

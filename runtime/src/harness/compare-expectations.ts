@@ -14,7 +14,7 @@ import type { DeviceRequestRecord } from "../host/invocation-record.js";
 import type { Mismatch } from "./case-result.js";
 import type { UnmatchedRequest } from "./fixture-pool.js";
 import { deepEqualJson, jsonDiff, lineDiff } from "./json-diff.js";
-import { toPointer } from "./json-pointer.js";
+import { toPointer } from "../json/json-pointer.js";
 import type { CasePosition } from "./load-test-case.js";
 import type { TestCase } from "./test-case-schema.js";
 

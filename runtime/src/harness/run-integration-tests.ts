@@ -3,6 +3,7 @@
  * own fresh store and sandbox. An integration that cannot be loaded yields one broken result
  * naming integration.json, so a caller always gets a result per folder, never an exception.
  */
+import { MANIFEST_FILE, TESTS_DIR } from "../layout/integration-layout.js";
 import { readdir } from "node:fs/promises";
 import path from "node:path";
 import { ExecutorError } from "../executor/executor-error.js";
@@ -11,7 +12,6 @@ import type { CaseResult } from "./case-result.js";
 import { CASE_FILE, loadTestCase } from "./load-test-case.js";
 import { runTestCase, type RunCaseOptions } from "./run-test-case.js";
 
-export const TESTS_DIR = "tests";
 
 export type IntegrationTestResult = { slug: string; cases: CaseResult[] };
 
@@ -30,7 +30,7 @@ export async function loadForTests(dir: string): Promise<{ ok: true; integration
     return { ok: true, integration: await loadIntegration(dir) };
   } catch (error) {
     if (!(error instanceof ExecutorError)) throw error;
-    const file = error.file ? path.relative(dir, error.file).split(path.sep).join("/") : "integration.json";
+    const file = error.location.file ? path.relative(dir, error.location.file).split(path.sep).join("/") : MANIFEST_FILE;
     return { ok: false, result: { status: "broken", file, name: null, handler: null, problems: [{ file, pointer: "", line: null, column: null, message: error.hint ? `${error.message}. ${error.hint}` : error.message }] } };
   }
 }

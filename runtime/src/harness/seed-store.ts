@@ -6,7 +6,7 @@
 import type { Manifest } from "../manifest/manifest-schema.js";
 import { assertContainerValue } from "../storage/container-schemas.js";
 import type { InstallStore } from "../storage/install-store.js";
-import { toPointer } from "./json-pointer.js";
+import { toPointer } from "../json/json-pointer.js";
 import type { TestCase } from "./test-case-schema.js";
 
 export type SeedProblem = { pointer: string; message: string };

@@ -7,9 +7,6 @@
 import { z } from "zod";
 import { SEMVER_PATTERN, SLUG_PATTERN } from "./manifest-schema.js";
 
-export const MODULE_FILE = "module.json";
-export const MODULE_ENTRY = "init.lua";
-
 export const moduleSchema = z
   .strictObject({
     $schema: z.string().optional().describe("Path or URL of this JSON Schema, so editors complete and check the file."),

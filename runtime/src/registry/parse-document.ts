@@ -1,4 +1,5 @@
 import type { z } from "zod";
+import { toPointer } from "../json/json-pointer.js";
 import { RegistryError } from "./registry-error.js";
 
 /** JSON bytes from a registry -> a validated document, or REG_BAD_DOCUMENT pointing at the first problem. */
@@ -12,7 +13,7 @@ export function parseDocument<S extends z.ZodType>(bytes: Uint8Array, schema: S,
   const parsed = schema.safeParse(json);
   if (!parsed.success) {
     const issue = parsed.error.issues[0]!;
-    const pointer = "/" + issue.path.map((p) => String(p).replace(/~/g, "~0").replace(/\//g, "~1")).join("/");
+    const pointer = toPointer(issue.path);
     throw new RegistryError("REG_BAD_DOCUMENT", `${where}${pointer}: ${issue.message}`, { file: where, pointer, hint: "The registry serves a malformed document: refused." });
   }
   return parsed.data;

@@ -138,7 +138,7 @@ describe("registry client: trust", () => {
     await editJson(registryPaths(dir).keys, (doc) => (doc.keys[0].publicKey = other.publicKeyPem));
     const { client: c } = await client({ registry: dir, trustedKeys: [], trustRegistryKeys: true });
     const error = await refusal(c.pull("weather@1.0.0"));
-    expect(error).toMatchObject({ code: "REG_BAD_DOCUMENT", pointer: "/keys/0/keyId" });
+    expect(error).toMatchObject({ code: "REG_BAD_DOCUMENT", location: { pointer: "/keys/0/keyId" } });
   });
 });
 
@@ -199,7 +199,7 @@ describe("registry client: hostile registry documents", () => {
     const dir = await copyRegistry();
     await editJson(registryPaths(dir).slugIndex("weather"), (doc) => (doc.versions["1.0.0"].size = "12"));
     const { client: c } = await client({ registry: dir });
-    expect(await refusal(c.pull("weather@1.0.0"))).toMatchObject({ code: "REG_BAD_DOCUMENT", pointer: "/versions/1.0.0/size" });
+    expect(await refusal(c.pull("weather@1.0.0"))).toMatchObject({ code: "REG_BAD_DOCUMENT", location: { pointer: "/versions/1.0.0/size" } });
   });
 
   it("refuses a versions map whose keys do not match the records", async () => {
@@ -208,14 +208,14 @@ describe("registry client: hostile registry documents", () => {
       doc.versions["9.9.9"] = doc.versions["1.0.0"];
     });
     const { client: c } = await client({ registry: dir });
-    expect(await refusal(c.pull("weather@1.0.0"))).toMatchObject({ code: "REG_BAD_DOCUMENT", pointer: "/versions/9.9.9" });
+    expect(await refusal(c.pull("weather@1.0.0"))).toMatchObject({ code: "REG_BAD_DOCUMENT", location: { pointer: "/versions/9.9.9" } });
   });
 
   it("refuses an index for another slug", async () => {
     const dir = await copyRegistry();
     await editJson(registryPaths(dir).slugIndex("weather"), (doc) => (doc.slug = "maps"));
     const { client: c } = await client({ registry: dir });
-    expect(await refusal(c.pull("weather@1.0.0"))).toMatchObject({ code: "REG_BAD_DOCUMENT", pointer: "/slug" });
+    expect(await refusal(c.pull("weather@1.0.0"))).toMatchObject({ code: "REG_BAD_DOCUMENT", location: { pointer: "/slug" } });
   });
 
   it("refuses documents that are not JSON or too large", async () => {

@@ -13,7 +13,9 @@ import { OciClient, type OciCredentials } from "./oci-client.js";
 import { parseDocument } from "./parse-document.js";
 import { RegistryError } from "./registry-error.js";
 import { describeLocation, parseRegistryLocation, type RegistryLocation } from "./registry-location.js";
-import { integrationIndexSchema, registryKeysSchema, type IntegrationIndex, type VersionRecord } from "./registry-schema.js";
+import { readIntegrationIndex } from "./integration-index.js";
+import { registryFiles } from "./registry-layout.js";
+import { registryKeysSchema, type VersionRecord } from "./registry-schema.js";
 import { chooseVersion, parseVersionSpec, type Candidate } from "./resolve-version.js";
 import { DEFAULT_UNPACK_LIMITS, safeUnpack, type UnpackLimits } from "./safe-unpack.js";
 import { keyIdOf, trustedKeysFromPem, verifyRecordSignature, type TrustedKey } from "./signature.js";
@@ -62,21 +64,12 @@ type Transport = {
   keys(): Promise<TrustedKey[]>;
 };
 
-function checkIndex(index: IntegrationIndex, slug: string, where: string): IntegrationIndex {
-  if (index.slug !== slug) throw new RegistryError("REG_BAD_DOCUMENT", `${where} describes ${index.slug}, not ${slug}`, { file: where, pointer: "/slug" });
-  for (const [key, record] of Object.entries(index.versions)) {
-    if (record.version !== key || record.slug !== slug) {
-      throw new RegistryError("REG_BAD_DOCUMENT", `${where} lists ${record.slug}@${record.version} under ${key}`, { file: where, pointer: `/versions/${key}` });
-    }
-  }
-  return index;
-}
-
 function staticTransport(base: { dir: string } | { baseUrl: URL }, maxDocument: number): Transport {
   return {
     async list(slug) {
-      const { where, body } = await readStatic(base, `${slug}/index.json`, maxDocument);
-      const index = checkIndex(parseDocument(body, integrationIndexSchema, where), slug, where);
+      const read = await readIntegrationIndex(base, slug, maxDocument);
+      if (!read.ok) throw read.error;
+      const { index, where } = read;
       return {
         candidates: Object.values(index.versions),
         async record(version) {
@@ -87,10 +80,10 @@ function staticTransport(base: { dir: string } | { baseUrl: URL }, maxDocument: 
       };
     },
     async bundle(record, maxBytes) {
-      return (await readStatic(base, `${record.slug}/${record.version}.tgz`, maxBytes)).body;
+      return (await readStatic(base, registryFiles.bundle(record.slug, record.version), maxBytes)).body;
     },
     async keys() {
-      const { where, body } = await readStatic(base, "keys.json", KEYS_MAX);
+      const { where, body } = await readStatic(base, registryFiles.keys, KEYS_MAX);
       return parseDocument(body, registryKeysSchema, where).keys.map((k, i) => {
         const key = createPublicKey(k.publicKey);
         if (keyIdOf(key) !== k.keyId) throw new RegistryError("REG_BAD_DOCUMENT", `${where} labels a key ${k.keyId} that is not its id`, { file: where, pointer: `/keys/${i}/keyId` });

@@ -1,3 +1,5 @@
+import { CodedError } from "../errors/coded-error.js";
+
 /**
  * Typed failures of the registry client. Every rejection (hostile archive, tampered bytes,
  * malformed document, untrusted key) is one of these codes, so callers and tests can tell
@@ -27,24 +29,14 @@ export const registryErrorCodes = [
 ] as const;
 export type RegistryErrorCode = (typeof registryErrorCodes)[number];
 
-export class RegistryError extends Error {
-  readonly code: RegistryErrorCode;
-  readonly hint: string | undefined;
-  /** The registry file or URL, or the archive entry, the error is about. */
-  readonly file: string | undefined;
-  /** JSON pointer into `file` when a document failed validation. */
-  readonly pointer: string | undefined;
-
+export class RegistryError extends CodedError<RegistryErrorCode> {
+  /**
+   * `file` is the registry file or URL, or the archive entry, the error is about; `pointer` a
+   * JSON pointer into it when a document failed validation.
+   */
   constructor(code: RegistryErrorCode, message: string, opts: { hint?: string; file?: string; pointer?: string; cause?: unknown } = {}) {
-    super(message, opts.cause === undefined ? undefined : { cause: opts.cause });
+    const { file, pointer, ...rest } = opts;
+    super(code, message, { ...rest, location: { ...(file === undefined ? {} : { file }), ...(pointer === undefined ? {} : { pointer }) } });
     this.name = "RegistryError";
-    this.code = code;
-    this.hint = opts.hint;
-    this.file = opts.file;
-    this.pointer = opts.pointer;
-  }
-
-  toJSON() {
-    return { code: this.code, message: this.message, hint: this.hint, file: this.file, pointer: this.pointer };
   }
 }

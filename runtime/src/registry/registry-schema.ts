@@ -1,12 +1,7 @@
 /**
- * The registry layout (static files, servable by any HTTP server), defined once with zod. The
- * publisher writes these documents, the runtime's registry client and the catalog read them.
- *
- *   index.json                    RegistryIndex: every integration, latest version
- *   keys.json                     RegistryKeys: public keys that verify bundle signatures
- *   <slug>/index.json             IntegrationIndex: every version of one integration
- *   <slug>/<version>.tgz          the bundle
- *   <slug>/records/<version>.json VersionRecord: the immutable record the indexes are rebuilt from
+ * The registry's documents (static files, servable by any HTTP server; where each lives is in
+ * registry-layout.ts), defined once with zod. The publisher writes them, the runtime's registry
+ * client, the version gate and the catalog read them.
  */
 import { z } from "zod";
 import { SEMVER_PATTERN, SLUG_PATTERN, trustTiers, visibilities } from "../manifest/manifest-schema.js";

@@ -1,9 +1,10 @@
 /** Builds one integration's bundle in memory: manifest -> entries -> deterministic .tgz -> integrity. */
-import { manifestSchema, type Manifest } from "../../../runtime/src/manifest/manifest-schema.js";
+import type { Manifest } from "../../../runtime/src/manifest/manifest-schema.js";
+import { parseManifest } from "../../../runtime/src/manifest/parse-manifest.js";
 import { computeIntegrity } from "../../../runtime/src/registry/integrity.js";
 import type { Integrity, VersionRecord } from "../../../runtime/src/registry/registry-schema.js";
 import { IhubError } from "../errors.js";
-import { INTEGRATIONS_DIR, MANIFEST_FILE } from "../repo/list-integrations.js";
+import { integrationPath, MANIFEST_FILE } from "../../../runtime/src/layout/integration-layout.js";
 import { collectBundleEntries, contentDigest, type BundleEntry, type FileSource } from "./bundle-contents.js";
 import { packTgz } from "./pack-tgz.js";
 
@@ -18,30 +19,19 @@ export type BuiltBundle = {
 };
 
 export async function readManifest(source: FileSource, slug: string): Promise<Manifest> {
-  const file = `${INTEGRATIONS_DIR}/${slug}/${MANIFEST_FILE}`;
+  const file = integrationPath(slug, MANIFEST_FILE);
   const bytes = await source.read(file);
   if (!bytes) throw new IhubError("IH_BUNDLE_NO_MANIFEST", `${slug} has no ${MANIFEST_FILE}`, { location: { file }, hint: "Is the slug right? Integrations live in integrations/<slug>/." });
-  let json: unknown;
-  try {
-    json = JSON.parse(Buffer.from(bytes).toString("utf8"));
-  } catch (cause) {
-    throw new IhubError("IH_BUNDLE_MANIFEST_INVALID", `${file} is not valid JSON`, { location: { file }, hint: "Run `ihub validate` for details.", cause });
+  const read = parseManifest(Buffer.from(bytes).toString("utf8"), slug);
+  if (read.ok) return read.manifest;
+  switch (read.problem) {
+    case "not-json":
+      throw new IhubError("IH_BUNDLE_MANIFEST_INVALID", `${file} is not valid JSON`, { location: { file }, hint: "Run `ihub validate` for details." });
+    case "invalid":
+      throw new IhubError("IH_BUNDLE_MANIFEST_INVALID", `${file}: ${read.message}`, { location: { file, pointer: read.pointer }, hint: "Run `ihub validate` for every problem with a hint." });
+    case "slug-mismatch":
+      throw new IhubError("IH_BUNDLE_MANIFEST_INVALID", `${file} declares slug ${read.declared} but lives in folder ${slug}`, { location: { file, pointer: read.pointer }, hint: "The slug must equal the folder name." });
   }
-  const parsed = manifestSchema.safeParse(json);
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0]!;
-    throw new IhubError("IH_BUNDLE_MANIFEST_INVALID", `${file}: ${issue.message}`, {
-      location: { file, pointer: "/" + issue.path.map(String).join("/") },
-      hint: "Run `ihub validate` for every problem with a hint.",
-    });
-  }
-  if (parsed.data.slug !== slug) {
-    throw new IhubError("IH_BUNDLE_MANIFEST_INVALID", `${file} declares slug ${parsed.data.slug} but lives in folder ${slug}`, {
-      location: { file, pointer: "/slug" },
-      hint: "The slug must equal the folder name.",
-    });
-  }
-  return parsed.data;
 }
 
 export type BundleContent = { manifest: Manifest; entries: BundleEntry[]; contentDigest: string };

@@ -6,13 +6,7 @@
 import { createHash } from "node:crypto";
 import path from "node:path/posix";
 import type { Manifest } from "../../../runtime/src/manifest/manifest-schema.js";
-import { INTEGRATIONS_DIR, MANIFEST_FILE } from "../repo/list-integrations.js";
-
-export const MODULES_DIR = `${INTEGRATIONS_DIR}/_modules`;
-/** Files every bundle carries besides the ones the manifest references. */
-export const BUNDLE_DOCS = ["README.md", "CHANGELOG.md"] as const;
-/** Every Lua file below this folder is bundled, so handlers can share local helpers. */
-export const HANDLERS_DIR = "handlers";
+import { BUNDLE_DOCS, BUNDLE_MODULES_DIR, HANDLERS_DIR, integrationPath, MANIFEST_FILE, sharedModulePath } from "../../../runtime/src/layout/integration-layout.js";
 
 /** Reads repository files by root-relative POSIX path; a missing file is null. */
 export interface FileSource {
@@ -28,7 +22,7 @@ export type BundleEntry = { path: string; bytes: Uint8Array };
  * integration folder; shared modules go under `modules/<name>/`.
  */
 export async function collectBundleEntries(source: FileSource, slug: string, manifest: Manifest): Promise<BundleEntry[]> {
-  const base = `${INTEGRATIONS_DIR}/${slug}`;
+  const base = integrationPath(slug);
   const wanted = new Map<string, string>(); // bundle path -> repo path
   const add = (inBundle: string, inRepo: string) => wanted.set(path.normalize(inBundle), path.normalize(inRepo));
 
@@ -39,7 +33,7 @@ export async function collectBundleEntries(source: FileSource, slug: string, man
   for (const resource of Object.values(manifest.resources ?? {})) if (resource.openapi) add(resource.openapi, `${base}/${resource.openapi}`);
   for (const file of await source.list(`${base}/${HANDLERS_DIR}`)) if (file.endsWith(".lua")) add(path.relative(base, file), file);
   for (const name of Object.keys(manifest.dependencies?.modules ?? {})) {
-    for (const file of await source.list(`${MODULES_DIR}/${name}`)) add(`modules/${name}/${path.relative(`${MODULES_DIR}/${name}`, file)}`, file);
+    for (const file of await source.list(sharedModulePath(name))) add(`${BUNDLE_MODULES_DIR}/${name}/${path.relative(sharedModulePath(name), file)}`, file);
   }
 
   const entries: BundleEntry[] = [];

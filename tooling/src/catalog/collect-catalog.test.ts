@@ -71,7 +71,7 @@ describe("collectCatalog", () => {
 
     await writeFile(path.join(registry, "alpha", "index.json"), "not json");
     out = await collectCatalog(root, registry);
-    expect(out.findings[0]!.message).toMatch(/not JSON/);
+    expect(out.findings[0]!.message).toMatch(/not valid JSON/);
 
     await writeFile(path.join(registry, "alpha", "index.json"), JSON.stringify({ format: 1, slug: "beta", latest: null, versions: {} }));
     out = await collectCatalog(root, registry);

@@ -7,12 +7,13 @@
 import { readdir, readFile } from "node:fs/promises";
 import path from "node:path";
 import { parseJsonOrYaml } from "./parse-data.js";
-import { manifestSchema, type Manifest } from "../../../runtime/src/manifest/manifest-schema.js";
+import type { Manifest } from "../../../runtime/src/manifest/manifest-schema.js";
+import { parseManifest } from "../../../runtime/src/manifest/parse-manifest.js";
 import { testCaseSchema, type TestCase } from "../../../runtime/src/harness/test-case-schema.js";
 import type { Finding } from "../findings/finding.js";
 import { catalogFinding } from "./catalog-finding.js";
-import { MANIFEST_FILE, type IntegrationDir } from "../repo/list-integrations.js";
-import { HANDLERS_DIR } from "../bundle/bundle-contents.js";
+import type { IntegrationDir } from "../repo/list-integrations.js";
+import { HANDLERS_DIR, MANIFEST_FILE, TESTS_DIR } from "../../../runtime/src/layout/integration-layout.js";
 import type { ArchiveFile } from "../../../runtime/src/registry/safe-unpack.js";
 
 export type IntegrationSource = {
@@ -28,7 +29,6 @@ export type IntegrationSource = {
   tests: TestCase[];
 };
 
-const TESTS_DIR = "tests";
 const TEST_FILE = /\.test\.(json|ya?ml)$/;
 
 /** The files of one integration, by path relative to its folder (forward slashes); missing is null. */
@@ -76,19 +76,11 @@ export async function readIntegration(slug: string, files: SourceFiles): Promise
     catalogFinding({ code: "IH_CATALOG_MANIFEST", integration: slug, file: files.manifestLabel, message, pointer, hint: HINT });
   const text = await readText(MANIFEST_FILE);
   if (text === null) return fail(`${MANIFEST_FILE} is missing`);
-  let raw: unknown;
-  try {
-    raw = JSON.parse(text);
-  } catch (error) {
-    return fail(`${MANIFEST_FILE} is not JSON: ${(error as Error).message}`);
-  }
-  const parsed = manifestSchema.safeParse(raw);
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0]!;
-    return fail(`${MANIFEST_FILE} is invalid: ${issue.message}`, "/" + issue.path.map((p) => String(p).replace(/~/g, "~0").replace(/\//g, "~1")).join("/"));
-  }
-  const manifest = parsed.data;
-  if (manifest.slug !== slug) return fail(`slug "${manifest.slug}" differs from the folder name "${slug}"`, "/slug");
+  const read = parseManifest(text, slug);
+  if (!read.ok && read.problem === "not-json") return fail(`${MANIFEST_FILE} is not JSON: ${read.message}`);
+  if (!read.ok && read.problem === "invalid") return fail(`${MANIFEST_FILE} is invalid: ${read.message}`, read.pointer);
+  if (!read.ok) return fail(`slug "${read.declared}" differs from the folder name "${slug}"`, read.pointer);
+  const manifest = read.manifest;
 
   const lua: Record<string, string> = {};
   const luaFiles = new Set([...Object.values(manifest.handlers).map((h) => h.file), ...(await files.list(HANDLERS_DIR)).filter((f) => f.endsWith(".lua"))]);

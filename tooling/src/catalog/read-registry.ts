@@ -1,38 +1,25 @@
 /**
  * Reads one integration's version list from a directory registry (`<registry>/<slug>/index.json`,
- * see runtime/src/registry/registry-schema.ts). No file means "not published yet"; a file that
- * does not match the schema is a finding, and the catalog falls back to the repository's history.
+ * read by runtime/src/registry/integration-index.ts). No file means "not published yet"; a file
+ * that is unreadable or does not match the schema is a finding, and the catalog falls back to the
+ * repository's history.
  */
-import { readFile } from "node:fs/promises";
-import path from "node:path";
-import { integrationIndexSchema, type IntegrationIndex } from "../../../runtime/src/registry/registry-schema.js";
+import { readIntegrationIndex } from "../../../runtime/src/registry/integration-index.js";
+import type { IntegrationIndex } from "../../../runtime/src/registry/registry-schema.js";
+import { registryPaths } from "../publish/dir-registry.js";
 import type { Finding } from "../findings/finding.js";
 import { catalogFinding } from "./catalog-finding.js";
 
 export async function readRegistryVersions(registryDir: string, slug: string): Promise<IntegrationIndex | Finding | null> {
-  const file = path.join(registryDir, slug, "index.json");
-  const text = await readFile(file, "utf8").catch(() => null);
-  if (text === null) return null;
-  const fail = (message: string, pointer: string | null = null): Finding =>
-    catalogFinding({
-      code: "IH_CATALOG_REGISTRY",
-      integration: slug,
-      file,
-      pointer,
-      message,
-      hint: "The registry index is written by `ihub publish`; republish or repair the file. The catalog shows the repository's versions meanwhile.",
-    });
-  let raw: unknown;
-  try {
-    raw = JSON.parse(text);
-  } catch (error) {
-    return fail(`registry index is not JSON: ${(error as Error).message}`);
-  }
-  const parsed = integrationIndexSchema.safeParse(raw);
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0]!;
-    return fail(`registry index is invalid: ${issue.message}`, "/" + issue.path.join("/"));
-  }
-  if (parsed.data.slug !== slug) return fail(`registry index names "${parsed.data.slug}", not "${slug}"`, "/slug");
-  return parsed.data;
+  const read = await readIntegrationIndex({ dir: registryDir }, slug);
+  if (read.ok) return read.index;
+  if (read.error.code === "REG_NOT_FOUND") return null;
+  return catalogFinding({
+    code: "IH_CATALOG_REGISTRY",
+    integration: slug,
+    file: registryPaths(registryDir).slugIndex(slug),
+    pointer: read.error.location.pointer ?? null,
+    message: `registry index is unusable: ${read.error.message}`,
+    hint: "The registry index is written by `ihub publish`; republish or repair the file. The catalog shows the repository's versions meanwhile.",
+  });
 }

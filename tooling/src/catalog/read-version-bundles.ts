@@ -6,10 +6,10 @@
  * back to the repository's contents with a note saying so.
  */
 import { readFile } from "node:fs/promises";
-import path from "node:path";
 import { integrityMatches } from "../../../runtime/src/registry/integrity.js";
 import type { IntegrationIndex } from "../../../runtime/src/registry/registry-schema.js";
 import { readArchive } from "../../../runtime/src/registry/safe-unpack.js";
+import { registryPaths } from "../publish/dir-registry.js";
 import type { Finding } from "../findings/finding.js";
 import { catalogFinding, isFinding } from "./catalog-finding.js";
 import { archiveFiles, readIntegration, type IntegrationSource } from "./read-integration.js";
@@ -23,7 +23,7 @@ export async function readVersionBundles(registryDir: string, index: Integration
   const out: VersionSources = { sources: new Map(), findings: [] };
   for (const record of Object.values(index.versions)) {
     if (record.version === skip) continue;
-    const file = path.join(registryDir, index.slug, `${record.version}.tgz`);
+    const file = registryPaths(registryDir).bundle(index.slug, record.version);
     const bytes = await readFile(file).catch(() => null);
     if (!bytes) continue;
     const fail = (message: string) => out.findings.push(catalogFinding({ code: "IH_CATALOG_BUNDLE", integration: index.slug, file, message, hint: HINT }));

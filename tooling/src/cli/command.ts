@@ -31,5 +31,10 @@ export function defineCommand(name: CommandName, spec: Omit<CommandSpec, "name" 
  * headed by the `format` of the verb that printed it.
  */
 export function printJson(ctx: RunContext, value: object): void {
-  ctx.out(JSON.stringify({ format: commands[ctx.verb].format, ...value }, null, 2) + "\n");
+  ctx.out(JSON.stringify(withFormat(ctx.verb, value), null, 2) + "\n");
+}
+
+/** A verb's document as its `--json` prints it: headed by the verb's `format`. */
+export function withFormat<V extends object>(verb: CommandName, value: V): { format: string } & V {
+  return { format: commands[verb].format, ...value };
 }

@@ -19,11 +19,11 @@ import { readFile } from "node:fs/promises";
 import path from "node:path";
 import git from "isomorphic-git";
 import { IhubError } from "../errors.js";
-import { INTEGRATIONS_DIR, MANIFEST_FILE, RESERVED_PREFIX, listIntegrationDirs } from "../repo/list-integrations.js";
+import { listIntegrationDirs } from "../repo/list-integrations.js";
+import { INTEGRATIONS_DIR, MANIFEST_FILE, RESERVED_PREFIX, SHARED_MODULES_DIR } from "../../../runtime/src/layout/integration-layout.js";
 import { worktreeChanges } from "./worktree-changes.js";
 
 export const SCHEMAS_DIR = "schemas";
-export const MODULES_FOLDER = "_modules";
 
 export type ChangeReason =
   | { kind: "committed" }
@@ -86,7 +86,7 @@ function classify(filepath: string, into: RawChanges): void {
   if (parts[0] === SCHEMAS_DIR) into.schemas = true;
   else if (parts[0] === INTEGRATIONS_DIR && parts.length > 2) {
     const name = parts[1]!;
-    if (name === MODULES_FOLDER) {
+    if (name === SHARED_MODULES_DIR) {
       if (parts.length > 3) into.modules.add(parts[2]!);
     } else if (!name.startsWith(RESERVED_PREFIX) && !name.startsWith(".")) into.integrations.add(name);
   }
@@ -103,7 +103,7 @@ async function committedChanges(dir: string, cache: object, from: string, to: st
   if (a?.oid === b?.oid) return out;
   const [fromInt, toInt] = await Promise.all([treeEntries(dir, cache, a?.oid), treeEntries(dir, cache, b?.oid)]);
   for (const name of differing(fromInt, toInt)) {
-    if (name === MODULES_FOLDER) {
+    if (name === SHARED_MODULES_DIR) {
       const [fm, tm] = await Promise.all([treeEntries(dir, cache, fromInt.get(name)?.oid), treeEntries(dir, cache, toInt.get(name)?.oid)]);
       for (const mod of differing(fm, tm)) out.modules.add(mod);
     } else {

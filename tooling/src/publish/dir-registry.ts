@@ -16,20 +16,26 @@ import {
   type RegistryKeys,
   type VersionRecord,
 } from "../../../runtime/src/registry/registry-schema.js";
+import { registryFiles } from "../../../runtime/src/registry/registry-layout.js";
+import { toPointer } from "../../../runtime/src/json/json-pointer.js";
 import { IhubError } from "../errors.js";
 import { buildIntegrationIndex, buildRegistryIndex } from "./build-indexes.js";
 import { jsonText, writeFileAtomic } from "./atomic-write.js";
 
 export const LOCK_FILE = ".publish.lock";
 
-export const registryPaths = (dir: string) => ({
-  index: path.join(dir, "index.json"),
-  keys: path.join(dir, "keys.json"),
-  slugIndex: (slug: string) => path.join(dir, slug, "index.json"),
-  bundle: (slug: string, version: string) => path.join(dir, slug, `${version}.tgz`),
-  records: (slug: string) => path.join(dir, slug, "records"),
-  record: (slug: string, version: string) => path.join(dir, slug, "records", `${version}.json`),
-});
+/** The registry layout's files as paths below `dir`. */
+export const registryPaths = (dir: string) => {
+  const at = (rel: string) => path.join(dir, ...rel.split("/"));
+  return {
+    index: at(registryFiles.index),
+    keys: at(registryFiles.keys),
+    slugIndex: (slug: string) => at(registryFiles.slugIndex(slug)),
+    bundle: (slug: string, version: string) => at(registryFiles.bundle(slug, version)),
+    records: (slug: string) => at(registryFiles.records(slug)),
+    record: (slug: string, version: string) => at(registryFiles.record(slug, version)),
+  };
+};
 
 /** Runs `fn` holding the registry lock. Waits (with backoff) for other publishers; a lock left by a crashed one goes stale. */
 export async function withRegistryLock<T>(dir: string, fn: () => Promise<T>): Promise<T> {
@@ -72,7 +78,7 @@ async function readDocument<S extends z.ZodType>(file: string, schema: S): Promi
   if (!parsed.success) {
     const issue = parsed.error.issues[0]!;
     throw new IhubError("IH_REGISTRY_CORRUPT", `${file}: ${issue.message}`, {
-      location: { file, pointer: "/" + issue.path.map(String).join("/") },
+      location: { file, pointer: toPointer(issue.path) },
       hint: "Restore it from backups, then run `ihub publish --reconcile`.",
     });
   }

@@ -96,7 +96,7 @@ describe("OCI registry (real docker-registry)", () => {
     const put = await raw.request("PUT", `/v2/${repo}/manifests/1.0.0`, { headers: { "content-type": OCI_MANIFEST_MEDIA_TYPE }, body: Buffer.from(JSON.stringify(image)) });
     expect(put.response.status).toBe(201);
     const client = createRegistryClient({ registry: `oci://${oci.host}/foreign`, cacheDir: path.join(root, "cache3"), trustedKeys: [key.publicKeyPem] });
-    await expect(client.pull("weather@1")).rejects.toMatchObject({ code: "REG_BAD_DOCUMENT", pointer: "/config/mediaType" });
+    await expect(client.pull("weather@1")).rejects.toMatchObject({ code: "REG_BAD_DOCUMENT", location: { pointer: "/config/mediaType" } });
   });
 
   it("detects a bundle blob altered in the registry's storage", async () => {

@@ -4,9 +4,9 @@
  * record or OCI tag), and every index is rebuilt from the records, so a publish that failed
  * half-way is repaired without a version bump.
  */
-import { readFile, stat } from "node:fs/promises";
+import { stat } from "node:fs/promises";
 import type { RegistryLocation } from "../../../runtime/src/registry/registry-location.js";
-import { integrationIndexSchema } from "../../../runtime/src/registry/registry-schema.js";
+import { readIntegrationIndex } from "../../../runtime/src/registry/integration-index.js";
 import { gitFileSource } from "../bundle/git-file-source.js";
 import { buildSignedBundles } from "../bundle/sign-built.js";
 import { listReleaseTags } from "../git/release-tags.js";
@@ -21,9 +21,9 @@ async function staleIndexes(dir: string): Promise<string[]> {
   const stale: string[] = [];
   for (const slug of await listRegistrySlugs(dir)) {
     const records = (await readRecords(dir, slug)).map((r) => r.version).sort();
-    const text = await readFile(registryPaths(dir).slugIndex(slug), "utf8").catch(() => null);
-    const parsed = text === null ? null : integrationIndexSchema.safeParse(JSON.parse(text));
-    const listed = parsed?.success ? Object.keys(parsed.data.versions).sort() : null;
+    // An index that is missing or unreadable in any way is stale: it is rebuilt from the records.
+    const read = await readIntegrationIndex({ dir }, slug);
+    const listed = read.ok ? Object.keys(read.index.versions).sort() : null;
     if (JSON.stringify(listed) !== JSON.stringify(records)) stale.push(slug);
   }
   return stale;

@@ -8,22 +8,30 @@ import { createPublicKey, timingSafeEqual } from "node:crypto";
 import type http from "node:http";
 import { integrityMatches } from "../../../runtime/src/registry/integrity.js";
 import { parseDocument } from "../../../runtime/src/registry/parse-document.js";
+import { CodedError } from "../../../runtime/src/errors/coded-error.js";
 import { RegistryError } from "../../../runtime/src/registry/registry-error.js";
 import { keyIdOf, verifyRecordSignature } from "../../../runtime/src/registry/signature.js";
-import { IhubError } from "../errors.js";
 import { publishToDir, type PublishItem } from "../publish/publish-to-dir.js";
 import { yankVersion } from "../publish/yank.js";
 import { MAX_PUBLISH_BYTES, publishRequestSchema, REGISTRY_TOKEN_ENV, yankRequestSchema } from "./publish-protocol.js";
 
-class Refusal extends Error {
+/** A refusal answered with its own HTTP status. */
+class Refusal extends CodedError {
   constructor(
     readonly status: number,
-    readonly code: string,
+    code: string,
     message: string,
-    readonly hint?: string,
+    hint?: string,
   ) {
-    super(message);
+    super(code, message, { hint });
   }
+}
+
+/** The status a coded failure is answered with: a refusal's own, 400 for a bad document, else by code. */
+function statusOf(error: CodedError): number {
+  if (error instanceof Refusal) return error.status;
+  if (error instanceof RegistryError) return 400;
+  return IHUB_STATUS[error.code] ?? 500;
 }
 
 function authorized(req: http.IncomingMessage, token: string): boolean {
@@ -76,9 +84,7 @@ async function respond(token: string, req: http.IncomingMessage, res: http.Serve
     if (!authorized(req, token)) throw new Refusal(401, "IH_PUBLISH_UNAUTHORIZED", "missing or wrong bearer token", `Set ${REGISTRY_TOKEN_ENV} to the token the server was started with.`);
     send(res, 200, await work(await readBody(req)));
   } catch (error) {
-    if (error instanceof Refusal) return send(res, error.status, { error: { code: error.code, message: error.message, hint: error.hint } });
-    if (error instanceof RegistryError) return send(res, 400, { error: { code: error.code, message: error.message, hint: error.hint } });
-    if (error instanceof IhubError) return send(res, IHUB_STATUS[error.code] ?? 500, { error: { code: error.code, message: error.message, hint: error.hint } });
+    if (error instanceof CodedError) return send(res, statusOf(error), { error: { code: error.code, message: error.message, hint: error.hint } });
     // A bug, not the publisher's fault: the operator sees the stack, the publisher a 500.
     process.stderr.write(`registry write failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
     send(res, 500, { error: { code: "IH_INTERNAL", message: "the registry failed to write" } });

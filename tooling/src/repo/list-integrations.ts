@@ -1,10 +1,7 @@
 import { readdir } from "node:fs/promises";
 import path from "node:path";
 
-export const INTEGRATIONS_DIR = "integrations";
-export const MANIFEST_FILE = "integration.json";
-/** Folders under integrations/ that start with `_` hold shared material (e.g. `_modules/`), not integrations. */
-export const RESERVED_PREFIX = "_";
+import { INTEGRATIONS_DIR, RESERVED_PREFIX } from "../../../runtime/src/layout/integration-layout.js";
 
 export type IntegrationDir = { slug: string; dir: string; relDir: string };
 

@@ -8,7 +8,7 @@
 import { mkdir, writeFile } from "node:fs/promises";
 import path from "node:path";
 import type { Manifest } from "../../../runtime/src/manifest/manifest-schema.js";
-import { INTEGRATIONS_DIR, MANIFEST_FILE } from "./list-integrations.js";
+import { INTEGRATIONS_DIR, MANIFEST_FILE } from "../../../runtime/src/layout/integration-layout.js";
 
 type SampleBase = {
   slug: string;

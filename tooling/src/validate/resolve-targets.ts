@@ -1,7 +1,8 @@
 /** Turns target arguments of `ihub <verb>` (slugs or paths) into folder names; anything else is a usage error. */
 import path from "node:path";
 import { UsageError } from "../errors.js";
-import { INTEGRATIONS_DIR, type IntegrationDir } from "../repo/list-integrations.js";
+import type { IntegrationDir } from "../repo/list-integrations.js";
+import { INTEGRATIONS_DIR } from "../../../runtime/src/layout/integration-layout.js";
 
 export function resolveTargets(verb: string, root: string, all: readonly IntegrationDir[], targets: readonly string[], cwd = process.cwd()): string[] {
   const known = new Set(all.map((d) => d.slug));

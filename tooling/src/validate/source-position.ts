@@ -4,6 +4,7 @@
  * valid files never pay for it.
  */
 import { parseTree, type Node } from "jsonc-parser";
+import { fromPointer } from "../../../runtime/src/json/json-pointer.js";
 
 export type Position = { line: number; column: number };
 
@@ -27,19 +28,6 @@ export class LineIndex {
   }
 }
 
-/** RFC 6901: `/a/b~1c` -> ["a", "b/c"]. */
-export function pointerSegments(pointer: string): string[] {
-  if (pointer === "") return [];
-  return pointer
-    .slice(1)
-    .split("/")
-    .map((s) => s.replace(/~1/g, "/").replace(/~0/g, "~"));
-}
-
-export function toPointer(segments: readonly (string | number)[]): string {
-  return segments.map((s) => "/" + String(s).replace(/~/g, "~0").replace(/\//g, "~1")).join("");
-}
-
 /** A JSON text whose pointers can be located; the tree is built on the first lookup. */
 export class JsonLocator {
   private tree: Node | undefined;
@@ -57,7 +45,7 @@ export class JsonLocator {
     let node = this.tree;
     if (!node) return { line: 1, column: 1 };
     let keyNode: Node | undefined;
-    for (const segment of pointerSegments(pointer)) {
+    for (const segment of fromPointer(pointer)) {
       let next: Node | undefined;
       if (node.type === "object") {
         const prop: Node | undefined = node.children?.find((p) => p.children?.[0]?.value === segment);

@@ -5,7 +5,8 @@
  * the same. Only YAML text, or JSON that does not parse, pays for the YAML parser.
  */
 import { isMap, isNode, isScalar, parseDocument, type Document } from "yaml";
-import { JsonLocator, LineIndex, pointerSegments, type Position } from "./source-position.js";
+import { fromPointer } from "../../../runtime/src/json/json-pointer.js";
+import { JsonLocator, LineIndex, type Position } from "./source-position.js";
 
 /** Aliases in YAML can expand exponentially ("billion laughs"); real documents need a handful. */
 const MAX_ALIAS_COUNT = 100;
@@ -51,7 +52,7 @@ function parseYaml(text: string): StructuredText {
     return { ok: false, message: (e as Error).message, position: null };
   }
   let lines: LineIndex | undefined;
-  return { ok: true, value, locate: (pointer) => positionInYaml(doc, (lines ??= new LineIndex(text)), pointerSegments(pointer)) };
+  return { ok: true, value, locate: (pointer) => positionInYaml(doc, (lines ??= new LineIndex(text)), fromPointer(pointer)) };
 }
 
 export function parseStructured(text: string): StructuredText {

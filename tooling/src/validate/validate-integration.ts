@@ -6,7 +6,7 @@
 import { readdirSync, realpathSync } from "node:fs";
 import type { Finding } from "../findings/finding.js";
 import type { Manifest } from "../../../runtime/src/manifest/manifest-schema.js";
-import { MANIFEST_FILE } from "../repo/list-integrations.js";
+import { MANIFEST_FILE } from "../../../runtime/src/layout/integration-layout.js";
 import { checkDependencies } from "./checks/dependencies.js";
 import { checkDocs } from "./checks/docs.js";
 import { checkEmbeddedSchemas } from "./checks/embedded-schemas.js";

@@ -8,6 +8,7 @@
  * shared 2-core machine the benchmark ran on, a second thread made a full run of 1,000
  * integrations slower (3.5 s against 2.6 s), as it did before the run got cheaper (10.6 s against 9.2 s).
  */
+import { integrationPath } from "../../../runtime/src/layout/integration-layout.js";
 import { realpath } from "node:fs/promises";
 import { Worker } from "node:worker_threads";
 import { countBySeverity, sortFindings, type Finding, type Severity } from "../findings/finding.js";
@@ -67,7 +68,7 @@ function duplicateFindings(all: readonly IntegrationDir[], results: readonly Int
     code: "IH013",
     severity: FINDING_CODES.IH013.severity,
     integration: slug,
-    file: `integrations/${slug}`,
+    file: integrationPath(slug),
     line: null,
     column: null,
     pointer: null,
@@ -83,7 +84,7 @@ function duplicateFindings(all: readonly IntegrationDir[], results: readonly Int
     const sameFolder = (byFolder.get(r.slug.toLowerCase()) ?? []).filter((s) => s !== r.slug);
     if (sameFolder.length) out.push(dup(r.slug, `folder "${r.slug}" differs only in case from ${sameFolder.map((s) => `"${s}"`).join(", ")}`));
     const sameDeclared = r.declaredSlug ? (byDeclared.get(r.declaredSlug) ?? []).filter((s) => s !== r.slug) : [];
-    if (sameDeclared.length) out.push(dup(r.slug, `slug "${r.declaredSlug}" is also declared by ${sameDeclared.map((s) => `integrations/${s}`).join(", ")}`));
+    if (sameDeclared.length) out.push(dup(r.slug, `slug "${r.declaredSlug}" is also declared by ${sameDeclared.map((s) => integrationPath(s)).join(", ")}`));
   }
   return out;
 }

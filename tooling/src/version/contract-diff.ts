@@ -15,7 +15,8 @@
  */
 import type { Manifest } from "../../../runtime/src/manifest/manifest-schema.js";
 import type { ChangeLevel } from "./bump-level.js";
-import { diffSchemas, joinPointer, levelOf, type SchemaDirection } from "./schema-diff.js";
+import { joinPointer } from "../../../runtime/src/json/json-pointer.js";
+import { diffSchemas, levelOf, type SchemaDirection } from "./schema-diff.js";
 import type { Snapshot } from "./snapshot.js";
 
 export type Reason = {

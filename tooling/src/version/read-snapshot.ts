@@ -6,14 +6,14 @@
 import { createHash } from "node:crypto";
 import path from "node:path/posix";
 import { readManifest } from "../bundle/build-bundle.js";
-import { collectBundleEntries, contentDigest, HANDLERS_DIR, MODULES_DIR, type FileSource } from "../bundle/bundle-contents.js";
+import { collectBundleEntries, contentDigest, type FileSource } from "../bundle/bundle-contents.js";
 import { deviceHttpCallsIn } from "../analysis/lua-handler-analysis.js";
 import { operationsUsed, readOpenApi } from "../analysis/openapi-operations.js";
 import { IhubError } from "../errors.js";
-import { INTEGRATIONS_DIR, MANIFEST_FILE } from "../repo/list-integrations.js";
+import { BUNDLE_MODULES_DIR, HANDLERS_DIR, INTEGRATIONS_DIR, MANIFEST_FILE, sharedModulePath } from "../../../runtime/src/layout/integration-layout.js";
 import type { AliasOperations, Side } from "./snapshot.js";
 
-const MODULE_PREFIX = "modules/";
+const MODULE_PREFIX = `${BUNDLE_MODULES_DIR}/`;
 
 export async function readSnapshot(source: FileSource, slug: string): Promise<Side> {
   const dir = `${INTEGRATIONS_DIR}/${slug}`;
@@ -32,7 +32,7 @@ export async function readSnapshot(source: FileSource, slug: string): Promise<Si
   const repoPaths: Record<string, string> = {};
   for (const e of entries) {
     files[e.path] = createHash("sha256").update(e.bytes).digest("hex");
-    repoPaths[e.path] = e.path.startsWith(MODULE_PREFIX) ? `${MODULES_DIR}/${e.path.slice(MODULE_PREFIX.length)}` : `${dir}/${e.path}`;
+    repoPaths[e.path] = e.path.startsWith(MODULE_PREFIX) ? sharedModulePath(e.path.slice(MODULE_PREFIX.length)) : `${dir}/${e.path}`;
   }
 
   const text = (bundlePath: string) => {

@@ -18,6 +18,7 @@
  * the diff cannot prove it compatible.
  */
 import type { ChangeLevel } from "./bump-level.js";
+import { joinPointer } from "../../../runtime/src/json/json-pointer.js";
 
 export type SchemaDirection = "input" | "output";
 export type ChangeEffect = "narrowed" | "widened" | "removed-field" | "added-required-field" | "added-optional-field" | "changed";
@@ -34,9 +35,6 @@ export function levelOf(effect: ChangeEffect, direction: SchemaDirection): Chang
 
 type Schema = Record<string, unknown>;
 
-/** RFC 6901 pointer token. */
-export const pointerToken = (key: string) => key.replace(/~/g, "~0").replace(/\//g, "~1");
-export const joinPointer = (base: string, ...keys: string[]) => base + keys.map((k) => `/${pointerToken(k)}`).join("");
 
 const ANNOTATIONS = new Set(["title", "description", "examples", "default", "$comment", "deprecated", "readOnly", "writeOnly", "$schema", "$id", "$anchor", "contentMediaType", "contentEncoding"]);
 const LOWER_BOUNDS = ["minimum", "exclusiveMinimum", "minLength", "minItems", "minProperties"] as const;

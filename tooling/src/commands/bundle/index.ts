@@ -1,13 +1,14 @@
 import path from "node:path";
-import { defineCommand, printJson } from "../../cli/command.js";
+import { asDocument, defineStage } from "../../cli/stage-command.js";
 import { buildSignedBundles } from "../../bundle/sign-built.js";
 import { selectSlugs } from "../../bundle/select-slugs.js";
 import { jsonText, writeFileAtomic } from "../../publish/atomic-write.js";
 import { defaultPaths } from "../../repo/defaults.js";
 import { colors } from "../../report/colors.js";
+import { renderCoded } from "../../report/render-error.js";
 import { devKeyWarning, loadSigningKey } from "../../signing/signing-key.js";
 
-export default defineCommand("bundle", {
+export default defineStage("bundle", {
   configure: (cmd) =>
     cmd.argument("[slugs...]", "integrations to bundle (default: all)").option("--out <dir>", "output folder (default: .ihub/bundles)"),
   async run(ctx, args, opts) {
@@ -26,14 +27,15 @@ export default defineCommand("bundle", {
       await writeFileAtomic(path.join(out, b.slug, `${b.version}.json`), jsonText({ ...meta, file: undefined }));
       written.push(meta);
     }
-
-    if (ctx.json) {
-      printJson(ctx, { ok: failures.length === 0, devKey: key.dev, keyId: key.keyId, bundles: written, errors: failures.map((f) => ({ slug: f.slug, ...f.error.toJSON() })) });
-    } else {
-      for (const w of written) ctx.out(`${colors.green("bundled")} ${w.slug}@${w.version} ${colors.dim(`${w.size} B ${w.integrity.sha512.slice(0, 24)}… -> ${path.relative(process.cwd(), w.file)}`)}\n`);
-      for (const f of failures) ctx.out(`${colors.red("error")} ${colors.dim(f.error.code)} ${f.error.message}${f.error.hint ? `\n  ${colors.cyan("hint")} ${f.error.hint}` : ""}\n`);
-      ctx.out(`${written.length} bundle(s), signed with ${key.keyId}${key.dev ? colors.yellow(" (DEV KEY)") : ""}\n`);
-    }
-    return failures.length ? 1 : 0;
+    return { ok: failures.length === 0, devKey: key.dev, keyId: key.keyId, bundles: written, errors: failures.map((f) => ({ slug: f.slug, ...f.error.toJSON() })) };
+  },
+  document: asDocument,
+  reporters: {
+    human(doc) {
+      let text = "";
+      for (const w of doc.bundles) text += `${colors.green("bundled")} ${w.slug}@${w.version} ${colors.dim(`${w.size} B ${w.integrity.sha512.slice(0, 24)}… -> ${path.relative(process.cwd(), w.file)}`)}\n`;
+      for (const e of doc.errors) text += renderCoded(e);
+      return text + `${doc.bundles.length} bundle(s), signed with ${doc.keyId}${doc.devKey ? colors.yellow(" (DEV KEY)") : ""}\n`;
+    },
   },
 });

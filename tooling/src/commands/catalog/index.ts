@@ -1,15 +1,16 @@
 import { stat } from "node:fs/promises";
 import path from "node:path";
 import { buildCatalog } from "../../catalog/build-catalog.js";
-import { defineCommand, printJson } from "../../cli/command.js";
+import { asDocument, defineStage } from "../../cli/stage-command.js";
 import { UsageError } from "../../errors.js";
 import { countBySeverity, sortFindings } from "../../findings/finding.js";
 import { defaultPaths } from "../../repo/defaults.js";
 import { colors } from "../../report/colors.js";
+import { renderCoded } from "../../report/render-error.js";
 import { progress } from "../../report/progress.js";
 import { listIntegrationDirs } from "../../repo/list-integrations.js";
 
-export default defineCommand("catalog", {
+export default defineStage("catalog", {
   configure: (cmd) =>
     cmd
       .option("--out <dir>", "output folder of the site (default: site/dist)")
@@ -46,17 +47,18 @@ export default defineCommand("catalog", {
       },
     });
     const findings = sortFindings(result.findings);
-    const failed = countBySeverity(findings).error > 0;
-    if (ctx.json) {
-      printJson(ctx, { ok: !failed, ...result, findings });
-    } else {
-      for (const f of findings) ctx.err(`${colors.red(f.severity)} ${colors.dim(f.code)} ${f.file ?? ""} ${f.message}\n  ${colors.cyan("hint")} ${f.hint}\n`);
-      const rel = path.relative(process.cwd(), result.outDir) || ".";
-      ctx.out(
-        `${colors.green("catalog")} ${result.pages} pages in ${rel}: ${result.listed.length} listed, ${result.unlisted.length} unlisted, ` +
-          `${result.privateSkipped.length} private left out (read ${result.ms.read} ms, site ${result.ms.site} ms, json ${result.ms.json} ms)\n`,
+    // What the catalog left out is reported with the progress on stderr; stdout carries the summary.
+    if (!ctx.json) for (const f of findings) ctx.err(renderCoded(f, f.severity));
+    return { ok: countBySeverity(findings).error === 0, ...result, findings };
+  },
+  document: asDocument,
+  reporters: {
+    human(doc) {
+      const rel = path.relative(process.cwd(), doc.outDir) || ".";
+      return (
+        `${colors.green("catalog")} ${doc.pages} pages in ${rel}: ${doc.listed.length} listed, ${doc.unlisted.length} unlisted, ` +
+        `${doc.privateSkipped.length} private left out (read ${doc.ms.read} ms, site ${doc.ms.site} ms, json ${doc.ms.json} ms)\n`
       );
-    }
-    return failed ? 1 : 0;
+    },
   },
 });

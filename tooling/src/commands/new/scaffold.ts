@@ -5,7 +5,7 @@
  */
 import type { Manifest } from "../../../../runtime/src/manifest/manifest-schema.js";
 import type { TestCase } from "../../../../runtime/src/harness/test-case-schema.js";
-import { MANIFEST_FILE } from "../../repo/list-integrations.js";
+import { MANIFEST_FILE } from "../../../../runtime/src/layout/integration-layout.js";
 
 export const AUTH_TYPES = ["none", "api_key", "bearer_token", "oauth2", "basic"] as const satisfies readonly Manifest["auth"]["type"][];
 export type AuthType = (typeof AUTH_TYPES)[number];

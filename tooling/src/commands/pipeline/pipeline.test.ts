@@ -15,6 +15,7 @@ import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
 import git from "isomorphic-git";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { jsonDocumentSchema, type StageName } from "../../documents/stage-documents.js";
 import { commitAll } from "../../git/temp-repo.js";
 import { listReleaseTags } from "../../git/release-tags.js";
 
@@ -57,6 +58,13 @@ describe("npm run pipeline on a fresh clone", () => {
     const first = JSON.parse((await ihub(a, "pipeline", "--json")).stdout);
     expect(first.ok).toBe(true);
     expect(first.stages.map((s: { stage: string }) => s.stage)).toEqual(expect.arrayContaining(["validate", "version", "tag", "bundle", "publish", "catalog"]));
+    // Every stage's document is exactly what its schema describes (nothing stripped, nothing missing).
+    for (const { stage, output } of first.stages as { stage: StageName; output: object }[]) expect(jsonDocumentSchema(stage).parse(output), stage).toEqual(output);
+    // And so is what the gates' verbs print themselves, which `ihub pr-comment` parses with the same schemas.
+    for (const gate of ["validate", "test", "version"] as const) {
+      const printed = JSON.parse((await ihub(a, gate, "--json")).stdout);
+      expect(jsonDocumentSchema(gate).parse(printed), gate).toEqual(printed);
+    }
     const tagStage = first.stages.find((s: { stage: string }) => s.stage === "tag");
     expect(tagStage.output.tags.every((t: { type: string }) => t.type === "create")).toBe(true);
     const tags = await listReleaseTags(a);

@@ -1,69 +1,26 @@
 /**
- * The `--json` documents of `ihub validate`, `ihub test` and `ihub version`, as far as the PR
- * comment reads them, checked with zod at the boundary so the renderer works on typed data.
- * Unknown fields are dropped (the formats may add fields); a missing or mistyped field the
- * comment needs is an error naming its path. Test cases reuse the harness's own schema.
+ * The `--json` documents of `ihub validate`, `ihub test` and `ihub version`, checked at the
+ * boundary with the schemas the gates' documents are typed by (documents/stage-documents.ts), so
+ * the renderer works on typed data. Unknown fields are dropped (the formats may add fields); a
+ * missing or mistyped field is an error naming its path.
  *
  * A gate that failed before producing a report prints the CLI's error document instead
  * (`{ ok: false, error: { code, message, hint } }`), and one that crashed prints nothing: both
  * are outcomes the comment shows, so a broken gate is visible on the pull request too.
  */
 import { z } from "zod";
-import { caseResultSchema } from "../../../../runtime/src/harness/case-result.js";
-import { commands } from "../../cli/commands.js";
+import { codedErrorSchema } from "../../documents/shared.js";
+import { jsonDocumentSchema } from "../../documents/stage-documents.js";
+import { toPointer } from "../../../../runtime/src/json/json-pointer.js";
 import { IhubError } from "../../errors.js";
-import type { Finding } from "../../findings/finding.js";
-import { bumpLevels } from "../../version/bump-level.js";
 
-const findingSchema = z.object({
-  code: z.string(),
-  severity: z.enum(["error", "warning"]),
-  integration: z.string().nullable(),
-  file: z.string().nullable(),
-  line: z.number().int().nullable(),
-  column: z.number().int().nullable(),
-  pointer: z.string().nullable(),
-  message: z.string(),
-  hint: z.string(),
-}) satisfies z.ZodType<Finding>;
+// The gates' own document schemas: what `ihub <gate> --json` prints is checked against the same ones.
+const validateReportSchema = jsonDocumentSchema("validate");
+const testReportSchema = jsonDocumentSchema("test");
+const versionReportSchema = jsonDocumentSchema("version");
 
-// The formats come from the table of verbs, which loads no verb: reading a constant does not load
-// the validator or the sandbox.
-const validateReportSchema = z.object({
-  format: z.literal(commands.validate.format),
-  ok: z.boolean(),
-  integrations: z.array(z.string()),
-  findings: z.array(findingSchema),
-});
-
-const testReportSchema = z.object({
-  format: z.literal(commands.test.format),
-  ok: z.boolean(),
-  counts: z.object({ pass: z.number().int(), fail: z.number().int(), broken: z.number().int(), cases: z.number().int() }),
-  integrations: z.array(z.object({ slug: z.string(), ok: z.boolean(), cases: z.array(caseResultSchema) })),
-});
-
-const versionReportSchema = z.object({
-  format: z.literal(commands.version.format),
-  ok: z.boolean(),
-  against: z.discriminatedUnion("kind", [z.object({ kind: z.literal("merge-base"), ref: z.string() }), z.object({ kind: z.literal("release") })]),
-  integrations: z.array(
-    z.object({
-      slug: z.string(),
-      status: z.enum(["changed", "unchanged", "new", "removed", "invalid"]),
-      baseVersion: z.string().nullable(),
-      declaredVersion: z.string().nullable(),
-      declaredBump: z.string().nullable(),
-      required: z.enum(bumpLevels),
-      sufficient: z.boolean(),
-      suggested: z.string().nullable(),
-      reasons: z.array(z.object({ level: z.enum(bumpLevels), message: z.string(), file: z.string(), pointer: z.string().nullable() })),
-      findings: z.array(findingSchema),
-    }),
-  ),
-});
-
-const errorDocumentSchema = z.object({ ok: z.literal(false), error: z.object({ code: z.string(), message: z.string(), hint: z.string().optional() }) });
+/** What every verb prints under `--json` when it stops with an error (cli/report-error.ts). */
+const errorDocumentSchema = z.object({ ok: z.literal(false), error: codedErrorSchema });
 
 export type ValidateReport = z.infer<typeof validateReportSchema>;
 export type TestReport = z.infer<typeof testReportSchema>;
@@ -99,7 +56,7 @@ export function parseGateDocument<G extends GateName>(gate: G, file: string, tex
   const parsed = gateSchemas[gate].safeParse(value);
   if (!parsed.success) {
     const issue = parsed.error.issues[0]!;
-    throw invalid(gate, file, `not an \`ihub ${gate} --json\` document: ${issue.message} at /${issue.path.join("/")}`);
+    throw invalid(gate, file, `not an \`ihub ${gate} --json\` document: ${issue.message} at ${toPointer(issue.path) || "/"}`);
   }
   return { kind: "report", report: parsed.data as z.infer<(typeof gateSchemas)[G]> };
 }

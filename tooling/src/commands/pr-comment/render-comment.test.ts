@@ -115,7 +115,7 @@ describe("gate documents at the boundary", () => {
 
   it("lists a broken case's problems at file:line, and a folder without cases", () => {
     const broken = { status: "broken", file: "tests/bad.test.yaml", name: null, handler: null, problems: [{ file: "tests/bad.test.yaml", pointer: "", line: 3, column: 1, message: "not valid YAML" }] };
-    const doc = { format: "ihub.test/v1", ok: false, counts: { pass: 0, fail: 0, broken: 1, cases: 1 }, integrations: [{ slug: "acme", ok: false, cases: [broken] }, { slug: "empty", ok: false, cases: [] }] };
+    const doc = { format: "ihub.test/v1", ok: false, counts: { integrations: 2, pass: 0, fail: 0, broken: 1, cases: 1 }, integrations: [{ slug: "acme", ok: false, cases: [broken] }, { slug: "empty", ok: false, cases: [] }] };
     const body = renderComment({ test: parseGateDocument("test", "t.json", JSON.stringify(doc)) });
     expect(body).toContain("### ❌ ihub: 2 of 2 integrations need attention");
     expect(body).toContain("- ❌ broken: `integrations/acme/tests/bad.test.yaml`\n  - `integrations/acme/tests/bad.test.yaml:3:1`: not valid YAML");

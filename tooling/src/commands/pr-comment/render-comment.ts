@@ -5,6 +5,7 @@
  * integration with file:line, code and hint. Lists are cut at a fixed length with a count, and
  * sections stop before the body would pass GitHub's 65,536-character limit.
  */
+import { integrationPath } from "../../../../runtime/src/layout/integration-layout.js";
 import type { Finding } from "../../findings/finding.js";
 import type { GateName, GateOutcome, GateOutcomes } from "./gate-documents.js";
 import { summarizeIntegrations, type IntegrationSummary, type VersionEntry } from "./integration-summary.js";
@@ -63,11 +64,11 @@ function versionCell(s: IntegrationSummary): string {
 
 function caseItems(slug: string, failing: NonNullable<IntegrationSummary["tests"]>["failing"]): string[] {
   return failing.map((c) => {
-    const title = `${c.status === "broken" ? "broken" : "failed"}: ${code(`integrations/${slug}/${c.file}`)}${c.name ? ` ${text(c.name, 120)}` : ""}${c.handler ? ` (${code(c.handler)})` : ""}`;
+    const title = `${c.status === "broken" ? "broken" : "failed"}: ${code(integrationPath(slug, c.file))}${c.name ? ` ${text(c.name, 120)}` : ""}${c.handler ? ` (${code(c.handler)})` : ""}`;
     const details =
       c.status === "fail"
         ? c.mismatches.map((m) => `${code(m.kind)}${m.line !== null ? ` line ${m.line}` : ""}: ${text(m.message)}`)
-        : c.problems.map((p) => `${code(where(`integrations/${slug}/${p.file}`, p.line, p.column)!)}: ${text(p.message)}`);
+        : c.problems.map((p) => `${code(where(integrationPath(slug, p.file), p.line, p.column)!)}: ${text(p.message)}`);
     // Only the first few mismatches of a case: the rest are one `ihub test` away.
     return [`- ❌ ${title}`, ...limitedList(details, 3, "mismatches").map((d) => `  ${d.startsWith("- ") ? d : `- ${d}`}`)].join("\n");
   });

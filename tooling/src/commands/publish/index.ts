@@ -1,4 +1,5 @@
-import { defineCommand, printJson } from "../../cli/command.js";
+import { asDocument, defineStage } from "../../cli/stage-command.js";
+import type { StageDocument } from "../../documents/stage-documents.js";
 import { buildSignedBundles } from "../../bundle/sign-built.js";
 import { selectSlugs } from "../../bundle/select-slugs.js";
 import { headCommit } from "../../publish/head-commit.js";
@@ -9,19 +10,31 @@ import { registryArgument } from "../../publish/registry-argument.js";
 import { REGISTRY_TOKEN_ENV } from "../../registry/publish-protocol.js";
 import { defaultPaths } from "../../repo/defaults.js";
 import { colors } from "../../report/colors.js";
+import { renderCoded, renderHint } from "../../report/render-error.js";
 import { devKeyWarning, loadSigningKey } from "../../signing/signing-key.js";
 
 // No default value for commander to print: the description says what a missing --registry means.
 const collect = (value: string, previous: string[] = []) => [...previous, value];
 
-function printResults(ctx: { out(t: string): void }, results: PublishResult[]): void {
+function resultLines(results: readonly PublishResult[]): string {
   const colour = { published: colors.green, unchanged: colors.dim, conflict: colors.red } as const;
-  for (const r of results) {
-    ctx.out(`${colour[r.status](r.status.padEnd(9))} ${r.slug}@${r.version} ${colors.dim(`-> ${r.target}`)}${r.detail ? ` ${r.status === "conflict" ? colors.red(r.detail) : colors.dim(r.detail)}` : ""}\n`);
-  }
+  return results
+    .map((r) => `${colour[r.status](r.status.padEnd(9))} ${r.slug}@${r.version} ${colors.dim(`-> ${r.target}`)}${r.detail ? ` ${r.status === "conflict" ? colors.red(r.detail) : colors.dim(r.detail)}` : ""}\n`)
+    .join("");
 }
 
-export default defineCommand("publish", {
+function renderHuman(doc: StageDocument<"publish">): string {
+  let text = resultLines(doc.results);
+  if ("repairs" in doc) {
+    for (const r of doc.repairs) text += `${colors.yellow("repaired")}  ${r}\n`;
+    return text + `${doc.repairs.length} repair(s), ${doc.conflicts} conflict(s)\n`;
+  }
+  for (const e of doc.errors) text += renderCoded(e);
+  if (doc.results.some((r) => r.status === "conflict")) text += renderHint("published versions are immutable: bump the version of a changed integration.");
+  return text;
+}
+
+export default defineStage("publish", {
   configure: (cmd) =>
     cmd
       .argument("[slugs...]", "integrations to publish (default: all)")
@@ -40,25 +53,14 @@ export default defineCommand("publish", {
 
     if (opts.reconcile) {
       const report = await reconcile(root, slugs, targets, key, { credentials, registryToken });
-      if (ctx.json) printJson(ctx, { ok: report.conflicts === 0, devKey: key.dev, ...report });
-      else {
-        printResults(ctx, report.results);
-        for (const r of report.repairs) ctx.out(`${colors.yellow("repaired")}  ${r}\n`);
-        ctx.out(`${report.repairs.length} repair(s), ${report.conflicts} conflict(s)\n`);
-      }
-      return report.conflicts ? 1 : 0;
+      return { ok: report.conflicts === 0, devKey: key.dev, ...report };
     }
 
     const { bundles, failures } = await buildSignedBundles(root, slugs, key);
     const results = await publishBundles(bundles, targets, key, { commit: await headCommit(root), credentials, registryToken });
     const conflicts = results.filter((r) => r.status === "conflict");
-    if (ctx.json) {
-      printJson(ctx, { ok: !conflicts.length && !failures.length, devKey: key.dev, keyId: key.keyId, results, errors: failures.map((f) => ({ slug: f.slug, ...f.error.toJSON() })) });
-    } else {
-      printResults(ctx, results);
-      for (const f of failures) ctx.out(`${colors.red("error")} ${colors.dim(f.error.code)} ${f.error.message}\n`);
-      if (conflicts.length) ctx.out(`  ${colors.cyan("hint")} published versions are immutable: bump the version of a changed integration.\n`);
-    }
-    return conflicts.length || failures.length ? 1 : 0;
+    return { ok: !conflicts.length && !failures.length, devKey: key.dev, keyId: key.keyId, results, errors: failures.map((f) => ({ slug: f.slug, ...f.error.toJSON() })) };
   },
+  document: asDocument,
+  reporters: { human: renderHuman },
 });

@@ -3,6 +3,7 @@
  * the runtime service, on recorded fixtures (see recorded-fixtures.ts for which) or, with
  * `--live`, on real bindings through the live transports.
  */
+import { integrationPath } from "../../../../runtime/src/layout/integration-layout.js";
 import { execute } from "../../../../runtime/src/executor/execute.js";
 import { fakeClock } from "../../../../runtime/src/harness/fake-clock.js";
 import { fixtureHttpTransport } from "../../../../runtime/src/harness/fixture-http.js";
@@ -51,7 +52,7 @@ export default defineCommand("run", {
     const store = memoryStorage(clock).forInstall(RUN_INSTALL_ID);
     if (recorded?.exact) {
       const problems = await seedStore(store, integration.manifest, base?.fixtures);
-      if (problems.length > 0) throw new IhubError("IH_RUN_CASE_STATE", `--case ${opts.case}: ${problems[0]!.message}`, { location: { file: `integrations/${slug}/${recorded.base!.file}`, pointer: problems[0]!.pointer } });
+      if (problems.length > 0) throw new IhubError("IH_RUN_CASE_STATE", `--case ${opts.case}: ${problems[0]!.message}`, { location: { file: integrationPath(slug, recorded.base!.file), pointer: problems[0]!.pointer } });
     }
     const fixtures = recorded ? { http: fixtureHttpTransport(recorded.http), sql: fixtureSqlTransport(recorded.sql) } : null;
     const transports = fixtures ?? liveTransports(integration.manifest, opts.bindings !== undefined ? await parseObjectArg("--bindings", opts.bindings) : {});

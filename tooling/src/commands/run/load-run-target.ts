@@ -13,7 +13,7 @@ export async function loadRunTarget(root: string, slug: string, handler: string)
     integration = await loadIntegration(dir.dir);
   } catch (error) {
     if (!(error instanceof ExecutorError)) throw error;
-    throw new IhubError(`IH_RUN_${error.code}`, error.message, { ...(error.hint ? { hint: error.hint } : {}), location: error.file ? { file: path.relative(root, error.file) } : {} });
+    throw new IhubError(`IH_RUN_${error.code}`, error.message, { ...(error.hint ? { hint: error.hint } : {}), location: error.location.file ? { file: path.relative(root, error.location.file) } : {} });
   }
   const handlers = Object.keys(integration.manifest.handlers);
   if (!handlers.includes(handler)) throw new UsageError(`${slug} has no handler "${handler}"`, `Handlers: ${handlers.join(", ")}.`);

@@ -1,6 +1,7 @@
-import { defineCommand, printJson } from "../../cli/command.js";
+import { asDocument, defineStage } from "../../cli/stage-command.js";
 import { selectSlugs } from "../../bundle/select-slugs.js";
 import { colors } from "../../report/colors.js";
+import { renderCoded, renderHint } from "../../report/render-error.js";
 import { isTagOk, type TagAction, type TagActionType } from "./plan-tags.js";
 import { tagReleases } from "./tag-releases.js";
 
@@ -17,17 +18,17 @@ function line(a: TagAction, dryRun: boolean): string {
     case "conflict":
       return (
         `${head} pins content ${a.existingDigest.slice(0, 12)}… at ${a.commit.slice(0, 7)}, the tree now holds ${a.contentDigest.slice(0, 12)}…\n` +
-        `  ${colors.cyan("hint")} tags never move: bump the version of ${a.slug} (ihub version suggests one).\n`
+        renderHint(`tags never move: bump the version of ${a.slug} (ihub version suggests one).`)
       );
     case "uncommitted":
       return (
         `${head} the working tree's bundle content differs from HEAD${a.headDigest ? "" : " (not in HEAD at all)"}\n` +
-        `  ${colors.cyan("hint")} commit the changes to integrations/${a.slug} first, so the tag names the content that is bundled.\n`
+        renderHint(`commit the changes to integrations/${a.slug} first, so the tag names the content that is bundled.`)
       );
   }
 }
 
-export default defineCommand("tag", {
+export default defineStage("tag", {
   configure: (cmd) =>
     cmd.argument("[slugs...]", "integrations to tag (default: all)").option("--dry-run", "show what would be tagged, create nothing"),
   async run(ctx, args, opts) {
@@ -35,14 +36,17 @@ export default defineCommand("tag", {
     const dryRun = Boolean(opts.dryRun);
     const report = await tagReleases(root, await selectSlugs(root, args), { dryRun });
     const ok = report.failures.length === 0 && report.actions.every(isTagOk);
-    if (ctx.json) {
-      printJson(ctx, { ok, dryRun, head: report.head, tags: report.actions, errors: report.failures.map((f) => ({ slug: f.slug, ...f.error.toJSON() })) });
-    } else {
-      for (const a of report.actions) ctx.out(line(a, dryRun));
-      for (const f of report.failures) ctx.out(`${colors.red("error")} ${colors.dim(f.error.code)} ${f.error.message}${f.error.hint ? `\n  ${colors.cyan("hint")} ${f.error.hint}` : ""}\n`);
-      const created = report.actions.filter((a) => a.type === "create").length;
-      ctx.out(`${created} tag(s) ${dryRun ? "to create" : "created"}, ${report.actions.filter((a) => a.type === "exists").length} already in place${ok ? "" : colors.red(", some integrations could not be tagged")}\n`);
-    }
-    return ok ? 0 : 1;
+    return { ok, dryRun, head: report.head, tags: report.actions, errors: report.failures.map((f) => ({ slug: f.slug, ...f.error.toJSON() })) };
+  },
+  document: asDocument,
+  reporters: {
+    human(doc) {
+      let out = "";
+      for (const a of doc.tags) out += line(a, doc.dryRun);
+      for (const e of doc.errors) out += renderCoded(e);
+      const created = doc.tags.filter((a) => a.type === "create").length;
+      out += `${created} tag(s) ${doc.dryRun ? "to create" : "created"}, ${doc.tags.filter((a) => a.type === "exists").length} already in place${doc.ok ? "" : colors.red(", some integrations could not be tagged")}\n`;
+      return out;
+    },
   },
 });

@@ -1,8 +1,9 @@
 /** The terminal rendering of `ihub test`: cases grouped by integration, failures with their diffs, then a summary line. */
+import { integrationPath } from "../../../../runtime/src/layout/integration-layout.js";
 import { renderCaseDetails } from "../../../../runtime/src/harness/render-result.js";
 import type { CaseResult } from "../../../../runtime/src/harness/case-result.js";
 import { colors } from "../../report/colors.js";
-import type { TestRun } from "./run-tests.js";
+import type { TestDocument } from "../../documents/stage-documents.js";
 
 const MARK: Record<CaseResult["status"], () => string> = {
   pass: () => colors.green("✔"),
@@ -12,14 +13,14 @@ const MARK: Record<CaseResult["status"], () => string> = {
 
 const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? "" : "s"}`;
 
-export function renderHuman(run: TestRun): string {
+export function renderHuman(run: TestDocument): string {
   const lines: string[] = [];
   for (const integration of run.integrations) {
     lines.push(colors.bold(colors.underline(integration.slug)));
     if (integration.cases.length === 0) lines.push(`  ${colors.yellow("no test cases")} under integrations/${integration.slug}/tests/`);
     for (const c of integration.cases) {
       lines.push(`  ${MARK[c.status]()} ${c.name ?? c.file} ${colors.dim(c.file)}`);
-      for (const l of renderCaseDetails(c, `integrations/${integration.slug}/${c.file}`, colors)) lines.push(`      ${l}`);
+      for (const l of renderCaseDetails(c, integrationPath(integration.slug, c.file), colors)) lines.push(`      ${l}`);
     }
     lines.push("");
   }

@@ -1,7 +1,7 @@
 /** The terminal rendering of a validation result: findings grouped by integration, then a summary line. */
 import type { Finding } from "../../findings/finding.js";
 import { colors } from "../../report/colors.js";
-import type { ValidateResult } from "../../validate/validate-repo.js";
+import type { ValidateDocument } from "../../documents/stage-documents.js";
 
 function where(f: Finding): string {
   const pos = [f.file, f.line, f.column].filter((x) => x !== null && x !== undefined).join(":");
@@ -10,7 +10,7 @@ function where(f: Finding): string {
 
 const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? "" : "s"}`;
 
-export function renderHuman(result: ValidateResult): string {
+export function renderHuman(result: ValidateDocument): string {
   const lines: string[] = [];
   const groups = new Map<string, Finding[]>();
   for (const f of result.findings) groups.set(f.integration ?? "(repository)", [...(groups.get(f.integration ?? "(repository)") ?? []), f]);

@@ -1,6 +1,7 @@
 /** The terminal rendering of `ihub version`: one table row per integration, its reasons and findings below it. */
 import type { Finding } from "../../findings/finding.js";
 import { colors } from "../../report/colors.js";
+import { renderHint } from "../../report/render-error.js";
 import type { Reason } from "../../version/contract-diff.js";
 import type { VersionReport } from "../../version/check-versions.js";
 import type { VersionPlan } from "../../version/plan-version.js";
@@ -38,7 +39,7 @@ export function renderHuman(report: VersionReport): string {
     // On the base branch itself the merge base is HEAD: say where the meaningful comparison is.
     const hint =
       report.against.kind === "merge-base" && report.mergeBase === report.head
-        ? `  ${colors.cyan("hint")} HEAD is ${report.against.ref} itself; to check what changed since the last release run \`ihub version --since-release\`.\n`
+        ? renderHint(`HEAD is ${report.against.ref} itself; to check what changed since the last release run \`ihub version --since-release\`.`)
         : "";
     return `${lines[0]}\nno integration changed\n${hint}`;
   }

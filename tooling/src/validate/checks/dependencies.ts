@@ -6,16 +6,14 @@
 import { readFile } from "node:fs/promises";
 import path from "node:path";
 import semver from "semver";
-import { MODULES_DIR } from "../../bundle/bundle-contents.js";
+import { MODULE_FILE, sharedModulePath } from "../../../../runtime/src/layout/integration-layout.js";
 import type { CheckContext } from "../integration-context.js";
-import { toPointer } from "../source-position.js";
-
-export const MODULE_FILE = "module.json";
+import { toPointer } from "../../../../runtime/src/json/json-pointer.js";
 
 type ModuleInfo = { ok: true; version: string } | { ok: false; missing: boolean; message: string };
 
 async function readModule(root: string, name: string): Promise<ModuleInfo> {
-  const file = `${MODULES_DIR}/${name}/${MODULE_FILE}`;
+  const file = sharedModulePath(name, MODULE_FILE);
   let text: string;
   try {
     text = await readFile(path.join(root, file), "utf8");

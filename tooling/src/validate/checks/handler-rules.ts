@@ -4,7 +4,7 @@
  */
 import { CronExpressionParser } from "cron-parser";
 import type { CheckContext } from "../integration-context.js";
-import { toPointer } from "../source-position.js";
+import { toPointer } from "../../../../runtime/src/json/json-pointer.js";
 
 const INTERVAL = /^([1-9]\d*)(ms|s|m|h|d)$/;
 

@@ -4,12 +4,12 @@
  * load-test-case.ts), so `ihub validate` and `ihub test` accept and reject the same cases, with
  * the same lines and pointers.
  */
+import { TESTS_DIR } from "../../../../runtime/src/layout/integration-layout.js";
 import { CASE_FILE, parseTestCase } from "../../../../runtime/src/harness/load-test-case.js";
 import type { CheckContext } from "../integration-context.js";
 import { listFolder, textOf } from "../read-inside.js";
-import { toPointer } from "../source-position.js";
+import { toPointer } from "../../../../runtime/src/json/json-pointer.js";
 
-export const TESTS_DIR = "tests";
 
 export async function checkTestCases(ctx: CheckContext): Promise<void> {
   const entries = listFolder(ctx.abs(TESTS_DIR));

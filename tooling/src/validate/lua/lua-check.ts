@@ -4,10 +4,11 @@
  * (see ctx-calls-check.ts). Returns each file's analysis for the OpenAPI check.
  */
 import path from "node:path";
-import { HANDLERS_DIR } from "../../bundle/bundle-contents.js";
+import { HANDLERS_DIR } from "../../../../runtime/src/layout/integration-layout.js";
 import type { CheckContext } from "../integration-context.js";
 import { listFolder } from "../read-inside.js";
-import { LineIndex, toPointer } from "../source-position.js";
+import { toPointer } from "../../../../runtime/src/json/json-pointer.js";
+import { LineIndex } from "../source-position.js";
 import { checkCtxCalls } from "./ctx-calls-check.js";
 import { analyseHandlerFile, type HandlerAnalysis } from "../../analysis/lua-handler-analysis.js";
 import { binaryReason, luaSyntaxError } from "./lua-syntax.js";

@@ -3,7 +3,8 @@
  * too large (capped before reading), or not JSON (with the line of the syntax error).
  */
 import { parseTree, printParseErrorCode, type ParseError } from "jsonc-parser";
-import { MANIFEST_FILE } from "../../repo/list-integrations.js";
+import { MANIFEST_FILE } from "../../../../runtime/src/layout/integration-layout.js";
+import { parseManifestJson } from "../../../../runtime/src/manifest/parse-manifest.js";
 import type { Report } from "../integration-context.js";
 import { readInside, textOf } from "../read-inside.js";
 import { JsonLocator, LineIndex, type Position } from "../source-position.js";
@@ -20,13 +21,11 @@ export async function loadManifest(dir: string, realDir: string, report: Report)
     return null;
   }
   const text = textOf(read.bytes);
-  try {
-    return { text, value: JSON.parse(text), locator: new JsonLocator(text) };
-  } catch {
-    const { message, position } = describeSyntaxError(text);
-    report("IH003", `${MANIFEST_FILE} is not valid JSON: ${message}`, { file: MANIFEST_FILE, position });
-    return null;
-  }
+  const json = parseManifestJson(text);
+  if (json.ok) return { text, value: json.json, locator: new JsonLocator(text) };
+  const { message, position } = describeSyntaxError(text);
+  report("IH003", `${MANIFEST_FILE} is not valid JSON: ${message}`, { file: MANIFEST_FILE, position });
+  return null;
 }
 
 /** JSON.parse says what is wrong but not reliably where; jsonc-parser (strict settings) gives the offset. */

@@ -3,7 +3,7 @@
  * process, all errors), each error a finding at the JSON pointer it concerns.
  */
 import type { Manifest } from "../../../../runtime/src/manifest/manifest-schema.js";
-import { MANIFEST_FILE } from "../../repo/list-integrations.js";
+import { MANIFEST_FILE } from "../../../../runtime/src/layout/integration-layout.js";
 import type { Report } from "../integration-context.js";
 import type { JsonLocator } from "../source-position.js";
 import { describeAjvError, repoSchema, repoSchemaValidator } from "./repo-schemas.js";
