@@ -11,7 +11,7 @@ import { cpus, loadavg, tmpdir } from "node:os";
 import path from "node:path";
 import { gzipSync } from "node:zlib";
 import { buildCatalog } from "../../tooling/src/catalog/build-catalog.js";
-import { writeSampleIntegration } from "../../tooling/src/repo/sample-integration.js";
+import { writeSampleIntegration } from "../../tooling/test-support/sample-integration.js";
 import { listIntegrationDirs } from "../../tooling/src/repo/list-integrations.js";
 import { percentile, printTable } from "../lib/table.js";
 import { listFiles } from "../../site/test/fixture-site.js";

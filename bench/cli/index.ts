@@ -14,7 +14,7 @@ import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import git from "isomorphic-git";
-import { INTEGRATIONS_DIR } from "../../runtime/src/layout/integration-layout.js";
+import { INTEGRATIONS_DIR } from "@ihub/runtime/layout";
 import { percentile, printTable, type BenchRow } from "../lib/table.js";
 import { generateRepo } from "../validate/generate-repo.js";
 

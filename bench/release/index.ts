@@ -4,16 +4,16 @@
  * resolve + pull + verify 1,000 times with the runtime's registry client. Baselines from the
  * same run: plain `tar czf` of the same files, and a bare fetch of index + bundle.
  */
-import { integrationPath, TESTS_DIR } from "../../runtime/src/layout/integration-layout.js";
+import { integrationPath, TESTS_DIR } from "@ihub/runtime/layout";
 import { spawn, spawnSync } from "node:child_process";
 import { generateKeyPairSync } from "node:crypto";
 import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
-import { createRegistryClient } from "../../runtime/src/registry/registry-client.js";
+import { createRegistryClient } from "@ihub/runtime/registry";
 import { buildSignedBundles } from "../../tooling/src/bundle/sign-built.js";
-import { writeSampleIntegration } from "../../tooling/src/repo/sample-integration.js";
+import { writeSampleIntegration } from "../../tooling/test-support/sample-integration.js";
 import { publishBundles } from "../../tooling/src/publish/publish-bundles.js";
 import { fsFileSource } from "../../tooling/src/repo/fs-file-source.js";
 import { loadSigningKey } from "../../tooling/src/signing/signing-key.js";

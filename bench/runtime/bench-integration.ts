@@ -1,7 +1,7 @@
 /** The benchmark's integration, built in memory: one handler file, an http alias, no auth. */
 import { readFileSync } from "node:fs";
-import { manifestSchema } from "../../runtime/src/manifest/manifest-schema.js";
-import type { LoadedIntegration } from "../../runtime/src/executor/load-integration.js";
+import { manifestSchema } from "@ihub/runtime/manifest";
+import type { LoadedIntegration } from "@ihub/runtime";
 
 export const HANDLER_FILE = new URL("./handlers.lua", import.meta.url);
 

@@ -10,11 +10,8 @@
 import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
-import { liveHttpTransport } from "../../runtime/src/device/live-http-transport.js";
-import { sqliteTransport } from "../../runtime/src/device/sqlite-transport.js";
-import { execute } from "../../runtime/src/executor/execute.js";
-import { DEFAULT_LIMITS, invoke, SandboxPool, type SandboxHost } from "../../runtime/src/sandbox/index.js";
-import { memoryStorage } from "../../runtime/src/storage/memory-storage.js";
+import { DEFAULT_LIMITS, execute, invoke, liveHttpTransport, memoryStorage, type SandboxHost, SandboxPool } from "@ihub/runtime";
+import { sqliteTransport } from "@ihub/runtime/sqlite";
 import { printTable, type BenchRow } from "../lib/table.js";
 import { benchDocument, benchIntegration } from "./bench-integration.js";
 import { startLoopbackServer } from "./loopback-server.js";

@@ -7,7 +7,7 @@
  */
 import { cp, mkdir, readFile, readdir, writeFile } from "node:fs/promises";
 import path from "node:path";
-import { INTEGRATIONS_DIR, MANIFEST_FILE, RESERVED_PREFIX, SHARED_MODULES_DIR } from "../../runtime/src/layout/integration-layout.js";
+import { INTEGRATIONS_DIR, MANIFEST_FILE, RESERVED_PREFIX, SHARED_MODULES_DIR } from "@ihub/runtime/layout";
 
 type Template = { slug: string; files: Map<string, Buffer>; manifest: Record<string, unknown> & { configSchema?: Record<string, unknown> & { properties?: Record<string, unknown> } } };
 

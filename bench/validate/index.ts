@@ -21,7 +21,7 @@ import { fileURLToPath } from "node:url";
 import git from "isomorphic-git";
 import os, { loadavg } from "node:os";
 import { changedIntegrations } from "../../tooling/src/git/changed-integrations.js";
-import { INTEGRATIONS_DIR, MANIFEST_FILE } from "../../runtime/src/layout/integration-layout.js";
+import { INTEGRATIONS_DIR, MANIFEST_FILE } from "@ihub/runtime/layout";
 import { validateRepo } from "../../tooling/src/validate/validate-repo.js";
 import { percentile, printTable } from "../lib/table.js";
 import { generateRepo } from "./generate-repo.js";

@@ -8,11 +8,10 @@ import { cp, mkdir, mkdtemp, readdir, readFile, rm, writeFile } from "node:fs/pr
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
-import type { IntegrationIndex, VersionRecord } from "../../runtime/src/registry/registry-schema.js";
+import { computeIntegrity, type IntegrationIndex, type VersionRecord } from "@ihub/runtime/registry";
 import { buildCatalog, type BuildCatalogResult } from "../../tooling/src/catalog/build-catalog.js";
-import { computeIntegrity } from "../../runtime/src/registry/integrity.js";
 import { packTgz } from "../../tooling/src/bundle/pack-tgz.js";
-import { writeSampleIntegration, type SampleOptions } from "../../tooling/src/repo/sample-integration.js";
+import { writeSampleIntegration, type SampleOptions } from "../../tooling/test-support/sample-integration.js";
 
 export const repoRoot = fileURLToPath(new URL("../../", import.meta.url));
 

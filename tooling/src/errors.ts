@@ -1,4 +1,4 @@
-import { CodedError, type CodedErrorOptions } from "../../runtime/src/errors/coded-error.js";
+import { CodedError, type CodedErrorOptions } from "@ihub/runtime/errors";
 
 /**
  * Errors the CLI turns into exit codes. Commands throw these; only `cli/main.ts` decides how the

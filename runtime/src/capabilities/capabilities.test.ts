@@ -1,7 +1,7 @@
 import { readFile } from "node:fs/promises";
 import { describe, expect, it } from "vitest";
 import { DEFAULT_LIMITS, invoke } from "../sandbox/index.js";
-import { handlerBundle, recordingHost, testCtx } from "../sandbox/test-host.js";
+import { handlerBundle, recordingHost, testCtx } from "../../test-support/test-host.js";
 import { CAPABILITIES, ctxCallAt, ctxCalls, luaPaths } from "./capability-table.js";
 import { CTX_REFERENCE_FILE, renderCtxReference } from "./ctx-reference.js";
 

@@ -10,13 +10,13 @@ import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { liveHttpTransport } from "../device/live-http-transport.js";
 import { sqliteTransport } from "../device/sqlite-transport.js";
-import { fakeClock } from "../harness/fake-clock.js";
+import { fakeClock } from "../storage/fake-clock.js";
 import type { Auth } from "../manifest/manifest-schema.js";
 import { REDACTED } from "../redact/redactor.js";
 import { memoryStorage } from "../storage/memory-storage.js";
 import { execute, type ExecuteOptions, type ExecutionResult } from "./execute.js";
 import type { LoadedIntegration } from "./load-integration.js";
-import { extend, loadKitSink, startTestApi } from "./test-integration.js";
+import { extend, loadKitSink, startTestApi } from "../../test-support/test-integration.js";
 
 // Secrets no run id, date or digest can contain by chance (":", "@", "~" are in none of them), so a
 // redaction check cannot fail because the secret happened to turn up inside one.

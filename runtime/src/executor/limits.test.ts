@@ -14,7 +14,7 @@ import { memoryStorage } from "../storage/memory-storage.js";
 import { errorCode, execute, type ExecutionResult } from "./execute.js";
 import { resolveLimits } from "./invocation-limits.js";
 import type { LoadedIntegration } from "./load-integration.js";
-import { extend, loadKitSink, startTestApi } from "./test-integration.js";
+import { extend, loadKitSink, startTestApi } from "../../test-support/test-integration.js";
 
 let api: Awaited<ReturnType<typeof startTestApi>>;
 let integration: LoadedIntegration;

@@ -6,7 +6,7 @@ import { CtxError } from "./ctx-error.js";
 import { createRedactor, REDACTED } from "../redact/redactor.js";
 import { memoryStorage } from "../storage/memory-storage.js";
 import { systemClock } from "../storage/install-store.js";
-import { loadKitSink } from "../executor/test-integration.js";
+import { loadKitSink } from "../../test-support/test-integration.js";
 
 const SECRET = "sk_live:Lovelace@host~1843";
 const unused = { send: () => Promise.reject(new Error("no device call expected")) };

@@ -7,7 +7,7 @@ import { gzipSync } from "node:zlib";
 import { Header } from "tar";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { buildSignedBundles } from "../../../tooling/src/bundle/sign-built.js";
-import { writeSampleIntegration } from "../../../tooling/src/repo/sample-integration.js";
+import { writeSampleIntegration } from "../../../tooling/test-support/sample-integration.js";
 import { registryPaths } from "../../../tooling/src/publish/dir-registry.js";
 import { publishBundles, publicKeyEntry } from "../../../tooling/src/publish/publish-bundles.js";
 import { publishToDir } from "../../../tooling/src/publish/publish-to-dir.js";

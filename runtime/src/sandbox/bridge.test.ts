@@ -4,7 +4,7 @@
  */
 import { describe, expect, it } from "vitest";
 import { DEFAULT_LIMITS, HostCallError, invoke, SandboxPool, type CtxCall, type InvokeResult } from "./index.js";
-import { handlerBundle, recordingHost, testCtx } from "./test-host.js";
+import { handlerBundle, recordingHost, testCtx } from "../../test-support/test-host.js";
 
 /** A host whose every call answers, a tick later, with the call's name and arguments. */
 const echoHost = () => recordingHost((name, args) => new Promise((resolve) => setImmediate(() => resolve({ name, args }))));

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { compiledChunk } from "./chunk-cache.js";
 import { DEFAULT_LIMITS, invoke } from "./index.js";
-import { recordingHost, testCtx } from "./test-host.js";
+import { recordingHost, testCtx } from "../../test-support/test-host.js";
 
 describe("compiledChunk", () => {
   it("compiles text once into a binary chunk and hands out the same chunk again", () => {

@@ -1,7 +1,7 @@
 /** Warm states: one per install and version, isolated from each other, replaced after a breach. */
 import { describe, expect, it } from "vitest";
 import { DEFAULT_LIMITS, SandboxPool, type InvokeResult } from "./index.js";
-import { recordingHost, testCtx } from "./test-host.js";
+import { recordingHost, testCtx } from "../../test-support/test-host.js";
 
 // Module-level state lives as long as the warm state: `calls` counts invocations per state.
 const counter: { sources: Record<string, string>; file: string; fn: string } = {

@@ -5,7 +5,7 @@
  */
 import { describe, expect, it } from "vitest";
 import { DEFAULT_LIMITS, invoke, type InvokeResult } from "./index.js";
-import { handlerBundle, recordingHost, testCtx } from "./test-host.js";
+import { handlerBundle, recordingHost, testCtx } from "../../test-support/test-host.js";
 
 function run(body: string, input: unknown = {}, answer?: (name: string, args: unknown[]) => unknown) {
   const host = recordingHost(answer);

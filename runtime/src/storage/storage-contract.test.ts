@@ -6,7 +6,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { fakeClock } from "../harness/fake-clock.js";
+import { fakeClock } from "./fake-clock.js";
 import type { Clock, Storage } from "./install-store.js";
 import { memoryStorage } from "./memory-storage.js";
 import { sqliteStorage } from "./sqlite-storage.js";

@@ -9,7 +9,7 @@
  * segment or fall on a `{param}`. A call may include the path part of the document's server URL
  * (`/v1` of `https://api.example.com/v1`, or a Swagger 2.0 basePath).
  */
-import { httpMethods } from "../../../runtime/src/manifest/manifest-schema.js";
+import { httpMethods } from "@ihub/runtime/manifest";
 import { parseJsonOrYaml } from "../catalog/parse-data.js";
 import type { DeviceHttpCall, LuaPath } from "./lua-handler-analysis.js";
 

@@ -6,12 +6,12 @@ import path from "node:path";
 import { gunzipSync } from "node:zlib";
 import { Header } from "tar";
 import { afterAll, describe, expect, it } from "vitest";
-import { computeIntegrity } from "../../../runtime/src/registry/integrity.js";
+import { computeIntegrity } from "@ihub/runtime/registry";
 import { IhubError } from "../errors.js";
 import { fsFileSource } from "../repo/fs-file-source.js";
 import { buildBundle } from "./build-bundle.js";
 import { BUNDLE_MTIME } from "./pack-tgz.js";
-import { writeSampleIntegration } from "../repo/sample-integration.js";
+import { writeSampleIntegration } from "../../test-support/sample-integration.js";
 
 const temps: string[] = [];
 async function tempRepo(): Promise<string> {

@@ -1,10 +1,8 @@
 /** Builds one integration's bundle in memory: manifest -> entries -> deterministic .tgz -> integrity. */
-import type { Manifest } from "../../../runtime/src/manifest/manifest-schema.js";
-import { parseManifest } from "../../../runtime/src/manifest/parse-manifest.js";
-import { computeIntegrity } from "../../../runtime/src/registry/integrity.js";
-import type { Integrity, VersionRecord } from "../../../runtime/src/registry/registry-schema.js";
+import { type Manifest, parseManifest } from "@ihub/runtime/manifest";
+import { computeIntegrity, type Integrity, type VersionRecord } from "@ihub/runtime/registry";
 import { IhubError } from "../errors.js";
-import { integrationPath, MANIFEST_FILE } from "../../../runtime/src/layout/integration-layout.js";
+import { integrationPath, MANIFEST_FILE } from "@ihub/runtime/layout";
 import { collectBundleEntries, contentDigest, type BundleEntry, type FileSource } from "./bundle-contents.js";
 import { packTgz } from "./pack-tgz.js";
 

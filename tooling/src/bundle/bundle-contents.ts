@@ -5,8 +5,8 @@
  */
 import { createHash } from "node:crypto";
 import path from "node:path/posix";
-import type { Manifest } from "../../../runtime/src/manifest/manifest-schema.js";
-import { BUNDLE_DOCS, BUNDLE_MODULES_DIR, HANDLERS_DIR, integrationPath, MANIFEST_FILE, sharedModulePath } from "../../../runtime/src/layout/integration-layout.js";
+import type { Manifest } from "@ihub/runtime/manifest";
+import { BUNDLE_DOCS, BUNDLE_MODULES_DIR, HANDLERS_DIR, integrationPath, MANIFEST_FILE, sharedModulePath } from "@ihub/runtime/layout";
 
 /** Reads repository files by root-relative POSIX path; a missing file is null. */
 export interface FileSource {

@@ -1,5 +1,5 @@
 /** Builds and signs the bundles of the given slugs, with progress; shared by `ihub bundle` and `ihub publish`. */
-import type { VersionRecord } from "../../../runtime/src/registry/registry-schema.js";
+import type { VersionRecord } from "@ihub/runtime/registry";
 import { IhubError } from "../errors.js";
 import { fsFileSource } from "../repo/fs-file-source.js";
 import { progress } from "../report/progress.js";

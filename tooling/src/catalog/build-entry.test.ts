@@ -1,9 +1,9 @@
 import { describe, expect, it } from "vitest";
-import type { IntegrationIndex, VersionRecord } from "../../../runtime/src/registry/registry-schema.js";
+import type { IntegrationIndex, VersionRecord } from "@ihub/runtime/registry";
 import { buildEntry, caretRange, compareEntries } from "./build-entry.js";
 import { integrationEntrySchema } from "./catalog-schema.js";
 import type { IntegrationSource } from "./read-integration.js";
-import { sampleManifest } from "../repo/sample-integration.js";
+import { sampleManifest } from "../../test-support/sample-integration.js";
 
 function source(over: Partial<IntegrationSource> = {}, manifest = sampleManifest({ slug: "acme", version: "1.2.0" })): IntegrationSource {
   return {

@@ -3,7 +3,7 @@
  * Pure: no disk, no clock, so tests feed it values directly.
  */
 import semver from "semver";
-import type { IntegrationIndex } from "../../../runtime/src/registry/registry-schema.js";
+import type { IntegrationIndex } from "@ihub/runtime/registry";
 import { tagName } from "../repo/tag-name.js";
 import { CATALOG_FORMAT, type HandlerEntry, type IntegrationEntry, type VersionDetail, type VersionEntry } from "./catalog-schema.js";
 import { parseChangelog, type ChangelogEntry } from "./changelog.js";

@@ -5,20 +5,8 @@
  * model, so the pages and the JSON cannot drift apart.
  */
 import { z } from "zod";
-import {
-  SEMVER_PATTERN,
-  SLUG_PATTERN,
-  authTypes,
-  deprecationSchema,
-  handlerTypes,
-  httpMethods,
-  permissionsSchema,
-  resourceKinds,
-  retentionTiers,
-  sqlDialects,
-  trustTiers,
-} from "../../../runtime/src/manifest/manifest-schema.js";
-import { integritySchema, yankSchema } from "../../../runtime/src/registry/registry-schema.js";
+import { authTypes, deprecationSchema, handlerTypes, httpMethods, permissionsSchema, resourceKinds, retentionTiers, SEMVER_PATTERN, SLUG_PATTERN, sqlDialects, trustTiers } from "@ihub/runtime/manifest";
+import { integritySchema, yankSchema } from "@ihub/runtime/registry";
 
 export const CATALOG_FORMAT = 1;
 

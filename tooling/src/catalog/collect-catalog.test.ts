@@ -7,7 +7,7 @@ import { buildSignedBundles } from "../bundle/sign-built.js";
 import { publishBundles } from "../publish/publish-bundles.js";
 import { loadSigningKey } from "../signing/signing-key.js";
 import { collectCatalog } from "./collect-catalog.js";
-import { writeSampleIntegration } from "../repo/sample-integration.js";
+import { writeSampleIntegration } from "../../test-support/sample-integration.js";
 
 let root: string;
 let registry: string;

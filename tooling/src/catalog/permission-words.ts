@@ -1,5 +1,5 @@
 /** The manifest's permissions as sentences a person deciding to install can read at a glance. */
-import type { Manifest, Permissions } from "../../../runtime/src/manifest/manifest-schema.js";
+import type { Manifest, Permissions } from "@ihub/runtime/manifest";
 
 const list = (items: readonly string[]) =>
   items.length <= 1 ? (items[0] ?? "") : `${items.slice(0, -1).join(", ")} and ${items[items.length - 1]}`;

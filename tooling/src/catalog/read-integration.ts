@@ -7,14 +7,13 @@
 import { readdir, readFile } from "node:fs/promises";
 import path from "node:path";
 import { parseJsonOrYaml } from "./parse-data.js";
-import type { Manifest } from "../../../runtime/src/manifest/manifest-schema.js";
-import { parseManifest } from "../../../runtime/src/manifest/parse-manifest.js";
-import { testCaseSchema, type TestCase } from "../../../runtime/src/harness/test-case-schema.js";
+import { type Manifest, parseManifest } from "@ihub/runtime/manifest";
+import { testCaseSchema, type TestCase } from "../harness/test-case-schema.js";
 import type { Finding } from "../findings/finding.js";
 import { catalogFinding } from "./catalog-finding.js";
 import type { IntegrationDir } from "../repo/list-integrations.js";
-import { HANDLERS_DIR, MANIFEST_FILE, TESTS_DIR } from "../../../runtime/src/layout/integration-layout.js";
-import type { ArchiveFile } from "../../../runtime/src/registry/safe-unpack.js";
+import { HANDLERS_DIR, MANIFEST_FILE, TESTS_DIR } from "@ihub/runtime/layout";
+import type { ArchiveFile } from "@ihub/runtime/registry";
 
 export type IntegrationSource = {
   slug: string;

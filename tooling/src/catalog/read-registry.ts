@@ -4,8 +4,7 @@
  * that is unreadable or does not match the schema is a finding, and the catalog falls back to the
  * repository's history.
  */
-import { readIntegrationIndex } from "../../../runtime/src/registry/integration-index.js";
-import type { IntegrationIndex } from "../../../runtime/src/registry/registry-schema.js";
+import { type IntegrationIndex, readIntegrationIndex } from "@ihub/runtime/registry";
 import { registryPaths } from "../publish/dir-registry.js";
 import type { Finding } from "../findings/finding.js";
 import { catalogFinding } from "./catalog-finding.js";

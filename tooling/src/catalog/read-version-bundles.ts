@@ -6,9 +6,7 @@
  * back to the repository's contents with a note saying so.
  */
 import { readFile } from "node:fs/promises";
-import { integrityMatches } from "../../../runtime/src/registry/integrity.js";
-import type { IntegrationIndex } from "../../../runtime/src/registry/registry-schema.js";
-import { readArchive } from "../../../runtime/src/registry/safe-unpack.js";
+import { type IntegrationIndex, integrityMatches, readArchive } from "@ihub/runtime/registry";
 import { registryPaths } from "../publish/dir-registry.js";
 import type { Finding } from "../findings/finding.js";
 import { catalogFinding, isFinding } from "./catalog-finding.js";

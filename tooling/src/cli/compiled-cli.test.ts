@@ -9,10 +9,10 @@ import path from "node:path";
 import { pathToFileURL } from "node:url";
 import git from "isomorphic-git";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { commitAll, tempDirs } from "../git/temp-repo.js";
-import { writeSampleIntegration } from "../repo/sample-integration.js";
+import { commitAll, tempDirs } from "../../test-support/temp-repo.js";
+import { writeSampleIntegration } from "../../test-support/sample-integration.js";
 import { commandNames, commands } from "./commands.js";
-import { BIN, REPO_ROOT, runIhub } from "./ihub-process.js";
+import { BIN, REPO_ROOT, runIhub } from "../../test-support/ihub-process.js";
 
 const temps = tempDirs("ihub-compiled-cli-");
 afterAll(() => temps.cleanup());

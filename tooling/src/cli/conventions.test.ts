@@ -10,10 +10,10 @@ import path from "node:path";
 import git from "isomorphic-git";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { DEFAULT_BASE_REFS } from "../git/default-base.js";
-import { commitAll, tempDirs } from "../git/temp-repo.js";
-import { writeSampleIntegration } from "../repo/sample-integration.js";
+import { commitAll, tempDirs } from "../../test-support/temp-repo.js";
+import { writeSampleIntegration } from "../../test-support/sample-integration.js";
 import { commandNames, commands, ERROR_JSON_FORMAT, type CommandName } from "./commands.js";
-import { runIhub } from "./ihub-process.js";
+import { runIhub } from "../../test-support/ihub-process.js";
 
 const temps = tempDirs("ihub-conventions-");
 afterAll(() => temps.cleanup());

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it, vi } from "vitest";
-import { RegistryError } from "../../../runtime/src/registry/registry-error.js";
+import { RegistryError } from "@ihub/runtime/registry";
 import { EXIT, UsageError } from "../errors.js";
 import { ERROR_JSON_FORMAT } from "./commands.js";
 import { reportError } from "./report-error.js";

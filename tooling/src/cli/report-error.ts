@@ -1,5 +1,5 @@
 /** How a failure reaches the user: one line and a hint on stderr, or under `--json` the error document on stdout. */
-import { CodedError, type CodedErrorJson } from "../../../runtime/src/errors/coded-error.js";
+import { CodedError, type CodedErrorJson } from "@ihub/runtime/errors";
 import { EXIT, IhubError } from "../errors.js";
 import { colors } from "../report/colors.js";
 import { renderCoded, renderHint } from "../report/render-error.js";

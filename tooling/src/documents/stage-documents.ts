@@ -6,8 +6,8 @@
  * and the type the same shape: the compiler fails if either changes alone.
  */
 import { z } from "zod";
-import { caseResultSchema } from "../../../runtime/src/harness/case-result.js";
-import { integritySchema, signatureSchema } from "../../../runtime/src/registry/registry-schema.js";
+import { caseResultSchema } from "../harness/case-result.js";
+import { integritySchema, signatureSchema } from "@ihub/runtime/registry";
 import type { BuildCatalogResult } from "../catalog/build-catalog.js";
 import { commands } from "../cli/commands.js";
 import type { TagAction } from "../commands/tag/plan-tags.js";

@@ -5,7 +5,7 @@ import git from "isomorphic-git";
 import { afterEach, describe, expect, it } from "vitest";
 import { IhubError } from "../errors.js";
 import { changedIntegrations } from "./changed-integrations.js";
-import { commitAll, tempDirs, writeRel as write } from "./temp-repo.js";
+import { commitAll, tempDirs, writeRel as write } from "../../test-support/temp-repo.js";
 
 const temps = tempDirs("ihub-changed-");
 afterEach(() => temps.cleanup());

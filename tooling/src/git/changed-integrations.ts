@@ -20,7 +20,7 @@ import path from "node:path";
 import git from "isomorphic-git";
 import { IhubError } from "../errors.js";
 import { listIntegrationDirs } from "../repo/list-integrations.js";
-import { INTEGRATIONS_DIR, MANIFEST_FILE, RESERVED_PREFIX, SHARED_MODULES_DIR } from "../../../runtime/src/layout/integration-layout.js";
+import { INTEGRATIONS_DIR, MANIFEST_FILE, RESERVED_PREFIX, SHARED_MODULES_DIR } from "@ihub/runtime/layout";
 import { worktreeChanges } from "./worktree-changes.js";
 
 export const SCHEMAS_DIR = "schemas";

@@ -4,7 +4,7 @@ import { chmod, unlink, utimes } from "node:fs/promises";
 import path from "node:path";
 import git from "isomorphic-git";
 import { afterEach, describe, expect, it } from "vitest";
-import { TEST_AUTHOR, tempDirs, writeFiles, writeRel as write } from "./temp-repo.js";
+import { TEST_AUTHOR, tempDirs, writeFiles, writeRel as write } from "../../test-support/temp-repo.js";
 import { worktreeChanges } from "./worktree-changes.js";
 
 const PREFIXES = ["integrations", "schemas"];

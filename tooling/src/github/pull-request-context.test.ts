@@ -1,7 +1,7 @@
 import { writeFile } from "node:fs/promises";
 import path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { tempDirs } from "../git/temp-repo.js";
+import { tempDirs } from "../../test-support/temp-repo.js";
 import { pullRequestTarget, workflowRunUrl } from "./pull-request-context.js";
 
 const temp = tempDirs("ihub-pr-context-");

@@ -1,7 +1,7 @@
 /** The sticky comment through octokit against a real loopback server: what GitHub would receive. */
 import { afterEach, describe, expect, it } from "vitest";
 import { IhubError } from "../errors.js";
-import { startFakeGitHub, type Comment, type FakeGitHub } from "./fake-github-server.js";
+import { startFakeGitHub, type Comment, type FakeGitHub } from "../../test-support/fake-github-server.js";
 import { githubClient } from "./github-client.js";
 import { upsertStickyComment } from "./sticky-comment.js";
 

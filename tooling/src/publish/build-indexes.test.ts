@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { REGISTRY_FORMAT, type VersionRecord } from "../../../runtime/src/registry/registry-schema.js";
+import { REGISTRY_FORMAT, type VersionRecord } from "@ihub/runtime/registry";
 import { buildIntegrationIndex, buildRegistryIndex, latestVersion } from "./build-indexes.js";
 
 const record = (version: string, extra: Partial<VersionRecord> = {}): VersionRecord => ({

@@ -4,12 +4,7 @@
  * entry that has a record.
  */
 import semver from "semver";
-import {
-  REGISTRY_FORMAT,
-  type IntegrationIndex,
-  type RegistryIndex,
-  type VersionRecord,
-} from "../../../runtime/src/registry/registry-schema.js";
+import { type IntegrationIndex, REGISTRY_FORMAT, type RegistryIndex, type VersionRecord } from "@ihub/runtime/registry";
 
 /** Highest stable non-yanked version; a prerelease only when nothing stable is left. */
 export function latestVersion(records: readonly VersionRecord[]): string | null {

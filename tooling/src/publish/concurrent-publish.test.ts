@@ -4,8 +4,8 @@ import { mkdtemp, readdir, readFile, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { integrationIndexSchema, registryIndexSchema } from "../../../runtime/src/registry/registry-schema.js";
-import { writeSampleIntegration } from "../repo/sample-integration.js";
+import { integrationIndexSchema, registryIndexSchema } from "@ihub/runtime/registry";
+import { writeSampleIntegration } from "../../test-support/sample-integration.js";
 import { registryPaths } from "./dir-registry.js";
 
 const PUBLISHERS = 16;

@@ -7,17 +7,8 @@ import { mkdir, readdir, readFile } from "node:fs/promises";
 import path from "node:path";
 import lockfile from "proper-lockfile";
 import type { z } from "zod";
-import {
-  integrationIndexSchema,
-  REGISTRY_FORMAT,
-  registryKeysSchema,
-  versionRecordSchema,
-  type IntegrationIndex,
-  type RegistryKeys,
-  type VersionRecord,
-} from "../../../runtime/src/registry/registry-schema.js";
-import { registryFiles } from "../../../runtime/src/registry/registry-layout.js";
-import { toPointer } from "../../../runtime/src/json/json-pointer.js";
+import { type IntegrationIndex, integrationIndexSchema, REGISTRY_FORMAT, registryFiles, type RegistryKeys, registryKeysSchema, type VersionRecord, versionRecordSchema } from "@ihub/runtime/registry";
+import { toPointer } from "@ihub/runtime/json";
 import { IhubError } from "../errors.js";
 import { buildIntegrationIndex, buildRegistryIndex } from "./build-indexes.js";
 import { jsonText, writeFileAtomic } from "./atomic-write.js";

@@ -3,9 +3,7 @@
  * records can carry the manifest digest (ociDigest) of the same bundle; then directories, and
  * HTTP registries that accept publishes (the same directory publish, run by the server).
  */
-import type { OciCredentials } from "../../../runtime/src/registry/oci-client.js";
-import { describeLocation, type RegistryLocation } from "../../../runtime/src/registry/registry-location.js";
-import type { RegistryKeys, VersionRecord } from "../../../runtime/src/registry/registry-schema.js";
+import { describeLocation, type OciCredentials, type RegistryKeys, type RegistryLocation, type VersionRecord } from "@ihub/runtime/registry";
 import type { SignedBundle } from "../bundle/sign-built.js";
 import { progress } from "../report/progress.js";
 import type { SigningKey } from "../signing/signing-key.js";

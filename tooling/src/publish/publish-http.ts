@@ -1,8 +1,6 @@
 /** The publisher's side of HTTP publishing (registry/publish-protocol.ts): one POST per batch, one per yank. */
 import type { z } from "zod";
-import { parseDocument } from "../../../runtime/src/registry/parse-document.js";
-import { RegistryError } from "../../../runtime/src/registry/registry-error.js";
-import type { RegistryKeys } from "../../../runtime/src/registry/registry-schema.js";
+import { parseDocument, RegistryError, type RegistryKeys } from "@ihub/runtime/registry";
 import { IhubError } from "../errors.js";
 import {
   PUBLISH_PATH,

@@ -1,7 +1,6 @@
 /** Publishes signed bundles into a directory registry: bundle first, then its record, then the indexes. */
 import { readFile } from "node:fs/promises";
-import { integrityMatches } from "../../../runtime/src/registry/integrity.js";
-import type { RegistryKeys, VersionRecord } from "../../../runtime/src/registry/registry-schema.js";
+import { integrityMatches, type RegistryKeys, type VersionRecord } from "@ihub/runtime/registry";
 import { writeFileAtomic } from "./atomic-write.js";
 import { ensureKey, readRecord, rebuildIndexes, registryPaths, withRegistryLock, writeRecord } from "./dir-registry.js";
 

@@ -4,21 +4,7 @@
  * that already holds the same content is left alone; one holding other content is refused,
  * because published versions are immutable here too.
  */
-import { layerDigest } from "../../../runtime/src/registry/integrity.js";
-import {
-  ANNOTATIONS,
-  BUNDLE_ARTIFACT_TYPE,
-  BUNDLE_CONFIG_MEDIA_TYPE,
-  BUNDLE_LAYER_MEDIA_TYPE,
-  OCI_MANIFEST_MEDIA_TYPE,
-  ociConfigSchema,
-  ociManifestSchema,
-  versionToTag,
-  type OciManifest,
-} from "../../../runtime/src/registry/oci-artifact.js";
-import { OciClient, sha256Digest, type OciCredentials } from "../../../runtime/src/registry/oci-client.js";
-import type { RegistryLocation } from "../../../runtime/src/registry/registry-location.js";
-import type { VersionRecord } from "../../../runtime/src/registry/registry-schema.js";
+import { ANNOTATIONS, BUNDLE_ARTIFACT_TYPE, BUNDLE_CONFIG_MEDIA_TYPE, BUNDLE_LAYER_MEDIA_TYPE, layerDigest, OCI_MANIFEST_MEDIA_TYPE, OciClient, ociConfigSchema, type OciCredentials, type OciManifest, ociManifestSchema, type RegistryLocation, sha256Digest, type VersionRecord, versionToTag } from "@ihub/runtime/registry";
 import { IhubError } from "../errors.js";
 
 export type OciPushOutcome = { status: "pushed" | "unchanged"; digest: string } | { status: "conflict"; digest: string; existingContentDigest: string | undefined };

@@ -5,8 +5,7 @@
  * half-way is repaired without a version bump.
  */
 import { stat } from "node:fs/promises";
-import type { RegistryLocation } from "../../../runtime/src/registry/registry-location.js";
-import { readIntegrationIndex } from "../../../runtime/src/registry/integration-index.js";
+import { readIntegrationIndex, type RegistryLocation } from "@ihub/runtime/registry";
 import { gitFileSource } from "../bundle/git-file-source.js";
 import { buildSignedBundles } from "../bundle/sign-built.js";
 import { listReleaseTags } from "../git/release-tags.js";

@@ -1,6 +1,5 @@
 /** `--registry` as every verb reads it: a bad spelling is the user's usage error (exit 2), not a registry failure. */
-import { RegistryError } from "../../../runtime/src/registry/registry-error.js";
-import { parseRegistryLocation, type RegistryLocation } from "../../../runtime/src/registry/registry-location.js";
+import { parseRegistryLocation, RegistryError, type RegistryLocation } from "@ihub/runtime/registry";
 import { UsageError } from "../errors.js";
 
 export function registryArgument(spec: string): RegistryLocation {

@@ -15,8 +15,8 @@ import path from "node:path";
 import { promisify } from "node:util";
 import git from "isomorphic-git";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createRegistryClient } from "../../../runtime/src/registry/registry-client.js";
-import { startLocalOciRegistry, type LocalOciRegistry } from "../registry/local-oci-registry.js";
+import { createRegistryClient } from "@ihub/runtime/registry";
+import { startLocalOciRegistry, type LocalOciRegistry } from "../../test-support/local-oci-registry.js";
 
 const IHUB = path.resolve("tooling/bin/ihub.js");
 const author = { name: "Contributor", email: "contributor@example.com", timestamp: 1_700_000_000, timezoneOffset: 0 };

@@ -1,4 +1,4 @@
-import { REGISTRY_FORMAT, type VersionRecord } from "../../../runtime/src/registry/registry-schema.js";
+import { REGISTRY_FORMAT, type VersionRecord } from "@ihub/runtime/registry";
 import type { BuiltBundle } from "../bundle/build-bundle.js";
 import { tagName } from "../repo/tag-name.js";
 

@@ -1,7 +1,7 @@
 /** Marks a published version as yanked, with a reason. The bundle stays: existing installs keep working, warned. */
 import { IhubError } from "../errors.js";
 import { readRecord, rebuildIndexes, withRegistryLock, writeRecord } from "./dir-registry.js";
-import type { VersionRecord } from "../../../runtime/src/registry/registry-schema.js";
+import type { VersionRecord } from "@ihub/runtime/registry";
 
 export async function yankVersion(dir: string, slug: string, version: string, reason: string, now = new Date()): Promise<{ record: VersionRecord; changed: boolean }> {
   return withRegistryLock(dir, async () => {

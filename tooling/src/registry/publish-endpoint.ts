@@ -6,11 +6,8 @@
  */
 import { createPublicKey, timingSafeEqual } from "node:crypto";
 import type http from "node:http";
-import { integrityMatches } from "../../../runtime/src/registry/integrity.js";
-import { parseDocument } from "../../../runtime/src/registry/parse-document.js";
-import { CodedError } from "../../../runtime/src/errors/coded-error.js";
-import { RegistryError } from "../../../runtime/src/registry/registry-error.js";
-import { keyIdOf, verifyRecordSignature } from "../../../runtime/src/registry/signature.js";
+import { integrityMatches, keyIdOf, parseDocument, RegistryError, verifyRecordSignature } from "@ihub/runtime/registry";
+import { CodedError } from "@ihub/runtime/errors";
 import { publishToDir, type PublishItem } from "../publish/publish-to-dir.js";
 import { yankVersion } from "../publish/yank.js";
 import { MAX_PUBLISH_BYTES, publishRequestSchema, REGISTRY_TOKEN_ENV, yankRequestSchema } from "./publish-protocol.js";

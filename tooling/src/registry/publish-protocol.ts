@@ -6,7 +6,7 @@
  * so remote and local publishers share one lock and one set of rules.
  */
 import { z } from "zod";
-import { REGISTRY_FORMAT, registryKeysSchema, versionRecordSchema } from "../../../runtime/src/registry/registry-schema.js";
+import { REGISTRY_FORMAT, registryKeysSchema, versionRecordSchema } from "@ihub/runtime/registry";
 
 export const PUBLISH_PATH = "-/publish";
 export const YANK_PATH = "-/yank";

@@ -1,6 +1,6 @@
 import { stat } from "node:fs/promises";
 import path from "node:path";
-import { INTEGRATIONS_DIR } from "../../../runtime/src/layout/integration-layout.js";
+import { INTEGRATIONS_DIR } from "@ihub/runtime/layout";
 import { UsageError } from "../errors.js";
 
 async function isDir(p: string): Promise<boolean> {

@@ -1,7 +1,7 @@
 import { readdir } from "node:fs/promises";
 import path from "node:path";
 
-import { INTEGRATIONS_DIR, RESERVED_PREFIX } from "../../../runtime/src/layout/integration-layout.js";
+import { INTEGRATIONS_DIR, RESERVED_PREFIX } from "@ihub/runtime/layout";
 
 export type IntegrationDir = { slug: string; dir: string; relDir: string };
 

@@ -1,5 +1,5 @@
 /** Release tags are `<slug>@<version>`; every command names and parses them here, and their message too. */
-import { SEMVER_PATTERN, SLUG_PATTERN } from "../../../runtime/src/manifest/manifest-schema.js";
+import { SEMVER_PATTERN, SLUG_PATTERN } from "@ihub/runtime/manifest";
 
 const TAG_PATTERN = new RegExp(`^(${SLUG_PATTERN.slice(1, -1)})@(${SEMVER_PATTERN.slice(1, -1)})$`);
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { ExecutorError } from "../../../runtime/src/executor/executor-error.js";
-import { RegistryError } from "../../../runtime/src/registry/registry-error.js";
+import { ExecutorError } from "@ihub/runtime";
+import { RegistryError } from "@ihub/runtime/registry";
 import { IhubError } from "../errors.js";
 import { renderCoded } from "./render-error.js";
 

@@ -3,7 +3,7 @@
  * a stage's failure kept in its document, or a catalog finding. `error CODE file:line:col message`
  * and, when there is one, an indented hint below.
  */
-import { CodedError, type CodedErrorJson } from "../../../runtime/src/errors/coded-error.js";
+import { CodedError, type CodedErrorJson } from "@ihub/runtime/errors";
 import { colors } from "./colors.js";
 
 /** What a coded record carries; findings use null where errors leave a field out. */

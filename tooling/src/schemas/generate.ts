@@ -1,8 +1,7 @@
 /** Renders the JSON Schema files in `schemas/` from their zod definitions (the single source of truth). */
 import { z } from "zod";
-import { manifestSchema } from "../../../runtime/src/manifest/manifest-schema.js";
-import { testCaseSchema } from "../../../runtime/src/harness/test-case-schema.js";
-import { moduleSchema } from "../../../runtime/src/manifest/module-schema.js";
+import { manifestSchema, moduleSchema } from "@ihub/runtime/manifest";
+import { testCaseSchema } from "../harness/test-case-schema.js";
 import { catalogFilesSchema } from "../catalog/catalog-schema.js";
 
 export const SCHEMA_BASE_URL = "urn:ihub:schemas:";

@@ -3,7 +3,7 @@ import { mkdtemp, readFile, rm, stat, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { signedPayload } from "../../../runtime/src/registry/registry-schema.js";
+import { signedPayload } from "@ihub/runtime/registry";
 import { defaultPaths } from "../repo/defaults.js";
 import { devKeyWarning, loadSigningKey, signBundle } from "./signing-key.js";
 

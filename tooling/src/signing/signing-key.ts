@@ -6,9 +6,7 @@
 import { createPrivateKey, createPublicKey, generateKeyPairSync, randomBytes, sign, type KeyObject } from "node:crypto";
 import { mkdir, readFile, link, unlink, writeFile } from "node:fs/promises";
 import path from "node:path";
-import { keyIdOf } from "../../../runtime/src/registry/signature.js";
-import { signedPayload } from "../../../runtime/src/registry/registry-schema.js";
-import type { VersionRecord } from "../../../runtime/src/registry/registry-schema.js";
+import { keyIdOf, signedPayload, type VersionRecord } from "@ihub/runtime/registry";
 import { IhubError } from "../errors.js";
 import { defaultPaths } from "../repo/defaults.js";
 

@@ -5,7 +5,7 @@
  */
 import path from "node:path";
 import type { Finding } from "../findings/finding.js";
-import type { Manifest } from "../../../runtime/src/manifest/manifest-schema.js";
+import type { Manifest } from "@ihub/runtime/manifest";
 import { FINDING_CODES, type FindingCode } from "./codes.js";
 import type { ReadOutcome } from "./read-inside.js";
 import type { JsonLocator, Position } from "./source-position.js";

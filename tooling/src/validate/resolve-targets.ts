@@ -2,7 +2,7 @@
 import path from "node:path";
 import { UsageError } from "../errors.js";
 import type { IntegrationDir } from "../repo/list-integrations.js";
-import { INTEGRATIONS_DIR } from "../../../runtime/src/layout/integration-layout.js";
+import { INTEGRATIONS_DIR } from "@ihub/runtime/layout";
 
 export function resolveTargets(verb: string, root: string, all: readonly IntegrationDir[], targets: readonly string[], cwd = process.cwd()): string[] {
   const known = new Set(all.map((d) => d.slug));

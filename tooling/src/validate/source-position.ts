@@ -4,7 +4,7 @@
  * valid files never pay for it.
  */
 import { parseTree, type Node } from "jsonc-parser";
-import { fromPointer } from "../../../runtime/src/json/json-pointer.js";
+import { fromPointer } from "@ihub/runtime/json";
 
 export type Position = { line: number; column: number };
 

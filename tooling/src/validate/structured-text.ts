@@ -5,7 +5,7 @@
  * the same. Only YAML text, or JSON that does not parse, pays for the YAML parser.
  */
 import { isMap, isNode, isScalar, parseDocument, type Document } from "yaml";
-import { fromPointer } from "../../../runtime/src/json/json-pointer.js";
+import { fromPointer } from "@ihub/runtime/json";
 import { JsonLocator, LineIndex, type Position } from "./source-position.js";
 
 /** Aliases in YAML can expand exponentially ("billion laughs"); real documents need a handful. */

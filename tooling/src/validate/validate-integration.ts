@@ -5,8 +5,8 @@
  */
 import { readdirSync, realpathSync } from "node:fs";
 import type { Finding } from "../findings/finding.js";
-import type { Manifest } from "../../../runtime/src/manifest/manifest-schema.js";
-import { MANIFEST_FILE } from "../../../runtime/src/layout/integration-layout.js";
+import type { Manifest } from "@ihub/runtime/manifest";
+import { MANIFEST_FILE } from "@ihub/runtime/layout";
 import { checkDependencies } from "./checks/dependencies.js";
 import { checkDocs } from "./checks/docs.js";
 import { checkEmbeddedSchemas } from "./checks/embedded-schemas.js";

@@ -8,7 +8,7 @@
  * shared 2-core machine the benchmark ran on, a second thread made a full run of 1,000
  * integrations slower (3.5 s against 2.6 s), as it did before the run got cheaper (10.6 s against 9.2 s).
  */
-import { integrationPath } from "../../../runtime/src/layout/integration-layout.js";
+import { integrationPath } from "@ihub/runtime/layout";
 import { realpath } from "node:fs/promises";
 import { Worker } from "node:worker_threads";
 import { countBySeverity, sortFindings, type Finding, type Severity } from "../findings/finding.js";

@@ -14,7 +14,7 @@
  * working tree is the checked-out commit, so both readings agree there.
  */
 import semver from "semver";
-import type { RegistryLocation } from "../../../runtime/src/registry/registry-location.js";
+import type { RegistryLocation } from "@ihub/runtime/registry";
 import type { FileSource } from "../bundle/bundle-contents.js";
 import { gitFileSource } from "../bundle/git-file-source.js";
 import { IhubError } from "../errors.js";

@@ -13,9 +13,9 @@
  * grant added.
  * Everything else that changes the bundle is a patch (see fileChanges).
  */
-import type { Manifest } from "../../../runtime/src/manifest/manifest-schema.js";
+import type { Manifest } from "@ihub/runtime/manifest";
 import type { ChangeLevel } from "./bump-level.js";
-import { joinPointer } from "../../../runtime/src/json/json-pointer.js";
+import { joinPointer } from "@ihub/runtime/json";
 import { diffSchemas, levelOf, type SchemaDirection } from "./schema-diff.js";
 import type { Snapshot } from "./snapshot.js";
 

@@ -3,8 +3,7 @@
  * directory or over HTTP: the floor below which no version may be declared, and the content each
  * published version is pinned to. A registry or slug the registry does not know has none.
  */
-import { readIntegrationIndex } from "../../../runtime/src/registry/integration-index.js";
-import type { RegistryLocation } from "../../../runtime/src/registry/registry-location.js";
+import { readIntegrationIndex, type RegistryLocation } from "@ihub/runtime/registry";
 import { IhubError, UsageError } from "../errors.js";
 import type { PublishedVersion } from "./snapshot.js";
 

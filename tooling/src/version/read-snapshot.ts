@@ -10,7 +10,7 @@ import { collectBundleEntries, contentDigest, type FileSource } from "../bundle/
 import { deviceHttpCallsIn } from "../analysis/lua-handler-analysis.js";
 import { operationsUsed, readOpenApi } from "../analysis/openapi-operations.js";
 import { IhubError } from "../errors.js";
-import { BUNDLE_MODULES_DIR, HANDLERS_DIR, INTEGRATIONS_DIR, MANIFEST_FILE, sharedModulePath } from "../../../runtime/src/layout/integration-layout.js";
+import { BUNDLE_MODULES_DIR, HANDLERS_DIR, INTEGRATIONS_DIR, MANIFEST_FILE, sharedModulePath } from "@ihub/runtime/layout";
 import type { AliasOperations, Side } from "./snapshot.js";
 
 const MODULE_PREFIX = `${BUNDLE_MODULES_DIR}/`;

@@ -18,7 +18,7 @@
  * the diff cannot prove it compatible.
  */
 import type { ChangeLevel } from "./bump-level.js";
-import { joinPointer } from "../../../runtime/src/json/json-pointer.js";
+import { joinPointer } from "@ihub/runtime/json";
 
 export type SchemaDirection = "input" | "output";
 export type ChangeEffect = "narrowed" | "widened" | "removed-field" | "added-required-field" | "added-optional-field" | "changed";

@@ -4,7 +4,7 @@
  * planning core is a pure function of two snapshots.
  */
 import type { Operation } from "../catalog/catalog-schema.js";
-import type { Manifest } from "../../../runtime/src/manifest/manifest-schema.js";
+import type { Manifest } from "@ihub/runtime/manifest";
 
 export type AliasOperations = {
   /** Repository path of the OpenAPI document. */

@@ -4,7 +4,7 @@
  */
 import { describe, expect, it } from "vitest";
 import { SandboxPool, type SandboxLimits, type SandboxError } from "../index.js";
-import { handlerBundle, recordingHost, testCtx } from "../test-host.js";
+import { handlerBundle, recordingHost, testCtx } from "../../../test-support/test-host.js";
 
 // The wall clock is generous so that on a loaded 2-core CI machine only the runaway programs meant to hit it (host hangs) reach it first.
 const limits: SandboxLimits = { instructions: 1_000_000, timeoutMs: 3_000, memoryBytes: 4 * 1024 * 1024, deviceCalls: 3, outputBytes: 10_000, logBytes: 1_000 };

@@ -3,7 +3,7 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { main } from "../../cli/main.js";
-import { writeSampleIntegration } from "../../repo/sample-integration.js";
+import { writeSampleIntegration } from "../../../test-support/sample-integration.js";
 
 let root: string;
 let stdout: string;

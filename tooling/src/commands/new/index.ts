@@ -3,7 +3,7 @@ import path from "node:path";
 import { Option } from "commander";
 import { defineCommand, printJson } from "../../cli/command.js";
 import { UsageError } from "../../errors.js";
-import { INTEGRATIONS_DIR, RESERVED_PREFIX } from "../../../../runtime/src/layout/integration-layout.js";
+import { INTEGRATIONS_DIR, RESERVED_PREFIX } from "@ihub/runtime/layout";
 import { slugPattern } from "../../validate/manifest/schema-check.js";
 import { AUTH_TYPES, scaffoldFiles, type AuthType } from "./scaffold.js";
 

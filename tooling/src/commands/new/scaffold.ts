@@ -3,9 +3,9 @@
  * text out. Writing them is the command's job (index.ts). Everything here passes `ihub validate`
  * as it stands and `ihub test` runs its one case, so a contributor starts from green.
  */
-import type { Manifest } from "../../../../runtime/src/manifest/manifest-schema.js";
-import type { TestCase } from "../../../../runtime/src/harness/test-case-schema.js";
-import { MANIFEST_FILE } from "../../../../runtime/src/layout/integration-layout.js";
+import type { Manifest } from "@ihub/runtime/manifest";
+import type { TestCase } from "../../harness/test-case-schema.js";
+import { MANIFEST_FILE } from "@ihub/runtime/layout";
 
 export const AUTH_TYPES = ["none", "api_key", "bearer_token", "oauth2", "basic"] as const satisfies readonly Manifest["auth"]["type"][];
 export type AuthType = (typeof AUTH_TYPES)[number];

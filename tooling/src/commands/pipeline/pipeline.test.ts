@@ -16,7 +16,7 @@ import { promisify } from "node:util";
 import git from "isomorphic-git";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { jsonDocumentSchema, type StageName } from "../../documents/stage-documents.js";
-import { commitAll } from "../../git/temp-repo.js";
+import { commitAll } from "../../../test-support/temp-repo.js";
 import { listReleaseTags } from "../../git/release-tags.js";
 
 const run = promisify(execFile);

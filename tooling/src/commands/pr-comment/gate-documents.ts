@@ -11,7 +11,7 @@
 import { z } from "zod";
 import { codedErrorSchema } from "../../documents/shared.js";
 import { jsonDocumentSchema } from "../../documents/stage-documents.js";
-import { toPointer } from "../../../../runtime/src/json/json-pointer.js";
+import { toPointer } from "@ihub/runtime/json";
 import { IhubError } from "../../errors.js";
 
 // The gates' own document schemas: what `ihub <gate> --json` prints is checked against the same ones.

@@ -3,7 +3,7 @@
  * a gate that was not given, or did not produce a report, contributes nothing here (the
  * renderer says so once, at the top).
  */
-import type { CaseResult } from "../../../../runtime/src/harness/case-result.js";
+import type { CaseResult } from "../../harness/case-result.js";
 import type { Finding } from "../../findings/finding.js";
 import type { GateOutcomes, VersionReportDocument } from "./gate-documents.js";
 

@@ -2,9 +2,9 @@
 import { readFile, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { runIhub } from "../../cli/ihub-process.js";
-import { tempDirs } from "../../git/temp-repo.js";
-import { startFakeGitHub, type FakeGitHub } from "../../github/fake-github-server.js";
+import { runIhub } from "../../../test-support/ihub-process.js";
+import { tempDirs } from "../../../test-support/temp-repo.js";
+import { startFakeGitHub, type FakeGitHub } from "../../../test-support/fake-github-server.js";
 
 const TOKEN = "ghs_doNotPrintMe0123456789";
 const temp = tempDirs("ihub-pr-comment-cli-");

@@ -5,7 +5,7 @@
  * integration with file:line, code and hint. Lists are cut at a fixed length with a count, and
  * sections stop before the body would pass GitHub's 65,536-character limit.
  */
-import { integrationPath } from "../../../../runtime/src/layout/integration-layout.js";
+import { integrationPath } from "@ihub/runtime/layout";
 import type { Finding } from "../../findings/finding.js";
 import type { GateName, GateOutcome, GateOutcomes } from "./gate-documents.js";
 import { summarizeIntegrations, type IntegrationSummary, type VersionEntry } from "./integration-summary.js";

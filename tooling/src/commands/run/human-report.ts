@@ -1,9 +1,8 @@
 /** The terminal rendering of `ihub run`: the output (or the typed error), then what the call logged, emitted and requested. */
-import type { ExecutionResult } from "../../../../runtime/src/executor/execute.js";
-import { errorCode } from "../../../../runtime/src/executor/execute.js";
-import { describeRequest } from "../../../../runtime/src/harness/compare-expectations.js";
-import type { UnmatchedRequest } from "../../../../runtime/src/harness/fixture-pool.js";
-import { renderClosest } from "../../../../runtime/src/harness/render-result.js";
+import { errorCode, type ExecutionResult } from "@ihub/runtime";
+import { describeRequest } from "../../harness/compare-expectations.js";
+import type { UnmatchedRequest } from "../../harness/fixture-pool.js";
+import { renderClosest } from "../../harness/render-result.js";
 import { colors } from "../../report/colors.js";
 
 const LEVEL: Record<string, (s: string) => string> = { debug: colors.dim, info: colors.cyan, warn: colors.yellow, error: colors.red };

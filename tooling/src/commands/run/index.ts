@@ -3,15 +3,12 @@
  * the runtime service, on recorded fixtures (see recorded-fixtures.ts for which) or, with
  * `--live`, on real bindings through the live transports.
  */
-import { integrationPath } from "../../../../runtime/src/layout/integration-layout.js";
-import { execute } from "../../../../runtime/src/executor/execute.js";
-import { fakeClock } from "../../../../runtime/src/harness/fake-clock.js";
-import { fixtureHttpTransport } from "../../../../runtime/src/harness/fixture-http.js";
-import { fixtureSqlTransport } from "../../../../runtime/src/harness/fixture-sql.js";
-import { placeholderCredentials } from "../../../../runtime/src/harness/placeholder-credentials.js";
-import { seedStore } from "../../../../runtime/src/harness/seed-store.js";
-import { memoryStorage } from "../../../../runtime/src/storage/memory-storage.js";
-import { systemClock } from "../../../../runtime/src/storage/install-store.js";
+import { integrationPath } from "@ihub/runtime/layout";
+import { execute, fakeClock, memoryStorage, systemClock } from "@ihub/runtime";
+import { fixtureHttpTransport } from "../../harness/fixture-http.js";
+import { fixtureSqlTransport } from "../../harness/fixture-sql.js";
+import { placeholderCredentials } from "../../harness/placeholder-credentials.js";
+import { seedStore } from "../../harness/seed-store.js";
 import { defineCommand, printJson } from "../../cli/command.js";
 import { IhubError, UsageError } from "../../errors.js";
 import { renderHuman } from "./human-report.js";

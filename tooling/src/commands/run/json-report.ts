@@ -1,6 +1,6 @@
 /** The `ihub run --json` document: the same result the human report prints. */
-import { errorCode, type ExecutionResult } from "../../../../runtime/src/executor/execute.js";
-import type { UnmatchedRequest } from "../../../../runtime/src/harness/fixture-pool.js";
+import { errorCode, type ExecutionResult } from "@ihub/runtime";
+import type { UnmatchedRequest } from "../../harness/fixture-pool.js";
 
 export function runDocument(result: ExecutionResult, how: { slug: string; live: boolean; caseFile: string | null; unmatched: readonly UnmatchedRequest[] }) {
   const { ok, handler, runId, durationMs, stats, logs, events, requests } = result;

@@ -5,9 +5,9 @@
  */
 import path from "node:path";
 import { z } from "zod";
-import { liveHttpTransport, type HttpBinding } from "../../../../runtime/src/device/live-http-transport.js";
-import { sqliteTransport, type SqlBinding } from "../../../../runtime/src/device/sqlite-transport.js";
-import type { Manifest } from "../../../../runtime/src/manifest/manifest-schema.js";
+import { type HttpBinding, liveHttpTransport } from "@ihub/runtime";
+import { type SqlBinding, sqliteTransport } from "@ihub/runtime/sqlite";
+import type { Manifest } from "@ihub/runtime/manifest";
 import { UsageError } from "../../errors.js";
 
 const httpBindingSchema = z.union([z.url(), z.strictObject({ baseUrl: z.url() })]);

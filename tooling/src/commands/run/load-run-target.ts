@@ -1,7 +1,6 @@
 /** The integration and handler `ihub run` names, or a usage error (unknown slug or handler) / an IhubError naming the broken file. */
 import path from "node:path";
-import { ExecutorError } from "../../../../runtime/src/executor/executor-error.js";
-import { loadIntegration, type LoadedIntegration } from "../../../../runtime/src/executor/load-integration.js";
+import { ExecutorError, type LoadedIntegration, loadIntegration } from "@ihub/runtime";
 import { IhubError, UsageError } from "../../errors.js";
 import { listIntegrationDirs, type IntegrationDir } from "../../repo/list-integrations.js";
 

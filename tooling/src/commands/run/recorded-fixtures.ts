@@ -11,10 +11,10 @@
  * success), so the bare command replays a working call; state starts empty, the clock is real.
  */
 import path from "node:path";
-import { pooled, type PooledFixture } from "../../../../runtime/src/harness/fixture-pool.js";
-import { loadTestCase, type LoadedCase } from "../../../../runtime/src/harness/load-test-case.js";
-import { listCaseFiles } from "../../../../runtime/src/harness/run-integration-tests.js";
-import type { HttpFixture, SqlFixture, TestCase } from "../../../../runtime/src/harness/test-case-schema.js";
+import { pooled, type PooledFixture } from "../../harness/fixture-pool.js";
+import { loadTestCase, type LoadedCase } from "../../harness/load-test-case.js";
+import { listCaseFiles } from "../../harness/run-integration-tests.js";
+import type { HttpFixture, SqlFixture, TestCase } from "../../harness/test-case-schema.js";
 import { UsageError } from "../../errors.js";
 
 export type Recorded = {

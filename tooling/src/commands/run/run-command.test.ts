@@ -2,8 +2,8 @@
 import { createServer, type IncomingMessage, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { runIhub as ihub } from "../../cli/ihub-process.js";
-import { parseTestCase, type LoadedCase } from "../../../../runtime/src/harness/load-test-case.js";
+import { runIhub as ihub } from "../../../test-support/ihub-process.js";
+import { parseTestCase, type LoadedCase } from "../../harness/load-test-case.js";
 import { recordedFixtures } from "./recorded-fixtures.js";
 
 const seen: { method: string; url: string; auth: string | undefined; body: string }[] = [];

@@ -7,7 +7,7 @@ import { promisify } from "node:util";
 import git from "isomorphic-git";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { buildBundle } from "../../bundle/build-bundle.js";
-import { writeSampleIntegration } from "../../repo/sample-integration.js";
+import { writeSampleIntegration } from "../../../test-support/sample-integration.js";
 import { listReleaseTags } from "../../git/release-tags.js";
 import { fsFileSource } from "../../repo/fs-file-source.js";
 import { planTag } from "./plan-tags.js";

@@ -3,7 +3,7 @@
  * mismatch on the case file's line. Escaping per the workflow-command rules: `%`, CR and LF in
  * the message; additionally `:` and `,` in properties.
  */
-import { integrationPath } from "../../../../runtime/src/layout/integration-layout.js";
+import { integrationPath } from "@ihub/runtime/layout";
 import type { TestDocument } from "../../documents/stage-documents.js";
 
 const data = (s: string) => s.replace(/%/g, "%25").replace(/\r/g, "%0D").replace(/\n/g, "%0A");

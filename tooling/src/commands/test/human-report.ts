@@ -1,7 +1,7 @@
 /** The terminal rendering of `ihub test`: cases grouped by integration, failures with their diffs, then a summary line. */
-import { integrationPath } from "../../../../runtime/src/layout/integration-layout.js";
-import { renderCaseDetails } from "../../../../runtime/src/harness/render-result.js";
-import type { CaseResult } from "../../../../runtime/src/harness/case-result.js";
+import { integrationPath } from "@ihub/runtime/layout";
+import { renderCaseDetails } from "../../harness/render-result.js";
+import type { CaseResult } from "../../harness/case-result.js";
 import { colors } from "../../report/colors.js";
 import type { TestDocument } from "../../documents/stage-documents.js";
 

@@ -2,8 +2,8 @@
  * Runs the cases of the chosen integrations through the harness and counts them. The run is the
  * one data model both reporters print: the human report and the `--json` document.
  */
-import { listCaseFiles, runIntegrationTests } from "../../../../runtime/src/harness/run-integration-tests.js";
-import type { CaseResult, CaseStatus } from "../../../../runtime/src/harness/case-result.js";
+import { listCaseFiles, runIntegrationTests } from "../../harness/run-integration-tests.js";
+import type { CaseResult, CaseStatus } from "../../harness/case-result.js";
 import type { Progress } from "../../report/progress.js";
 import type { IntegrationDir } from "../../repo/list-integrations.js";
 

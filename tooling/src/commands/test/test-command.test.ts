@@ -5,7 +5,7 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import git from "isomorphic-git";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { REPO_ROOT as REPO, runIhub } from "../../cli/ihub-process.js";
+import { REPO_ROOT as REPO, runIhub } from "../../../test-support/ihub-process.js";
 
 const ihub = (args: string[]) => runIhub(args, { env: { GITHUB_ACTIONS: "" } });
 

@@ -7,7 +7,7 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 import git from "isomorphic-git";
 import { afterAll, describe, expect, it } from "vitest";
-import { commitAll } from "../../git/temp-repo.js";
+import { commitAll } from "../../../test-support/temp-repo.js";
 import { FINDING_CODES } from "../../validate/codes.js";
 
 const REPO = fileURLToPath(new URL("../../../../", import.meta.url));

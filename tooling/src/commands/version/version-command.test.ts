@@ -6,7 +6,7 @@ import path from "node:path";
 import git from "isomorphic-git";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import type { RunContext } from "../../cli/command.js";
-import { writeSampleIntegration } from "../../repo/sample-integration.js";
+import { writeSampleIntegration } from "../../../test-support/sample-integration.js";
 import { IhubError } from "../../errors.js";
 import version from "./index.js";
 

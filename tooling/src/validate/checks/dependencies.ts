@@ -6,9 +6,9 @@
 import { readFile } from "node:fs/promises";
 import path from "node:path";
 import semver from "semver";
-import { MODULE_FILE, sharedModulePath } from "../../../../runtime/src/layout/integration-layout.js";
+import { MODULE_FILE, sharedModulePath } from "@ihub/runtime/layout";
 import type { CheckContext } from "../integration-context.js";
-import { toPointer } from "../../../../runtime/src/json/json-pointer.js";
+import { toPointer } from "@ihub/runtime/json";
 
 type ModuleInfo = { ok: true; version: string } | { ok: false; missing: boolean; message: string };
 

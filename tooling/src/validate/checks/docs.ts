@@ -1,5 +1,5 @@
 /** README.md exists; CHANGELOG.md exists and has a heading for the manifest's version. */
-import { BUNDLE_DOCS } from "../../../../runtime/src/layout/integration-layout.js";
+import { BUNDLE_DOCS } from "@ihub/runtime/layout";
 import type { CheckContext } from "../integration-context.js";
 import { textOf } from "../read-inside.js";
 

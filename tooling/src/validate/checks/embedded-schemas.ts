@@ -7,7 +7,7 @@
 import { Ajv2020 } from "ajv/dist/2020.js";
 import type { CheckContext } from "../integration-context.js";
 import { addFormats } from "../manifest/repo-schemas.js";
-import { toPointer } from "../../../../runtime/src/json/json-pointer.js";
+import { toPointer } from "@ihub/runtime/json";
 import { strictProblems } from "./schema-strictness.js";
 
 let ajv: Ajv2020 | undefined;

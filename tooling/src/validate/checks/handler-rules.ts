@@ -4,7 +4,7 @@
  */
 import { CronExpressionParser } from "cron-parser";
 import type { CheckContext } from "../integration-context.js";
-import { toPointer } from "../../../../runtime/src/json/json-pointer.js";
+import { toPointer } from "@ihub/runtime/json";
 
 const INTERVAL = /^([1-9]\d*)(ms|s|m|h|d)$/;
 

@@ -6,7 +6,7 @@
 import type { CheckContext } from "../integration-context.js";
 import { textOf } from "../read-inside.js";
 import { deviceHttpCalls, type HandlerAnalysis } from "../../analysis/lua-handler-analysis.js";
-import { declaredResource } from "../../../../runtime/src/capabilities/permissions.js";
+import { declaredResource } from "@ihub/runtime/capabilities";
 import { matchOperation } from "../../analysis/openapi-operations.js";
 import { validateOpenApiDocument, type OpenApiOutcome } from "./openapi-document.js";
 

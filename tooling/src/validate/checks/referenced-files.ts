@@ -1,6 +1,6 @@
 /** Every file the manifest names exists, is readable, and stays inside the integration folder. */
 import type { CheckContext } from "../integration-context.js";
-import { toPointer } from "../../../../runtime/src/json/json-pointer.js";
+import { toPointer } from "@ihub/runtime/json";
 
 export function referencedFiles(ctx: CheckContext): { pointer: string; file: string }[] {
   const m = ctx.manifest;

@@ -10,7 +10,7 @@
  * runs first, so the shapes walked here are already right.
  */
 import type { Ajv2020 } from "ajv/dist/2020.js";
-import { toPointer } from "../../../../runtime/src/json/json-pointer.js";
+import { toPointer } from "@ihub/runtime/json";
 
 export type StrictProblem = { pointer: string; key: boolean; message: string };
 

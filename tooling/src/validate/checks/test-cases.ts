@@ -1,14 +1,14 @@
 /**
  * tests/ holds valid test cases (JSON or YAML), each naming a declared handler, and at least one
- * case per handler. Each file is read with the harness's own parser (runtime/src/harness/
+ * case per handler. Each file is read with the harness's own parser (tooling/src/harness/
  * load-test-case.ts), so `ihub validate` and `ihub test` accept and reject the same cases, with
  * the same lines and pointers.
  */
-import { TESTS_DIR } from "../../../../runtime/src/layout/integration-layout.js";
-import { CASE_FILE, parseTestCase } from "../../../../runtime/src/harness/load-test-case.js";
+import { TESTS_DIR } from "@ihub/runtime/layout";
+import { CASE_FILE, parseTestCase } from "../../harness/load-test-case.js";
 import type { CheckContext } from "../integration-context.js";
 import { listFolder, textOf } from "../read-inside.js";
-import { toPointer } from "../../../../runtime/src/json/json-pointer.js";
+import { toPointer } from "@ihub/runtime/json";
 
 
 export async function checkTestCases(ctx: CheckContext): Promise<void> {

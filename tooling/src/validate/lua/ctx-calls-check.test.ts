@@ -1,12 +1,8 @@
 /** validate's static verdict on a literal ctx call is the host's verdict on the same call. */
 import { describe, expect, it } from "vitest";
-import { loadKitSink } from "../../../../runtime/src/executor/test-integration.js";
-import { emptyRecord } from "../../../../runtime/src/host/invocation-record.js";
-import { createSandboxHost } from "../../../../runtime/src/host/sandbox-host.js";
-import { createRedactor } from "../../../../runtime/src/redact/redactor.js";
-import { systemClock } from "../../../../runtime/src/storage/install-store.js";
-import { memoryStorage } from "../../../../runtime/src/storage/memory-storage.js";
-import type { CtxCall } from "../../../../runtime/src/sandbox/index.js";
+import { createRedactor, createSandboxHost, emptyRecord, memoryStorage, systemClock } from "@ihub/runtime";
+import type { CtxCall } from "@ihub/runtime/capabilities";
+import { loadKitSink } from "@ihub/runtime/test-support";
 import { analyseHandlerFile } from "../../analysis/lua-handler-analysis.js";
 import type { CheckContext } from "../integration-context.js";
 import { checkCtxCalls } from "./ctx-calls-check.js";

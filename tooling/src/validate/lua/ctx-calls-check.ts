@@ -4,8 +4,7 @@
  * reading knows less than the host: an alias that is not a string literal cannot be checked
  * (IH036), and a container or topic that is not one is left to run time.
  */
-import { CAPABILITIES, ctxCallAt } from "../../../../runtime/src/capabilities/capability-table.js";
-import { hasSubject, permissionDenials, type Denial } from "../../../../runtime/src/capabilities/permissions.js";
+import { CAPABILITIES, ctxCallAt, type Denial, hasSubject, permissionDenials } from "@ihub/runtime/capabilities";
 import type { LuaCtxCall } from "../../analysis/lua-handler-analysis.js";
 import type { CheckContext } from "../integration-context.js";
 

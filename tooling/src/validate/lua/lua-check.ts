@@ -4,10 +4,10 @@
  * (see ctx-calls-check.ts). Returns each file's analysis for the OpenAPI check.
  */
 import path from "node:path";
-import { HANDLERS_DIR } from "../../../../runtime/src/layout/integration-layout.js";
+import { HANDLERS_DIR } from "@ihub/runtime/layout";
 import type { CheckContext } from "../integration-context.js";
 import { listFolder } from "../read-inside.js";
-import { toPointer } from "../../../../runtime/src/json/json-pointer.js";
+import { toPointer } from "@ihub/runtime/json";
 import { LineIndex } from "../source-position.js";
 import { checkCtxCalls } from "./ctx-calls-check.js";
 import { analyseHandlerFile, type HandlerAnalysis } from "../../analysis/lua-handler-analysis.js";

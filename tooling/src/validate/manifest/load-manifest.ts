@@ -3,8 +3,8 @@
  * too large (capped before reading), or not JSON (with the line of the syntax error).
  */
 import { parseTree, printParseErrorCode, type ParseError } from "jsonc-parser";
-import { MANIFEST_FILE } from "../../../../runtime/src/layout/integration-layout.js";
-import { parseManifestJson } from "../../../../runtime/src/manifest/parse-manifest.js";
+import { MANIFEST_FILE } from "@ihub/runtime/layout";
+import { parseManifestJson } from "@ihub/runtime/manifest";
 import type { Report } from "../integration-context.js";
 import { readInside, textOf } from "../read-inside.js";
 import { JsonLocator, LineIndex, type Position } from "../source-position.js";

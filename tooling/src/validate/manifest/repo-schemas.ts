@@ -7,7 +7,7 @@
 import { readFileSync } from "node:fs";
 import { Ajv2020, type ErrorObject, type ValidateFunction } from "ajv/dist/2020.js";
 import addFormatsModule from "ajv-formats";
-import { toPointer } from "../../../../runtime/src/json/json-pointer.js";
+import { toPointer } from "@ihub/runtime/json";
 
 // ajv-formats is CommonJS with a default export; under NodeNext the callable sits on `.default`.
 export const addFormats = addFormatsModule as unknown as typeof addFormatsModule.default;

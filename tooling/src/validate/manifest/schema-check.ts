@@ -2,8 +2,8 @@
  * Validates a parsed manifest against schemas/integration.schema.json (ajv, compiled once per
  * process, all errors), each error a finding at the JSON pointer it concerns.
  */
-import type { Manifest } from "../../../../runtime/src/manifest/manifest-schema.js";
-import { MANIFEST_FILE } from "../../../../runtime/src/layout/integration-layout.js";
+import type { Manifest } from "@ihub/runtime/manifest";
+import { MANIFEST_FILE } from "@ihub/runtime/layout";
 import type { Report } from "../integration-context.js";
 import type { JsonLocator } from "../source-position.js";
 import { describeAjvError, repoSchema, repoSchemaValidator } from "./repo-schemas.js";

@@ -3,10 +3,9 @@
  * container record is held to the same rules as a handler's write (declared container, value
  * valid against its schema), so a case cannot start from a state the runtime would never hold.
  */
-import type { Manifest } from "../manifest/manifest-schema.js";
-import { assertContainerValue } from "../storage/container-schemas.js";
-import type { InstallStore } from "../storage/install-store.js";
-import { toPointer } from "../json/json-pointer.js";
+import type { Manifest } from "@ihub/runtime/manifest";
+import { assertContainerValue, type InstallStore } from "@ihub/runtime";
+import { toPointer } from "@ihub/runtime/json";
 import type { TestCase } from "./test-case-schema.js";
 
 export type SeedProblem = { pointer: string; message: string };

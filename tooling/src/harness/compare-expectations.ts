@@ -8,13 +8,11 @@
  * `events` are the complete lists in order (log messages are substrings; an event without
  * `payload` matches any payload). `requests` is the exact number of device calls.
  */
-import type { ExecutionResult } from "../executor/execute.js";
-import { errorCode } from "../executor/execute.js";
-import type { DeviceRequestRecord } from "../host/invocation-record.js";
+import { type DeviceRequestRecord, errorCode, type ExecutionResult } from "@ihub/runtime";
 import type { Mismatch } from "./case-result.js";
 import type { UnmatchedRequest } from "./fixture-pool.js";
 import { deepEqualJson, jsonDiff, lineDiff } from "./json-diff.js";
-import { toPointer } from "../json/json-pointer.js";
+import { toPointer } from "@ihub/runtime/json";
 import type { CasePosition } from "./load-test-case.js";
 import type { TestCase } from "./test-case-schema.js";
 

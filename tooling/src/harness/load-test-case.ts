@@ -8,7 +8,7 @@
 import { readFile } from "node:fs/promises";
 import { isMap, isNode, isScalar, isSeq, LineCounter, parseDocument, type Document } from "yaml";
 import type { CaseProblem } from "./case-result.js";
-import { fromPointer, toPointer } from "../json/json-pointer.js";
+import { fromPointer, toPointer } from "@ihub/runtime/json";
 import { parseStrictJson } from "./strict-json.js";
 import { testCaseSchema, type TestCase } from "./test-case-schema.js";
 

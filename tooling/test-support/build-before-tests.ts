@@ -7,5 +7,5 @@ import { execFileSync } from "node:child_process";
 import { fileURLToPath } from "node:url";
 
 export default function setup(): void {
-  execFileSync(process.execPath, [fileURLToPath(new URL("../../bin/build.js", import.meta.url))], { stdio: ["ignore", "ignore", "inherit"] });
+  execFileSync(process.execPath, [fileURLToPath(new URL("../bin/build.js", import.meta.url))], { stdio: ["ignore", "ignore", "inherit"] });
 }

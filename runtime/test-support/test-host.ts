@@ -1,5 +1,5 @@
 /** A SandboxHost for tests: records calls and answers from a small in-memory script. */
-import { HostCallError, type CtxCall, type SandboxHost } from "./index.js";
+import { HostCallError, type CtxCall, type SandboxHost } from "../src/sandbox/index.js";
 
 export type RecordedCall = { name: CtxCall; args: unknown[] };
 

@@ -1,6 +1,6 @@
 /** The expectation rules and the fixture pool as pure functions: plain observations in, typed mismatches out. */
 import { describe, expect, it } from "vitest";
-import type { ExecutionResult } from "../executor/execute.js";
+import type { ExecutionResult } from "@ihub/runtime";
 import { compareExpectations, type Observation } from "./compare-expectations.js";
 import { createFixturePool } from "./fixture-pool.js";
 import type { TestCase } from "./test-case-schema.js";

@@ -3,13 +3,9 @@
  * store seeded from the case, fixture transports, the case's fake clock (TTLs, log times and
  * timers see only it), then compares what happened with what the case expects.
  */
-import { execute, type ExecuteOptions } from "../executor/execute.js";
-import { ExecutorError } from "../executor/executor-error.js";
-import type { LoadedIntegration } from "../executor/load-integration.js";
-import { memoryStorage } from "../storage/memory-storage.js";
+import { DEFAULT_TEST_CLOCK, execute, type ExecuteOptions, ExecutorError, fakeClock, type LoadedIntegration, memoryStorage } from "@ihub/runtime";
 import type { CaseProblem, CaseResult } from "./case-result.js";
 import { compareExpectations } from "./compare-expectations.js";
-import { fakeClock, DEFAULT_TEST_CLOCK } from "./fake-clock.js";
 import { fixtureHttpTransport } from "./fixture-http.js";
 import { pooled } from "./fixture-pool.js";
 import { fixtureSqlTransport } from "./fixture-sql.js";

@@ -7,8 +7,8 @@
  */
 import { mkdir, writeFile } from "node:fs/promises";
 import path from "node:path";
-import type { Manifest } from "../../../runtime/src/manifest/manifest-schema.js";
-import { INTEGRATIONS_DIR, MANIFEST_FILE } from "../../../runtime/src/layout/integration-layout.js";
+import type { Manifest } from "@ihub/runtime/manifest";
+import { INTEGRATIONS_DIR, MANIFEST_FILE } from "@ihub/runtime/layout";
 
 type SampleBase = {
   slug: string;

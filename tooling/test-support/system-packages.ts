@@ -7,7 +7,7 @@
 import { spawnSync } from "node:child_process";
 import { fileURLToPath } from "node:url";
 
-const INSTALLER = fileURLToPath(new URL("../../../.ci/install-system-packages", import.meta.url));
+const INSTALLER = fileURLToPath(new URL("../../.ci/install-system-packages", import.meta.url));
 
 export function setup(): void {
   const check = spawnSync("bash", [INSTALLER, "--check"], { encoding: "utf8" });

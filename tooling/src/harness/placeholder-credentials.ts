@@ -4,7 +4,7 @@
  * `test-<name>`; without declared fields the names the auth type reads are used. A case that
  * wants to see the missing-credentials error passes `credentials: {}`.
  */
-import type { Auth } from "../manifest/manifest-schema.js";
+import type { Auth } from "@ihub/runtime/manifest";
 
 const FALLBACK: Record<Auth["type"], string[]> = { none: [], basic: ["username", "password"], bearer_token: ["token"], api_key: ["apiKey"], oauth2: ["accessToken"] };
 

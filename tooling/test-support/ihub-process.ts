@@ -3,7 +3,7 @@ import { execFile } from "node:child_process";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 
-export const REPO_ROOT = fileURLToPath(new URL("../../../", import.meta.url));
+export const REPO_ROOT = fileURLToPath(new URL("../../", import.meta.url));
 export const BIN = path.join(REPO_ROOT, "tooling", "bin", "ihub.js");
 
 export type IhubRun = { code: number; stdout: string; stderr: string };

@@ -6,8 +6,7 @@
  * at the call site with NO_FIXTURE_MATCH and is kept, with a diff against the closest fixture,
  * so the case fails even when the handler catches the error.
  */
-import { DeviceError } from "../device/device-error.js";
-import type { HttpExchange, HttpReply, HttpTransport } from "../device/http-exchange.js";
+import { DeviceError, type HttpExchange, type HttpReply, type HttpTransport } from "@ihub/runtime";
 import { createFixturePool, type FixtureReport, type PooledFixture } from "./fixture-pool.js";
 import { deepEqualJson } from "./json-diff.js";
 import type { HttpFixture } from "./test-case-schema.js";

@@ -6,10 +6,10 @@
 import { createServer, type IncomingHttpHeaders } from "node:http";
 import type { AddressInfo } from "node:net";
 import { fileURLToPath } from "node:url";
-import type { Handler, Manifest } from "../manifest/manifest-schema.js";
-import { loadIntegration, type LoadedIntegration } from "./load-integration.js";
+import type { Handler, Manifest } from "../src/manifest/manifest-schema.js";
+import { loadIntegration, type LoadedIntegration } from "../src/executor/load-integration.js";
 
-const KIT_SINK = fileURLToPath(new URL("../../test-fixtures/repo/integrations/kit-sink", import.meta.url));
+const KIT_SINK = fileURLToPath(new URL("../test-fixtures/repo/integrations/kit-sink", import.meta.url));
 
 export const loadKitSink = (): Promise<LoadedIntegration> => loadIntegration(KIT_SINK);
 

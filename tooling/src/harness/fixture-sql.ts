@@ -4,8 +4,7 @@
  * when the fixture lists them. The fixture returns its rows, or raises its `error` the way a
  * driver would (SQL_ERROR); a query nothing matches fails like an unmatched HTTP request.
  */
-import { DeviceError } from "../device/device-error.js";
-import { collapseSql, type SqlExchange, type SqlRow, type SqlTransport } from "../device/sql-call.js";
+import { collapseSql, DeviceError, type SqlExchange, type SqlRow, type SqlTransport } from "@ihub/runtime";
 import { createFixturePool, type FixtureReport, type PooledFixture } from "./fixture-pool.js";
 import { deepEqualJson } from "./json-diff.js";
 import type { SqlFixture } from "./test-case-schema.js";

@@ -1,5 +1,5 @@
 /** The clock a test case runs on: it starts at the case's `clock` and moves only when told, so TTLs and log times are reproducible. */
-import type { Clock } from "../storage/install-store.js";
+import type { Clock } from "./install-store.js";
 
 export const DEFAULT_TEST_CLOCK = "2026-01-01T00:00:00.000Z";
 

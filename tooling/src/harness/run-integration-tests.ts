@@ -3,11 +3,10 @@
  * own fresh store and sandbox. An integration that cannot be loaded yields one broken result
  * naming integration.json, so a caller always gets a result per folder, never an exception.
  */
-import { MANIFEST_FILE, TESTS_DIR } from "../layout/integration-layout.js";
+import { MANIFEST_FILE, TESTS_DIR } from "@ihub/runtime/layout";
 import { readdir } from "node:fs/promises";
 import path from "node:path";
-import { ExecutorError } from "../executor/executor-error.js";
-import { loadIntegration, type LoadedIntegration } from "../executor/load-integration.js";
+import { ExecutorError, type LoadedIntegration, loadIntegration } from "@ihub/runtime";
 import type { CaseResult } from "./case-result.js";
 import { CASE_FILE, loadTestCase } from "./load-test-case.js";
 import { runTestCase, type RunCaseOptions } from "./run-test-case.js";
