@@ -22,7 +22,8 @@ if (unknown.length) {
 if (spawnSync(process.execPath, [path.join(here, "..", "tooling", "bin", "build.js")], { stdio: "inherit" }).status !== 0) process.exit(1);
 let failed = 0;
 for (const name of wanted.length ? wanted : all) {
-  const r = spawnSync(process.execPath, ["--import", "tsx", path.join(here, name, "index.ts")], { stdio: "inherit" });
+  // The runner's own flags (`npm run bench`: tsx, and the condition that resolves @ihub/runtime to its sources).
+  const r = spawnSync(process.execPath, [...process.execArgv, path.join(here, name, "index.ts")], { stdio: "inherit" });
   if (r.status !== 0) failed++;
 }
 process.exit(failed ? 1 : 0);
