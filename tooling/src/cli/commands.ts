@@ -2,7 +2,7 @@ import type { CommandSpec } from "./command.js";
 
 type Loader = () => Promise<{ default: CommandSpec }>;
 
-export const commandNames = ["validate", "pipeline", "catalog", "bundle", "publish", "registry", "yank", "version", "tag", "test", "run", "new", "pr-comment"] as const;
+export const commandNames = ["validate", "pipeline", "catalog", "bundle", "publish", "registry", "yank", "version", "tag", "test", "run", "new", "pr-comment", "runtime"] as const;
 export type CommandName = (typeof commandNames)[number];
 
 /**
@@ -23,4 +23,5 @@ export const commands: Record<CommandName, Loader> = {
   run: () => import("../commands/run/index.js"),
   new: () => import("../commands/new/index.js"),
   "pr-comment": () => import("../commands/pr-comment/index.js"),
+  runtime: () => import("../commands/runtime/index.js"),
 };

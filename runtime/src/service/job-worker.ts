@@ -1,0 +1,129 @@
+/**
+ * Runs the work that has no caller. Each step fires the timers that are due (one job per slot,
+ * written together with the timer's next fire time, so a slot is claimed once) and starts the
+ * jobs that are due. An event delivery that fails is retried with exponential backoff until its
+ * last attempt, whose run is kept as a dead letter; a timer slot is tried once.
+ * `tick()` does one step and waits for the jobs it started, which is how tests drive it on a
+ * fake clock; `start()` polls in the background for the service.
+ */
+import type { FastifyBaseLogger } from "fastify";
+import type { Job } from "../scheduler/job-queue.js";
+import { planTimerStep } from "../scheduler/timer-schedule.js";
+import type { ServiceStore } from "../service-store/service-store.js";
+import type { Clock } from "../storage/install-store.js";
+import type { RunExecutor } from "./run-executor.js";
+import type { ServiceMetrics } from "./service-metrics.js";
+
+export type WorkerPolicy = {
+  /** Jobs run at once by this worker. */
+  concurrency: number;
+  backoffBaseMs: number;
+  backoffMaxMs: number;
+  pollMs: number;
+};
+
+export const DEFAULT_WORKER_POLICY: WorkerPolicy = { concurrency: 32, backoffBaseMs: 1000, backoffMaxMs: 300_000, pollMs: 50 };
+
+export function backoffMs(policy: WorkerPolicy, attempt: number): number {
+  return Math.min(policy.backoffMaxMs, policy.backoffBaseMs * 2 ** Math.max(0, attempt - 1));
+}
+
+type Deps = { store: ServiceStore; runner: RunExecutor; clock: Clock; metrics: ServiceMetrics; log: FastifyBaseLogger; policy: WorkerPolicy };
+
+export function createJobWorker(deps: Deps) {
+  const { store, runner, clock, metrics, policy } = deps;
+  const active = new Set<Promise<void>>();
+  let timer: NodeJS.Timeout | undefined;
+  let stopped = true;
+  let stepping: Promise<void> | null = null;
+
+  async function fireTimers(): Promise<void> {
+    const now = clock.now();
+    for (const t of await store.dueTimers(now)) {
+      const plan = planTimerStep(t.schedule, t.nextAt, now);
+      const busy = await store.jobs.timerBusy(t.installId, t.handler);
+      const moved = await store.advanceTimer(t.installId, t.handler, t.nextAt, plan.nextAt, busy ? null : { slot: plan.slot, maxAttempts: 1 });
+      if (moved && busy) {
+        metrics.timerSkipped.inc();
+        deps.log.warn({ installId: t.installId, handler: t.handler, slot: new Date(plan.slot).toISOString() }, "timer slot skipped: the previous run is still going");
+      }
+    }
+  }
+
+  async function runJob(job: Job): Promise<void> {
+    const install = await store.getInstall(job.tenantId, job.installId);
+    if (!install) return store.jobs.complete(job.id);
+    if (runner.atCap(job.tenantId)) return store.jobs.release(job.id);
+    if (job.kind === "timer") metrics.timerLateness.observe(Math.max(0, clock.now() - Date.parse(job.ref)) / 1000);
+    const last = job.kind === "timer" || job.attempts >= job.maxAttempts;
+    let ok = false;
+    try {
+      const { result } = await runner.run({
+        install, handler: job.handler, input: job.payload, trigger: job.kind, triggerRef: job.ref, attempt: job.attempts,
+        failStatus: last && job.kind === "event" ? "dead_letter" : "error",
+      });
+      ok = result.ok;
+    } catch (error) {
+      deps.log.error({ err: error, jobId: job.id }, "job failed");
+    }
+    if (ok || job.kind === "timer") return store.jobs.complete(job.id);
+    if (last) return store.jobs.bury(job.id);
+    return store.jobs.retry(job.id, clock.now() + backoffMs(policy, job.attempts));
+  }
+
+  async function startJobs(): Promise<Promise<void>[]> {
+    const room = policy.concurrency - active.size;
+    if (room <= 0) return [];
+    const started = (await store.jobs.claim(clock.now(), room)).map((job) => {
+      const p: Promise<void> = runJob(job)
+        .catch((error) => deps.log.error({ err: error, jobId: job.id }, "job bookkeeping failed"))
+        .finally(() => active.delete(p));
+      active.add(p);
+      return p;
+    });
+    return started;
+  }
+
+  async function step(): Promise<Promise<void>[]> {
+    await fireTimers();
+    return startJobs();
+  }
+
+  function schedule(delay: number): void {
+    if (stopped) return;
+    clearTimeout(timer);
+    timer = setTimeout(() => {
+      stepping ??= step()
+        .then(() => undefined, (error) => deps.log.error({ err: error }, "worker step failed"))
+        .finally(() => {
+          stepping = null;
+          schedule(policy.pollMs);
+        });
+    }, delay);
+    timer.unref();
+  }
+
+  return {
+    /** One step on the current clock, waiting for the jobs it started. */
+    async tick(): Promise<void> {
+      await Promise.allSettled(await step());
+    },
+    start(): void {
+      stopped = false;
+      schedule(0);
+    },
+    /** Run a step now (after an event was published) rather than at the next poll. */
+    nudge(): void {
+      if (!stepping) schedule(0);
+    },
+    /** Stops polling and waits for the jobs in flight. */
+    async stop(): Promise<void> {
+      stopped = true;
+      clearTimeout(timer);
+      await stepping;
+      while (active.size > 0) await Promise.allSettled([...active]);
+    },
+  };
+}
+
+export type JobWorker = ReturnType<typeof createJobWorker>;
