@@ -30,7 +30,7 @@ export function triggersOf(manifest: Manifest, now: number): Trigger[] {
 
 function deprecationWarning(m: Manifest): string[] {
   if (!m.deprecated) return [];
-  return [`${m.slug} is deprecated: ${m.deprecated.message}${m.deprecated.replacement ? ` (use ${m.deprecated.replacement})` : ""}`];
+  return [`${m.slug} is deprecated: ${m.deprecated.message}${m.deprecated.replacement ? ` (replacement: ${m.deprecated.replacement})` : ""}`];
 }
 
 export function viewInstall(i: InstallRecord): z.infer<typeof installView> {
