@@ -10,13 +10,13 @@ import { fakeClock, type FakeClock } from "../../harness/fake-clock.js";
 import { createRegistryClient } from "../../registry/registry-client.js";
 import { sqliteServiceStore } from "../../service-store/sqlite-service-store.js";
 import { createVault, vaultKeyId } from "../../vault/credential-vault.js";
-import { createRuntimeApp, type RuntimeApp, type ServiceLimits } from "../runtime-app.js";
+import { createRuntimeApp, LOG_REDACT, type RuntimeApp, type ServiceLimits } from "../runtime-app.js";
 
 export const ADMIN = "admin-token-zq8-4471";
 
 export type TestRuntime = { app: RuntimeApp; clock: FakeClock; dbFile: string; vaultKey: Buffer };
 
-export async function startTestRuntime(opts: { dir: string; registry: string; publicKeyPem: string; clock?: FakeClock; vaultKey?: Buffer; dbFile?: string; limits?: Partial<ServiceLimits> }): Promise<TestRuntime> {
+export async function startTestRuntime(opts: { dir: string; registry: string; publicKeyPem: string; clock?: FakeClock; vaultKey?: Buffer; dbFile?: string; limits?: Partial<ServiceLimits>; logStream?: NodeJS.WritableStream }): Promise<TestRuntime> {
   const clock = opts.clock ?? fakeClock();
   const dbFile = opts.dbFile ?? path.join(opts.dir, `runtime-${randomBytes(4).toString("hex")}.sqlite`);
   const vaultKey = opts.vaultKey ?? randomBytes(32);
@@ -28,6 +28,7 @@ export async function startTestRuntime(opts: { dir: string; registry: string; pu
     clock,
     startWorker: false,
     ...(opts.limits ? { limits: opts.limits } : {}),
+    ...(opts.logStream ? { logger: { level: "debug", redact: LOG_REDACT, stream: opts.logStream } } : {}),
   });
   await app.ready();
   return { app, clock, dbFile, vaultKey };
@@ -85,4 +86,9 @@ export async function startFakeApi(): Promise<FakeApi> {
     },
     close: () => new Promise<void>((resolve) => server.close(() => resolve())),
   };
+}
+
+/** Resolves once `check` holds, looking again after each turn of the event loop (no timing guesses). */
+export async function until(check: () => boolean): Promise<void> {
+  while (!check()) await new Promise((resolve) => setImmediate(resolve));
 }
