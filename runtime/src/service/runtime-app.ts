@@ -104,8 +104,18 @@ export async function createRuntimeApp(opts: RuntimeAppOptions) {
     if (interrupted + requeued + abandoned > 0) app.log.warn({ interrupted, requeued, abandoned }, "recovered work left by an earlier stop");
     if (opts.startWorker !== false) context.worker.start();
   });
+  // Closing starts by refusing new work: the worker stops taking jobs, and every answer still
+  // going out tells its client to drop the connection, so the server is not kept open by idle
+  // keep-alive connections after the last run in flight has answered.
+  let workerStopped: Promise<void> | null = null;
+  app.addHook("preClose", async () => {
+    workerStopped = context.worker.stop();
+  });
+  app.addHook("onSend", async (_request, reply) => {
+    if (workerStopped) reply.header("connection", "close");
+  });
   app.addHook("onClose", async () => {
-    await context.worker.stop();
+    await (workerStopped ?? context.worker.stop());
     await runner.drain();
     await store.close();
   });

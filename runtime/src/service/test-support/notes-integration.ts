@@ -39,6 +39,7 @@ end
 
 function M.on_created(ctx, input)
   if input.fail then error({ code = "ASKED_TO_FAIL", message = "payload asked this delivery to fail" }) end
+  if input.slow then ctx.device.http("api", { method = "GET", path = "/slow/" .. input.id }) end
   local n = ctx.integration.containersGet("seen", "created") or { n = 0 }
   ctx.integration.containersSet("seen", "created", { n = n.n + 1, last = input.id })
 end
