@@ -3,7 +3,7 @@
  * the store and the registry client, listens, and reports the URL it really listens on. The
  * caller owns the signals; `close()` is the graceful stop (no new requests, runs drained).
  */
-import { readFile, stat } from "node:fs/promises";
+import { mkdir, readFile, stat } from "node:fs/promises";
 import type { AddressInfo } from "node:net";
 import path from "node:path";
 import { createRegistryClient } from "../registry/registry-client.js";
@@ -53,6 +53,7 @@ export async function startRuntime(opts: StartOptions) {
   }
   const secrets = await loadRuntimeSecrets(path.join(work, "keys"), env);
   warnings.push(...secrets.warnings);
+  await mkdir(path.dirname(db), { recursive: true });
   const registry = createRegistryClient({ registry: location, cacheDir: path.join(path.dirname(db), "runtime-cache"), trustedKeys, trustRegistryKeys: trustedKeys.length === 0 });
   const app = await createRuntimeApp({
     store: sqliteServiceStore(db),
