@@ -160,6 +160,9 @@ export function serviceStoreContract(name: string, fresh: () => StoreLocation): 
       expect(await store.claimIdempotencyKey("i-2", "k", "fp-1", T0)).toEqual({ state: "new" });
       await store.releaseIdempotencyKey("i-2", "k");
       expect(await store.claimIdempotencyKey("i-2", "k", "fp-9", T0)).toEqual({ state: "new" });
+      expect(await store.releasePendingIdempotencyKeys()).toBe(1);
+      expect(await store.claimIdempotencyKey("i-2", "k", "fp-8", T0)).toEqual({ state: "new" });
+      expect(await store.claimIdempotencyKey("i-1", "k", "fp-1", T0)).toMatchObject({ state: "done" });
       await store.close();
     });
 

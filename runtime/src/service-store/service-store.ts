@@ -102,6 +102,8 @@ export interface ServiceStore {
   claimIdempotencyKey(installId: string, key: string, fingerprint: string, now: number): Promise<IdempotencyClaim>;
   completeIdempotencyKey(installId: string, key: string, response: StoredResponse): Promise<void>;
   releaseIdempotencyKey(installId: string, key: string): Promise<void>;
+  /** After a crash: keys reserved by calls that never answered are released, so the caller can retry. Returns how many. */
+  releasePendingIdempotencyKeys(): Promise<number>;
 
   /** Stores the event and one delivery job per event handler of the tenant on its topic, in one transaction. Returns the number of deliveries. */
   publishEvent(event: PublishedEvent, maxAttempts: number): Promise<number>;

@@ -119,6 +119,7 @@ export function sqliteServiceStore(file: string, clock: Clock = systemClock): Se
     insertIdem: db.prepare("INSERT INTO idempotency (install_id, key, fingerprint, response, created_at) VALUES (?, ?, ?, NULL, ?)"),
     completeIdem: db.prepare("UPDATE idempotency SET response = ? WHERE install_id = ? AND key = ?"),
     releaseIdem: db.prepare("DELETE FROM idempotency WHERE install_id = ? AND key = ? AND response IS NULL"),
+    releasePendingIdem: db.prepare("DELETE FROM idempotency WHERE response IS NULL"),
     insertEvent: db.prepare("INSERT INTO events (id, tenant_id, topic, payload, source, created_at) VALUES (?, ?, ?, ?, ?, ?)"),
     subscribers: db.prepare<[string, string], { install_id: string; handler: string }>(
       "SELECT install_id, handler FROM triggers WHERE kind = 'event' AND tenant_id = ? AND topic = ? ORDER BY install_id, handler",
@@ -275,6 +276,9 @@ export function sqliteServiceStore(file: string, clock: Clock = systemClock): Se
     },
     async releaseIdempotencyKey(installId, key) {
       q.releaseIdem.run(installId, key);
+    },
+    async releasePendingIdempotencyKeys() {
+      return q.releasePendingIdem.run().changes;
     },
     async publishEvent(event, maxAttempts) {
       return publishEvent.immediate(event, maxAttempts);

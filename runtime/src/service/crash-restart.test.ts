@@ -54,8 +54,8 @@ async function start(db: string) {
     void exited.then(() => reject(new Error(`runtime exited: ${stderr}`)));
   });
   const { url } = JSON.parse(line) as { url: string };
-  const call = async (method: string, p: string, token: string, body?: unknown) => {
-    const res = await fetch(url + p, { method, headers: { authorization: `Bearer ${token}`, ...(body === undefined ? {} : { "content-type": "application/json" }) }, ...(body === undefined ? {} : { body: JSON.stringify(body) }) });
+  const call = async (method: string, p: string, token: string, body?: unknown, headers: Record<string, string> = {}) => {
+    const res = await fetch(url + p, { method, headers: { authorization: `Bearer ${token}`, ...headers, ...(body === undefined ? {} : { "content-type": "application/json" }) }, ...(body === undefined ? {} : { body: JSON.stringify(body) }) });
     return { status: res.status, body: (await res.json()) as any };
   };
   return { child, url, exited, call, logs: () => stderr };
@@ -79,7 +79,8 @@ it("loses no install, queued event or credential and doubles no timer slot acros
   await eventually(async () => fake.requests.some((r) => r.url === "/tick"));
 
   const releaseRpc = fake.hold("/notes/hang");
-  const rpc = rt.call("POST", `/v1/installs/${installs[0]}/rpc/lookup`, tenant.token, { input: { id: "hang" } }).catch(() => "killed");
+  const idempotent = { "idempotency-key": "hang-zq-1" };
+  const rpc = rt.call("POST", `/v1/installs/${installs[0]}/rpc/lookup`, tenant.token, { input: { id: "hang" } }, idempotent).catch(() => "killed");
   const releaseSlow = fake.hold("/slow/e-1");
   const event = (await rt.call("POST", "/v1/events", tenant.token, { topic: "note.created", payload: { id: "e-1", slow: true } })).body;
   expect(event.deliveries).toBe(2);
@@ -99,6 +100,9 @@ it("loses no install, queued event or credential and doubles no timer slot acros
   const lookup = await rt.call("POST", `/v1/installs/${installs[0]}/rpc/lookup`, tenant.token, { input: { id: "after" } });
   expect(lookup.status).toBe(200);
   expect(fake.requests.find((r) => r.url === "/notes/after")?.headers["x-api-key"]).toBe(SECRET);
+  // The call cut off by the kill reserved its Idempotency-Key; the restart released it for a retry.
+  const retried = await rt.call("POST", `/v1/installs/${installs[0]}/rpc/lookup`, tenant.token, { input: { id: "hang" } }, idempotent);
+  expect(retried).toEqual({ status: 200, body: { output: { id: "hang", title: "Title of hang" }, runId: expect.any(String) } });
 
   const runsOf = async (id: string) => (await rt.call("GET", `/v1/installs/${id}/runs?limit=200`, tenant.token)).body.items as Run[];
   // The event reaches both installs after the restart, and each install's timer runs again.

@@ -100,8 +100,9 @@ export async function createRuntimeApp(opts: RuntimeAppOptions) {
   app.addHook("onReady", async () => {
     const now = clock.now();
     const interrupted = await store.interruptRunningRuns(now);
+    const released = await store.releasePendingIdempotencyKeys();
     const { requeued, abandoned } = await store.jobs.recover(now);
-    if (interrupted + requeued + abandoned > 0) app.log.warn({ interrupted, requeued, abandoned }, "recovered work left by an earlier stop");
+    if (interrupted + released + requeued + abandoned > 0) app.log.warn({ interrupted, released, requeued, abandoned }, "recovered work left by an earlier stop");
     if (opts.startWorker !== false) context.worker.start();
   });
   // Closing starts by refusing new work: the worker stops taking jobs, and every answer still
