@@ -37,8 +37,6 @@ export interface JobQueue {
   bury(id: string): Promise<void>;
   /** Un-claims a job that was not started (e.g. its tenant was at its concurrency cap). */
   release(id: string): Promise<void>;
-  /** Whether a timer handler of an install has a job that is pending or running. */
-  timerBusy(installId: string, handler: string): Promise<boolean>;
   /**
    * After a crash: an event delivery that was running goes back to pending (at least once); a
    * timer job that was running is finished, never rerun, so no slot runs twice.

@@ -202,7 +202,7 @@ export function serviceStoreContract(name: string, fresh: () => StoreLocation): 
       expect(await store.jobs.depth()).toBe(0);
 
       await store.publishEvent({ id: "ev-2", tenantId: "tenant-a", topic: "ping", payload: null, createdAt: T0, source: null }, 3);
-      await store.advanceTimer(a.id, "tick", T0, T0 + 60_000, { slot: T0, maxAttempts: 1 });
+      await store.advanceTimers([{ installId: a.id, handler: "tick", expectedNextAt: T0, nextAt: T0 + 60_000, fire: { slot: T0, maxAttempts: 1 } }]);
       expect((await store.jobs.claim(T0, 10)).length).toBe(2);
       expect(await store.jobs.recover(T0 + 5)).toEqual({ requeued: 1, abandoned: 1 });
       const [requeued] = await store.jobs.claim(T0 + 5, 10);
@@ -215,16 +215,17 @@ export function serviceStoreContract(name: string, fresh: () => StoreLocation): 
       const a = install("tenant-a");
       await store.createInstall(a, null, [timer("tick", T0 + 60_000)]);
       expect(await store.dueTimers(T0 + 59_999)).toEqual([]);
-      expect(await store.dueTimers(T0 + 60_000)).toEqual([{ tenantId: "tenant-a", installId: a.id, handler: "tick", schedule: "1m", nextAt: T0 + 60_000 }]);
-      expect(await store.jobs.timerBusy(a.id, "tick")).toBe(false);
-      expect(await store.advanceTimer(a.id, "tick", T0 + 60_000, T0 + 120_000, { slot: T0 + 60_000, maxAttempts: 1 })).toBe(true);
-      expect(await store.advanceTimer(a.id, "tick", T0 + 60_000, T0 + 120_000, { slot: T0 + 60_000, maxAttempts: 1 })).toBe(false);
-      expect(await store.jobs.timerBusy(a.id, "tick")).toBe(true);
+      expect(await store.dueTimers(T0 + 60_000)).toEqual([{ tenantId: "tenant-a", installId: a.id, handler: "tick", schedule: "1m", nextAt: T0 + 60_000, busy: false }]);
+      const step = (from: number, to: number, fire: boolean) => ({ installId: a.id, handler: "tick", expectedNextAt: from, nextAt: to, fire: fire ? { slot: from, maxAttempts: 1 } : null });
+      expect(await store.advanceTimers([step(T0 + 60_000, T0 + 120_000, true)])).toEqual([true]);
+      expect(await store.advanceTimers([step(T0 + 60_000, T0 + 120_000, true)])).toEqual([false]);
+      expect(await store.dueTimers(T0 + 120_000)).toMatchObject([{ nextAt: T0 + 120_000, busy: true }]);
       const jobs = await store.jobs.claim(T0 + 60_000, 10);
       expect(jobs).toMatchObject([{ kind: "timer", key: `timer:${a.id}:tick:${T0 + 60_000}`, ref: "2026-01-01T00:01:00.000Z", payload: null }]);
+      expect(await store.dueTimers(T0 + 120_000)).toMatchObject([{ busy: true }]);
       await store.jobs.complete(jobs[0]!.id);
-      expect(await store.jobs.timerBusy(a.id, "tick")).toBe(false);
-      expect(await store.advanceTimer(a.id, "tick", T0 + 120_000, T0 + 180_000, null)).toBe(true);
+      expect(await store.dueTimers(T0 + 120_000)).toMatchObject([{ busy: false }]);
+      expect(await store.advanceTimers([step(T0 + 120_000, T0 + 180_000, false)])).toEqual([true]);
       expect(await store.jobs.depth()).toBe(0);
       await store.close();
     });

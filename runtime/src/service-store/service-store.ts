@@ -75,7 +75,11 @@ export type IdempotencyClaim =
 
 export type PublishedEvent = { id: string; tenantId: string; topic: string; payload: unknown; createdAt: number; source: string | null };
 
-export type TimerState = { tenantId: string; installId: string; handler: string; schedule: string; nextAt: number };
+/** A due timer; `busy` when a job of it is still pending or running (its next slot is then skipped). */
+export type TimerState = { tenantId: string; installId: string; handler: string; schedule: string; nextAt: number; busy: boolean };
+
+/** One timer step: move from `expectedNextAt` to `nextAt`, enqueueing the slot's job when `fire` is set. */
+export type TimerMove = { installId: string; handler: string; expectedNextAt: number; nextAt: number; fire: { slot: number; maxAttempts: number } | null };
 
 export interface ServiceStore {
   createTenant(tenant: Tenant, tokenHash: string): Promise<void>;
@@ -110,10 +114,10 @@ export interface ServiceStore {
 
   dueTimers(now: number): Promise<TimerState[]>;
   /**
-   * Moves a timer from `expectedNextAt` to `nextAt` and, when `fire` is set, enqueues its job, in
-   * one transaction. False when another caller moved it first: the slot is someone else's.
+   * Applies timer steps in one transaction, each moving the timer and enqueueing its slot's job
+   * together. A step is false when another caller moved that timer first: the slot is theirs.
    */
-  advanceTimer(installId: string, handler: string, expectedNextAt: number, nextAt: number, fire: { slot: number; maxAttempts: number } | null): Promise<boolean>;
+  advanceTimers(moves: readonly TimerMove[]): Promise<boolean[]>;
 
   jobs: JobQueue;
   /** The install-scoped cache and containers behind ctx.integration, in the same database. */

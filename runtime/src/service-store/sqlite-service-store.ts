@@ -11,7 +11,7 @@ import { systemClock, type Clock } from "../storage/install-store.js";
 import { sqliteStorage } from "../storage/sqlite-storage.js";
 import type { SealedCredential } from "../vault/credential-vault.js";
 import { decodePageCursor, encodePageCursor, pageLimit } from "./page-cursor.js";
-import type { InstallRecord, Page, PageOptions, RunRecord, ServiceStore, TimerState } from "./service-store.js";
+import type { InstallRecord, Page, PageOptions, RunRecord, ServiceStore, TimerMove, TimerState } from "./service-store.js";
 import { migrate } from "./sqlite-migrations.js";
 
 type InstallRow = {
@@ -81,6 +81,9 @@ export function sqliteServiceStore(file: string, clock: Clock = systemClock): Se
   const installData = sqliteStorage(file, clock);
   const db = new Database(file);
   db.pragma("journal_mode = WAL");
+  // In WAL mode NORMAL syncs at checkpoints, not at every commit: a killed process loses
+  // nothing committed (the WAL is in the OS's hands), only a power loss can drop the last commits.
+  db.pragma("synchronous = NORMAL");
   db.pragma("busy_timeout = 5000");
   db.pragma("foreign_keys = ON");
   migrate(db);
@@ -128,8 +131,10 @@ export function sqliteServiceStore(file: string, clock: Clock = systemClock): Se
       `INSERT INTO jobs (id, key, kind, tenant_id, install_id, handler, payload, ref, attempts, max_attempts, run_at, status)
        VALUES (?, ?, ?, ?, ?, ?, ?, ?, 0, ?, ?, 'pending') ON CONFLICT (key) DO NOTHING`,
     ),
-    dueTimers: db.prepare<[number], { tenant_id: string; install_id: string; handler: string; schedule: string; next_at: number }>(
-      "SELECT tenant_id, install_id, handler, schedule, next_at FROM triggers WHERE kind = 'timer' AND next_at <= ? ORDER BY next_at, install_id, handler",
+    dueTimers: db.prepare<[number], { tenant_id: string; install_id: string; handler: string; schedule: string; next_at: number; busy: number }>(
+      `SELECT t.tenant_id, t.install_id, t.handler, t.schedule, t.next_at,
+         EXISTS (SELECT 1 FROM jobs j WHERE j.install_id = t.install_id AND j.handler = t.handler AND j.kind = 'timer' AND j.status IN ('pending', 'running')) AS busy
+       FROM triggers t WHERE t.kind = 'timer' AND t.next_at <= ? ORDER BY t.next_at, t.install_id, t.handler`,
     ),
     moveTimer: db.prepare("UPDATE triggers SET next_at = ? WHERE install_id = ? AND handler = ? AND kind = 'timer' AND next_at = ?"),
     timerTenant: db.prepare<[string, string], { tenant_id: string }>("SELECT tenant_id FROM triggers WHERE install_id = ? AND handler = ?"),
@@ -138,11 +143,39 @@ export function sqliteServiceStore(file: string, clock: Clock = systemClock): Se
     setJob: db.prepare("UPDATE jobs SET status = ? WHERE id = ?"),
     retryJob: db.prepare("UPDATE jobs SET status = 'pending', run_at = ? WHERE id = ?"),
     releaseJob: db.prepare("UPDATE jobs SET status = 'pending', attempts = attempts - 1 WHERE id = ? AND status = 'running'"),
-    timerBusy: db.prepare<[string, string], { n: number }>("SELECT COUNT(*) AS n FROM jobs WHERE install_id = ? AND handler = ? AND kind = 'timer' AND status IN ('pending', 'running')"),
     requeueEvents: db.prepare("UPDATE jobs SET status = 'pending', run_at = ? WHERE status = 'running' AND kind = 'event'"),
     abandonTimers: db.prepare("UPDATE jobs SET status = 'done' WHERE status = 'running' AND kind = 'timer'"),
     depth: db.prepare<[], { n: number }>("SELECT COUNT(*) AS n FROM jobs WHERE status IN ('pending', 'running')"),
   };
+
+  // Group commit: the single-row writes of runs and jobs issued in one turn of the event loop
+  // share one transaction, committed before any of their promises resolves. Under load this
+  // turns dozens of commits into one; a lone write waits only for the end of the current turn.
+  let pending: { apply: () => void; resolve: () => void; reject: (error: unknown) => void }[] = [];
+  const flush = () => {
+    const batch = pending;
+    pending = [];
+    // close() may have flushed already.
+    if (batch.length === 0) return;
+    try {
+      db.transaction(() => batch.forEach((w) => w.apply()))();
+      batch.forEach((w) => w.resolve());
+    } catch {
+      // The transaction rolled back as a whole; each write is tried alone so one bad write fails only itself.
+      for (const w of batch) {
+        try {
+          w.apply();
+          w.resolve();
+        } catch (error) {
+          w.reject(error);
+        }
+      }
+    }
+  };
+  const grouped = (apply: () => void) =>
+    new Promise<void>((resolve, reject) => {
+      if (pending.push({ apply, resolve, reject }) === 1) setImmediate(flush);
+    });
 
   const writeInstall = (i: InstallRecord) => [JSON.stringify(i.config), JSON.stringify(i.bindings), JSON.stringify(i.credentialFields), JSON.stringify(i.warnings)] as const;
   const putCredential = (installId: string, c: SealedCredential) => q.upsertCredential.run(installId, c.keyId, c.iv, c.tag, c.ciphertext);
@@ -183,15 +216,17 @@ export function sqliteServiceStore(file: string, clock: Clock = systemClock): Se
     for (const s of subs) q.insertJob.run(randomUUID(), `event:${e.id}:${s.install_id}:${s.handler}`, "event", e.tenantId, s.install_id, s.handler, payload, e.id, maxAttempts, e.createdAt);
     return subs.length;
   });
-  const advanceTimer = db.transaction((installId: string, handler: string, expected: number, nextAt: number, fire: { slot: number; maxAttempts: number } | null) => {
-    if (q.moveTimer.run(nextAt, installId, handler, expected).changes === 0) return false;
-    if (fire) {
-      const { tenant_id } = q.timerTenant.get(installId, handler)!;
-      const ref = new Date(fire.slot).toISOString();
-      q.insertJob.run(randomUUID(), `timer:${installId}:${handler}:${fire.slot}`, "timer", tenant_id, installId, handler, "null", ref, fire.maxAttempts, fire.slot);
-    }
-    return true;
-  });
+  const advanceTimers = db.transaction((moves: readonly TimerMove[]) =>
+    moves.map(({ installId, handler, expectedNextAt, nextAt, fire }) => {
+      if (q.moveTimer.run(nextAt, installId, handler, expectedNextAt).changes === 0) return false;
+      if (fire) {
+        const { tenant_id } = q.timerTenant.get(installId, handler)!;
+        const ref = new Date(fire.slot).toISOString();
+        q.insertJob.run(randomUUID(), `timer:${installId}:${handler}:${fire.slot}`, "timer", tenant_id, installId, handler, "null", ref, fire.maxAttempts, fire.slot);
+      }
+      return true;
+    }),
+  );
   const claim = db.transaction((now: number, limit: number) => {
     const rows = q.dueJobs.all(now, limit);
     for (const r of rows) q.markRunning.run(r.id);
@@ -204,11 +239,10 @@ export function sqliteServiceStore(file: string, clock: Clock = systemClock): Se
 
   const jobs: JobQueue = {
     claim: async (now, limit) => claim(now, limit),
-    complete: async (id) => void q.setJob.run("done", id),
-    retry: async (id, runAt) => void q.retryJob.run(runAt, id),
-    bury: async (id) => void q.setJob.run("dead", id),
-    release: async (id) => void q.releaseJob.run(id),
-    timerBusy: async (installId, handler) => q.timerBusy.get(installId, handler)!.n > 0,
+    complete: (id) => grouped(() => q.setJob.run("done", id)),
+    retry: (id, runAt) => grouped(() => q.retryJob.run(runAt, id)),
+    bury: (id) => grouped(() => q.setJob.run("dead", id)),
+    release: (id) => grouped(() => q.releaseJob.run(id)),
     recover: async (now) => recover.immediate(now),
     depth: async () => q.depth.get()!.n,
   };
@@ -248,11 +282,14 @@ export function sqliteServiceStore(file: string, clock: Clock = systemClock): Se
       const r = q.getCredential.get(tenantId, installId);
       return r ? { keyId: r.key_id, iv: r.iv, tag: r.tag, ciphertext: r.ciphertext } : null;
     },
-    async createRun(run) {
-      q.insertRun.run({ ...run, error: run.error && JSON.stringify(run.error), logs: JSON.stringify(run.logs) });
+    createRun(run) {
+      const row = { ...run, error: run.error && JSON.stringify(run.error), logs: JSON.stringify(run.logs) };
+      return grouped(() => q.insertRun.run(row));
     },
-    async finishRun(id, o) {
-      q.finishRun.run(o.status, o.finishedAt, o.durationMs, o.error && JSON.stringify(o.error), o.limitHit, JSON.stringify(o.logs), id);
+    finishRun(id, o) {
+      const error = o.error && JSON.stringify(o.error);
+      const logs = JSON.stringify(o.logs);
+      return grouped(() => q.finishRun.run(o.status, o.finishedAt, o.durationMs, error, o.limitHit, logs, id));
     },
     async getRun(tenantId, id) {
       const r = q.getRun.get(tenantId, id);
@@ -284,10 +321,10 @@ export function sqliteServiceStore(file: string, clock: Clock = systemClock): Se
       return publishEvent.immediate(event, maxAttempts);
     },
     async dueTimers(now): Promise<TimerState[]> {
-      return q.dueTimers.all(now).map((r) => ({ tenantId: r.tenant_id, installId: r.install_id, handler: r.handler, schedule: r.schedule, nextAt: r.next_at }));
+      return q.dueTimers.all(now).map((r) => ({ tenantId: r.tenant_id, installId: r.install_id, handler: r.handler, schedule: r.schedule, nextAt: r.next_at, busy: r.busy === 1 }));
     },
-    async advanceTimer(installId, handler, expected, nextAt, fire) {
-      return advanceTimer.immediate(installId, handler, expected, nextAt, fire);
+    async advanceTimers(moves) {
+      return moves.length === 0 ? [] : advanceTimers.immediate(moves);
     },
     jobs,
     installData,
@@ -295,6 +332,7 @@ export function sqliteServiceStore(file: string, clock: Clock = systemClock): Se
       db.prepare("SELECT 1").get();
     },
     async close() {
+      if (pending.length > 0) flush();
       installData.close();
       db.close();
     },

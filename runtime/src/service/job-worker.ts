@@ -22,7 +22,7 @@ export type WorkerPolicy = {
   pollMs: number;
 };
 
-export const DEFAULT_WORKER_POLICY: WorkerPolicy = { concurrency: 32, backoffBaseMs: 1000, backoffMaxMs: 300_000, pollMs: 50 };
+export const DEFAULT_WORKER_POLICY: WorkerPolicy = { concurrency: 256, backoffBaseMs: 1000, backoffMaxMs: 300_000, pollMs: 50 };
 
 export function backoffMs(policy: WorkerPolicy, attempt: number): number {
   return Math.min(policy.backoffMaxMs, policy.backoffBaseMs * 2 ** Math.max(0, attempt - 1));
@@ -39,15 +39,17 @@ export function createJobWorker(deps: Deps) {
 
   async function fireTimers(): Promise<void> {
     const now = clock.now();
-    for (const t of await store.dueTimers(now)) {
+    const due = await store.dueTimers(now);
+    const moves = due.map((t) => {
       const plan = planTimerStep(t.schedule, t.nextAt, now);
-      const busy = await store.jobs.timerBusy(t.installId, t.handler);
-      const moved = await store.advanceTimer(t.installId, t.handler, t.nextAt, plan.nextAt, busy ? null : { slot: plan.slot, maxAttempts: 1 });
-      if (moved && busy) {
-        metrics.timerSkipped.inc();
-        deps.log.warn({ installId: t.installId, handler: t.handler, slot: new Date(plan.slot).toISOString() }, "timer slot skipped: the previous run is still going");
-      }
-    }
+      return { installId: t.installId, handler: t.handler, expectedNextAt: t.nextAt, nextAt: plan.nextAt, fire: t.busy ? null : { slot: plan.slot, maxAttempts: 1 } };
+    });
+    const moved = await store.advanceTimers(moves);
+    moves.forEach((m, i) => {
+      if (!moved[i] || m.fire) return;
+      metrics.timerSkipped.inc();
+      deps.log.warn({ installId: m.installId, handler: m.handler, slot: new Date(m.expectedNextAt).toISOString() }, "timer slot skipped: the previous run is still going");
+    });
   }
 
   async function runJob(job: Job): Promise<void> {
@@ -75,9 +77,13 @@ export function createJobWorker(deps: Deps) {
     const room = policy.concurrency - active.size;
     if (room <= 0) return [];
     const started = (await store.jobs.claim(clock.now(), room)).map((job) => {
+      // A finished job makes room: the next step starts at once instead of at the next poll.
       const p: Promise<void> = runJob(job)
         .catch((error) => deps.log.error({ err: error, jobId: job.id }, "job bookkeeping failed"))
-        .finally(() => active.delete(p));
+        .finally(() => {
+          active.delete(p);
+          if (!stopped) nudge();
+        });
       active.add(p);
       return p;
     });
@@ -103,6 +109,11 @@ export function createJobWorker(deps: Deps) {
     timer.unref();
   }
 
+  /** Run a step now (an event was published, a job finished) rather than at the next poll. */
+  function nudge(): void {
+    if (!stepping) schedule(0);
+  }
+
   return {
     /** One step on the current clock, waiting for the jobs it started. */
     async tick(): Promise<void> {
@@ -112,10 +123,7 @@ export function createJobWorker(deps: Deps) {
       stopped = false;
       schedule(0);
     },
-    /** Run a step now (after an event was published) rather than at the next poll. */
-    nudge(): void {
-      if (!stepping) schedule(0);
-    },
+    nudge,
     /** Stops polling and waits for the jobs in flight. */
     async stop(): Promise<void> {
       stopped = true;

@@ -35,6 +35,8 @@ export type ServiceLimits = {
   tenantConcurrency: number;
   /** Attempts of one event delivery before it is a dead letter. */
   eventMaxAttempts: number;
+  /** Installs whose Lua state stays warm; beyond it the least recently used state is rebuilt on its next run. */
+  warmSandboxes: number;
   worker: WorkerPolicy;
 };
 
@@ -43,6 +45,7 @@ export const DEFAULT_LIMITS: ServiceLimits = {
   rpcRate: { requests: 600, windowMs: 60_000 },
   tenantConcurrency: 16,
   eventMaxAttempts: 5,
+  warmSandboxes: 2048,
   worker: DEFAULT_WORKER_POLICY,
 };
 
@@ -76,7 +79,7 @@ export async function createRuntimeApp(opts: RuntimeAppOptions) {
   const { store } = opts;
   const metrics = createServiceMetrics(() => store.jobs.depth());
   const bundles = createBundleLoader(opts.registry);
-  const pool = new SandboxPool();
+  const pool = new SandboxPool(limits.warmSandboxes);
   let worker: ServiceContext["worker"] | undefined;
   const runner = createRunExecutor({
     store, bundles, vault: opts.vault, pool, clock, metrics, log: app.log,
