@@ -3,7 +3,8 @@
  * installs at 64 connections (autocannon) next to a bare Fastify route returning the same JSON
  * and next to in-process execute(); install latency (pull, verify, unpack, validate, store);
  * one event fanned out to 1,000 subscribed installs; 1,000 installs on 1-second timers
- * (lateness and double fires read back from the runs table). Every phase is bounded in time.
+ * (lateness and double fires read back from the runs table); and rpc beside an install whose
+ * handler spins until its limit, call after call. Every phase is bounded in time.
  */
 import { execFile } from "node:child_process";
 import { randomBytes } from "node:crypto";
@@ -57,6 +58,10 @@ try {
     variant("bench-rpc", "echo"),
     variant("bench-event", "on_created"),
     variant("bench-timer", "tick", (h) => (h.schedule = "1s")),
+    notesManifest("1.0.0", (m) => {
+      m.slug = "bench-hostile";
+      m.handlers = { spin: m.handlers.spin! };
+    }),
   ]);
   const db = path.join(work, "runtime.sqlite");
   const key = randomBytes(32);
@@ -101,6 +106,25 @@ try {
   bare.post("/bare", async () => sample);
   await bare.listen({ host: "127.0.0.1", port: 0 });
   const bareRun = await generateLoad({ url: `http://127.0.0.1:${(bare.server.address() as { port: number }).port}`, connections: 64, seconds: RPC_SECONDS, body, headers: { "content-type": "application/json" }, paths: ["/bare"] });
+
+  // The same load while one install of another tenant runs a handler that spins until its limit, call after call.
+  const hostileToken = await tenant("hostile");
+  const [hostileId] = await installMany(hostileToken, "bench-hostile", 1);
+  let hostileCalls = 0;
+  let hostile = true;
+  const spinning = (async () => {
+    while (hostile) {
+      await fetch(`${url}/v1/installs/${hostileId}/rpc/spin`, { method: "POST", headers: { authorization: `Bearer ${hostileToken}`, "content-type": "application/json" }, body: "{}" });
+      hostileCalls++;
+    }
+  })();
+  const underHostile = await generateLoad({
+    url, connections: 64, seconds: RPC_SECONDS, body,
+    headers: { authorization: `Bearer ${rpcToken}`, "content-type": "application/json" },
+    paths: rpcIds.map((id) => `/v1/installs/${id}/rpc/echo`),
+  });
+  hostile = false;
+  await spinning;
 
   const integration = await app.runtime.bundles.load((await app.runtime.store.getInstall(await tenantIdOf(db, rpcIds[0]!), rpcIds[0]!))!);
   const pool = new SandboxPool();
@@ -153,6 +177,8 @@ try {
     { name: "rpc over HTTP p50", value: runtimeRun.p50, unit: "ms", baseline: { name: "bare route p50", value: bareRun.p50 } },
     { name: "rpc over HTTP p99", value: p99, unit: "ms", baseline: { name: "bare route p99", value: bareRun.p99 }, target: { text: "<= 5 ms", met: p99 <= 5 } },
     { name: "rpc over HTTP errors", value: runtimeRun.failures, unit: "" },
+    { name: `rpc p99 beside a spinning install (${hostileCalls} spins)`, value: underHostile.p99, unit: "ms", baseline: { name: "alone", value: p99 } },
+    { name: "rpc req/s beside a spinning install", value: underHostile.rps, unit: "req/s", baseline: { name: "alone", value: rps } },
     { name: "rpc over HTTP req/s", value: rps, unit: "req/s", baseline: { name: "in-process execute(), one at a time", value: execPerSecond } },
     { name: "install p50 (bundle cached)", value: percentile(installSamples, 50), unit: "ms" },
     { name: "first install (cold pull, verify, unpack)", value: percentile(coldSamples, 50), unit: "ms" },
