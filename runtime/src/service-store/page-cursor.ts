@@ -4,8 +4,8 @@
  */
 import { ServiceStoreError } from "./service-store-error.js";
 
-export const DEFAULT_PAGE = 50;
-export const MAX_PAGE = 200;
+const DEFAULT_PAGE = 50;
+const MAX_PAGE = 200;
 
 export function pageLimit(limit: number | undefined): number {
   return Math.min(Math.max(1, Math.trunc(limit ?? DEFAULT_PAGE)), MAX_PAGE);

@@ -213,11 +213,15 @@ export function serviceStoreContract(name: string, fresh: () => StoreLocation): 
     it("moves a timer once per slot and enqueues that slot once", async () => {
       const { store } = await setup();
       const a = install("tenant-a");
+      expect(await store.nextTimerAt()).toBeNull();
       await store.createInstall(a, null, [timer("tick", T0 + 60_000)]);
+      await store.createInstall(install("tenant-b"), null, [timer("tock", T0 + 600_000)]);
+      expect(await store.nextTimerAt()).toBe(T0 + 60_000);
       expect(await store.dueTimers(T0 + 59_999)).toEqual([]);
       expect(await store.dueTimers(T0 + 60_000)).toEqual([{ tenantId: "tenant-a", installId: a.id, handler: "tick", schedule: "1m", nextAt: T0 + 60_000, busy: false }]);
       const step = (from: number, to: number, fire: boolean) => ({ installId: a.id, handler: "tick", expectedNextAt: from, nextAt: to, fire: fire ? { slot: from, maxAttempts: 1 } : null });
       expect(await store.advanceTimers([step(T0 + 60_000, T0 + 120_000, true)])).toEqual([true]);
+      expect(await store.nextTimerAt()).toBe(T0 + 120_000);
       expect(await store.advanceTimers([step(T0 + 60_000, T0 + 120_000, true)])).toEqual([false]);
       expect(await store.dueTimers(T0 + 120_000)).toMatchObject([{ nextAt: T0 + 120_000, busy: true }]);
       const jobs = await store.jobs.claim(T0 + 60_000, 10);

@@ -113,6 +113,8 @@ export interface ServiceStore {
   publishEvent(event: PublishedEvent, maxAttempts: number): Promise<number>;
 
   dueTimers(now: number): Promise<TimerState[]>;
+  /** The earliest next fire time of any timer, so the worker can wake for it rather than poll. */
+  nextTimerAt(): Promise<number | null>;
   /**
    * Applies timer steps in one transaction, each moving the timer and enqueueing its slot's job
    * together. A step is false when another caller moved that timer first: the slot is theirs.

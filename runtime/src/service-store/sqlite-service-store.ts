@@ -136,6 +136,7 @@ export function sqliteServiceStore(file: string, clock: Clock = systemClock): Se
          EXISTS (SELECT 1 FROM jobs j WHERE j.install_id = t.install_id AND j.handler = t.handler AND j.kind = 'timer' AND j.status IN ('pending', 'running')) AS busy
        FROM triggers t WHERE t.kind = 'timer' AND t.next_at <= ? ORDER BY t.next_at, t.install_id, t.handler`,
     ),
+    nextTimerAt: db.prepare<[], { at: number | null }>("SELECT MIN(next_at) AS at FROM triggers WHERE kind = 'timer'"),
     moveTimer: db.prepare("UPDATE triggers SET next_at = ? WHERE install_id = ? AND handler = ? AND kind = 'timer' AND next_at = ?"),
     timerTenant: db.prepare<[string, string], { tenant_id: string }>("SELECT tenant_id FROM triggers WHERE install_id = ? AND handler = ?"),
     dueJobs: db.prepare<[number, number], JobRow>("SELECT * FROM jobs WHERE status = 'pending' AND run_at <= ? ORDER BY run_at, rowid LIMIT ?"),
@@ -322,6 +323,9 @@ export function sqliteServiceStore(file: string, clock: Clock = systemClock): Se
     },
     async dueTimers(now): Promise<TimerState[]> {
       return q.dueTimers.all(now).map((r) => ({ tenantId: r.tenant_id, installId: r.install_id, handler: r.handler, schedule: r.schedule, nextAt: r.next_at, busy: r.busy === 1 }));
+    },
+    async nextTimerAt() {
+      return q.nextTimerAt.get()!.at;
     },
     async advanceTimers(moves) {
       return moves.length === 0 ? [] : advanceTimers.immediate(moves);

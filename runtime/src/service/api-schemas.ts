@@ -35,7 +35,7 @@ export const createdTenant = z.object({
   token: z.string().describe("The tenant's bearer token. Shown only here; the runtime stores its hash."),
 });
 
-export const bindingValue = z.union([
+const bindingValue = z.union([
   z.strictObject({ url: z.url().describe("Base URL of an http resource.") }),
   z.strictObject({ dsn: z.string().min(1).max(4096).describe("Database of an sql resource, e.g. sqlite:/var/data/app.sqlite.") }),
 ]);

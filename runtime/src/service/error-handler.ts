@@ -43,7 +43,7 @@ function validationAnswer(error: FastifyError): ErrorAnswer {
   };
 }
 
-export function describeError(error: unknown): ErrorAnswer | null {
+function describeError(error: unknown): ErrorAnswer | null {
   if (error instanceof ServiceError) return { status: error.status, code: error.code, message: error.message, hint: error.hint, pointer: error.pointer };
   if (error instanceof RegistryError) return { status: registryStatus(error.code), code: error.code, message: error.message, hint: error.hint };
   if (error instanceof ServiceStoreError) return { status: 400, code: error.code, message: error.message, hint: error.hint };

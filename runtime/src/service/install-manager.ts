@@ -19,10 +19,19 @@ import { notFound, ServiceError } from "./service-error.js";
 
 type Deps = { store: ServiceStore; bundles: BundleLoader; vault: Vault; clock: Clock; onRemoved(install: InstallRecord): void };
 
-export function triggersOf(manifest: Manifest, now: number): Trigger[] {
+/** A schedule that cannot be read is refused at install, so the worker never meets one. */
+function firstFire(manifest: Manifest, handler: string, schedule: string, now: number): number {
+  try {
+    return nextFireAfter(schedule, now);
+  } catch (error) {
+    throw new ServiceError(422, "SCHEDULE_INVALID", `${manifest.slug}@${manifest.version}: handlers.${handler}.schedule ${JSON.stringify(schedule)} cannot be read: ${(error as Error).message}`, "The bundle should not have passed `ihub validate`; ask its publisher for a fixed version.");
+  }
+}
+
+function triggersOf(manifest: Manifest, now: number): Trigger[] {
   const out: Trigger[] = [];
   for (const [handler, h] of Object.entries(manifest.handlers)) {
-    if (h.type === "timer" && h.schedule) out.push({ kind: "timer", handler, schedule: h.schedule, firstAt: nextFireAfter(h.schedule, now) });
+    if (h.type === "timer" && h.schedule) out.push({ kind: "timer", handler, schedule: h.schedule, firstAt: firstFire(manifest, handler, h.schedule, now) });
     if (h.type === "event" && h.event) out.push({ kind: "event", handler, topic: h.event });
   }
   return out;

@@ -24,7 +24,7 @@ export type WorkerPolicy = {
 
 export const DEFAULT_WORKER_POLICY: WorkerPolicy = { concurrency: 256, backoffBaseMs: 1000, backoffMaxMs: 300_000, pollMs: 50 };
 
-export function backoffMs(policy: WorkerPolicy, attempt: number): number {
+function backoffMs(policy: WorkerPolicy, attempt: number): number {
   return Math.min(policy.backoffMaxMs, policy.backoffBaseMs * 2 ** Math.max(0, attempt - 1));
 }
 
@@ -95,15 +95,28 @@ export function createJobWorker(deps: Deps) {
     return startJobs();
   }
 
+  /** Until the next poll, or sooner when a timer is due before it: timers fire on their slot, not up to a poll late. */
+  async function nextDelay(): Promise<number> {
+    const at = await store.nextTimerAt();
+    return at === null ? policy.pollMs : Math.min(policy.pollMs, Math.max(0, at - clock.now()));
+  }
+
   function schedule(delay: number): void {
     if (stopped) return;
     clearTimeout(timer);
     timer = setTimeout(() => {
       stepping ??= step()
-        .then(() => undefined, (error) => deps.log.error({ err: error }, "worker step failed"))
-        .finally(() => {
+        .then(nextDelay)
+        .then(
+          (next) => next,
+          (error) => {
+            deps.log.error({ err: error }, "worker step failed");
+            return policy.pollMs;
+          },
+        )
+        .then((next) => {
           stepping = null;
-          schedule(policy.pollMs);
+          schedule(next);
         });
     }, delay);
     timer.unref();
