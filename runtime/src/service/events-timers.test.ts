@@ -100,6 +100,26 @@ describe("events", () => {
   });
 });
 
+describe("tenant concurrency cap for jobs", () => {
+  it("puts a delivery back unrun while the tenant is at its cap and runs it afterwards", async () => {
+    const rt = await runtime({ limits: { tenantConcurrency: 1, eventMaxAttempts: 3, worker: { concurrency: 8, backoffBaseMs: 1000, backoffMaxMs: 60_000, pollMs: 50 } } });
+    const a = await createTenant(rt.app, "capped");
+    const id = await install(rt, a.api);
+    const release = fake.hold("/slow/cap-1");
+    const seen = fake.requests.length;
+    await a.api.post("/v1/events", { topic: "note.created", payload: { id: "cap-1", slow: true } });
+    await a.api.post("/v1/events", { topic: "note.created", payload: { id: "cap-2" } });
+    const first = rt.app.runtime.worker.tick();
+    await until(() => fake.requests.length > seen);
+    release();
+    await first;
+    expect((await runsOf(a.api, id)).map((r) => r.status)).toEqual(["ok"]);
+    await rt.app.runtime.worker.tick();
+    expect((await runsOf(a.api, id)).map((r) => [r.status, r.attempt])).toEqual([["ok", 1], ["ok", 1]]);
+    expect(await rt.app.runtime.store.jobs.depth()).toBe(0);
+  });
+});
+
 describe("timers", () => {
   const T = (hms: string) => Date.parse(`2026-01-01T${hms}Z`);
   const timerRuns = async (api: Awaited<ReturnType<typeof createTenant>>["api"], id: string) => (await runsOf(api, id)).filter((r) => r.trigger === "timer").map((r) => r.triggerRef);

@@ -52,10 +52,11 @@ export function createJobWorker(deps: Deps) {
     });
   }
 
-  async function runJob(job: Job): Promise<void> {
+  /** False when the job went back to the queue unrun (its tenant is at its cap). */
+  async function runJob(job: Job): Promise<boolean> {
     const install = await store.getInstall(job.tenantId, job.installId);
-    if (!install) return store.jobs.complete(job.id);
-    if (runner.atCap(job.tenantId)) return store.jobs.release(job.id);
+    if (!install) return store.jobs.complete(job.id).then(() => true);
+    if (runner.atCap(job.tenantId)) return store.jobs.release(job.id).then(() => false);
     if (job.kind === "timer") metrics.timerLateness.observe(Math.max(0, clock.now() - Date.parse(job.ref)) / 1000);
     const last = job.kind === "timer" || job.attempts >= job.maxAttempts;
     let ok = false;
@@ -68,21 +69,26 @@ export function createJobWorker(deps: Deps) {
     } catch (error) {
       deps.log.error({ err: error, jobId: job.id }, "job failed");
     }
-    if (ok || job.kind === "timer") return store.jobs.complete(job.id);
-    if (last) return store.jobs.bury(job.id);
-    return store.jobs.retry(job.id, clock.now() + backoffMs(policy, job.attempts));
+    if (ok || job.kind === "timer") await store.jobs.complete(job.id);
+    else if (last) await store.jobs.bury(job.id);
+    else await store.jobs.retry(job.id, clock.now() + backoffMs(policy, job.attempts));
+    return true;
   }
 
   async function startJobs(): Promise<Promise<void>[]> {
     const room = policy.concurrency - active.size;
     if (room <= 0) return [];
     const started = (await store.jobs.claim(clock.now(), room)).map((job) => {
-      // A finished job makes room: the next step starts at once instead of at the next poll.
+      // A finished job makes room: the next step starts at once instead of at the next poll. A job
+      // put back unrun waits for the poll, or a tenant at its cap would be claimed again in a loop.
       const p: Promise<void> = runJob(job)
-        .catch((error) => deps.log.error({ err: error, jobId: job.id }, "job bookkeeping failed"))
-        .finally(() => {
+        .catch((error) => {
+          deps.log.error({ err: error, jobId: job.id }, "job bookkeeping failed");
+          return true;
+        })
+        .then((ran) => {
           active.delete(p);
-          if (!stopped) nudge();
+          if (ran && !stopped) nudge();
         });
       active.add(p);
       return p;
