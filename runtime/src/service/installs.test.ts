@@ -8,6 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Manifest } from "../manifest/manifest-schema.js";
 import { notesManifest } from "./test-support/notes-integration.js";
 import { buildTestRegistry } from "./test-support/test-registry.js";
+import { createRegistryServer, listen } from "../../../tooling/src/registry/serve-registry.js";
 import { createTenant, startTestRuntime, type TestRuntime } from "./test-support/test-runtime.js";
 
 const SECRET = "sk-notes-zq71-e5b0c2";
@@ -109,6 +110,23 @@ describe("POST /v1/installs", () => {
     expect(missing.body.error.message).toContain("notes@^1");
     await api.post("/v1/installs", good());
     expect((await api.post("/v1/installs", { integration: "notes-addon@^1" })).status).toBe(201);
+  });
+});
+
+describe("registries over HTTP", () => {
+  it("installs from the same registry served over HTTP", async () => {
+    const server = createRegistryServer(registry);
+    const { url } = await listen(server, 0, "127.0.0.1");
+    const own = await mkdtemp(path.join(dir, "http-"));
+    const overHttp = await startTestRuntime({ dir: own, registry: url, publicKeyPem });
+    try {
+      const { api } = await createTenant(overHttp.app, "http");
+      const res = await api.post("/v1/installs", good());
+      expect([res.status, res.body.version]).toEqual([201, "1.1.0"]);
+    } finally {
+      await overHttp.app.close();
+      await new Promise((resolve) => server.close(resolve));
+    }
   });
 });
 

@@ -29,6 +29,15 @@ describe("health, readiness, metrics", () => {
     expect(ready.json()).toEqual({ status: "ok", checks: { storage: "ok" } });
   });
 
+  it("is not ready while a probe fails, and says which", async () => {
+    const own = await mkdtemp(path.join(dir, "probe-"));
+    const { registry, publicKeyPem } = await buildTestRegistry(own, [notesManifest()]);
+    const down = await startTestRuntime({ dir: own, registry, publicKeyPem, probes: { registry: () => Promise.reject(new Error("connection refused")) } });
+    const res = await down.app.inject({ url: "/readyz" });
+    expect([res.statusCode, res.json()]).toEqual([503, { status: "unavailable", checks: { storage: "ok", registry: "unavailable: connection refused" } }]);
+    await down.app.close();
+  });
+
   it("exposes Prometheus metrics: requests, run durations, queue depth, timer lateness", async () => {
     await rt.app.inject({ url: "/healthz" });
     const res = await rt.app.inject({ url: "/metrics" });
