@@ -100,6 +100,20 @@ describe("events", () => {
   });
 });
 
+describe("dead letters without retries", () => {
+  it("buries a delivery whose payload its handler can never accept at once", async () => {
+    const rt = await runtime();
+    const a = await createTenant(rt.app, "invalid");
+    const id = await install(rt, a.api);
+    await a.api.post("/v1/events", { topic: "note.created", payload: { id: 42 } });
+    await rt.app.runtime.worker.tick();
+    const runs = (await a.api.get(`/v1/installs/${id}/runs`)).body.items;
+    expect(runs).toMatchObject([{ status: "dead_letter", attempt: 1, error: { code: "INPUT_INVALID" } }]);
+    rt.clock.advance(60_000);
+    expect(await rt.app.runtime.store.jobs.depth()).toBe(0);
+  });
+});
+
 describe("tenant concurrency cap for jobs", () => {
   it("puts a delivery back unrun while the tenant is at its cap and runs it afterwards", async () => {
     const rt = await runtime({ limits: { tenantConcurrency: 1, eventMaxAttempts: 3, worker: { concurrency: 8, backoffBaseMs: 1000, backoffMaxMs: 60_000, pollMs: 50 } } });

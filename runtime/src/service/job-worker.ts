@@ -11,7 +11,7 @@ import type { Job } from "../scheduler/job-queue.js";
 import { planTimerStep } from "../scheduler/timer-schedule.js";
 import type { ServiceStore } from "../service-store/service-store.js";
 import type { Clock } from "../storage/install-store.js";
-import type { RunExecutor } from "./run-executor.js";
+import { isFinalFailure, type RunExecutor } from "./run-executor.js";
 import type { ServiceMetrics } from "./service-metrics.js";
 
 export type WorkerPolicy = {
@@ -58,14 +58,12 @@ export function createJobWorker(deps: Deps) {
     if (!install) return store.jobs.complete(job.id).then(() => true);
     if (runner.atCap(job.tenantId)) return store.jobs.release(job.id).then(() => false);
     if (job.kind === "timer") metrics.timerLateness.observe(Math.max(0, clock.now() - Date.parse(job.ref)) / 1000);
-    const last = job.kind === "timer" || job.attempts >= job.maxAttempts;
+    let last = job.kind === "timer" || job.attempts >= job.maxAttempts;
     let ok = false;
     try {
-      const { result } = await runner.run({
-        install, handler: job.handler, input: job.payload, trigger: job.kind, triggerRef: job.ref, attempt: job.attempts,
-        failStatus: last && job.kind === "event" ? "dead_letter" : "error",
-      });
+      const { result } = await runner.run({ install, handler: job.handler, input: job.payload, trigger: job.kind, triggerRef: job.ref, attempt: job.attempts, lastAttempt: last });
       ok = result.ok;
+      last = isFinalFailure(result, last);
     } catch (error) {
       deps.log.error({ err: error, jobId: job.id }, "job failed");
     }

@@ -26,8 +26,8 @@ export type RunRequest = {
   trigger: RunTrigger;
   triggerRef: string | null;
   attempt: number;
-  /** The status a failed run ends with: `dead_letter` on an event's last attempt. */
-  failStatus: Extract<RunStatus, "error" | "dead_letter">;
+  /** A delivery that fails on its last attempt, or with an input its handler can never accept, ends as a dead letter. */
+  lastAttempt: boolean;
 };
 
 export type RunDeps = {
@@ -43,6 +43,15 @@ export type RunDeps = {
   /** Called after a run published events, so deliveries start without waiting for the next poll. */
   onPublished(): void;
 };
+
+/** Whether a failed run is final: retrying an input that does not match the handler's schema cannot succeed. */
+export function isFinalFailure(result: ExecutionResult, lastAttempt: boolean): boolean {
+  return lastAttempt || (!result.ok && result.error.kind === "validation" && result.error.code === "INPUT_INVALID");
+}
+
+function failStatus(trigger: RunTrigger, final: boolean): Extract<RunStatus, "error" | "dead_letter"> {
+  return trigger === "event" && final ? "dead_letter" : "error";
+}
 
 function transports(integration: LoadedIntegration, install: InstallRecord) {
   const http: Record<string, HttpBinding> = {};
@@ -83,7 +92,7 @@ export function createRunExecutor(deps: RunDeps) {
       }
     } catch (error) {
       const message = error instanceof Error ? error.message : String(error);
-      await deps.store.finishRun(runId, { status: req.failStatus, finishedAt: deps.clock.now(), durationMs: null, error: { kind: "internal", code: (error as { code?: string }).code ?? "INTERNAL", message }, limitHit: null, logs: [] });
+      await deps.store.finishRun(runId, { status: failStatus(req.trigger, req.lastAttempt), finishedAt: deps.clock.now(), durationMs: null, error: { kind: "internal", code: (error as { code?: string }).code ?? "INTERNAL", message }, limitHit: null, logs: [] });
       log.error({ err: error }, "run failed before the handler ran");
       throw error;
     }
@@ -95,7 +104,7 @@ export function createRunExecutor(deps: RunDeps) {
     }
     const finished: RunRecord = {
       ...run,
-      status: result.ok ? "ok" : req.failStatus,
+      status: result.ok ? "ok" : failStatus(req.trigger, isFinalFailure(result, req.lastAttempt)),
       finishedAt: deps.clock.now(),
       durationMs: result.durationMs,
       error: result.ok ? null : { kind: result.error.kind, code: errorCode(result.error), message: result.error.message },

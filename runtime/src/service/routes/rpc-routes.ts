@@ -54,7 +54,7 @@ export async function rpcRoutes(app: FastifyInstance) {
     }
     let answer;
     try {
-      const { result } = await runner.run({ install, handler: name, input, trigger: "rpc", triggerRef: null, attempt: 1, failStatus: "error" });
+      const { result } = await runner.run({ install, handler: name, input, trigger: "rpc", triggerRef: null, attempt: 1, lastAttempt: true });
       answer = rpcAnswer(result);
     } catch (error) {
       if (key) await store.releaseIdempotencyKey(install.id, key);

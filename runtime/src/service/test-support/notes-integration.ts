@@ -85,7 +85,7 @@ export function notesManifest(version = "1.0.0", patch?: (m: Manifest) => void):
       spin: handler("rpc", "spin", { timeoutMs: 200 }),
       create: handler("rpc", "create"),
       tick: handler("timer", "tick", { schedule: "1m" }),
-      on_created: handler("event", "on_created", { event: "note.created" }),
+      on_created: handler("event", "on_created", { event: "note.created", inputSchema: { type: "object", properties: { id: { type: "string" } }, required: ["id"] } }),
     },
   };
   patch?.(m);
