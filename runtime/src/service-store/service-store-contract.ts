@@ -89,6 +89,21 @@ export function serviceStoreContract(name: string, fresh: () => StoreLocation): 
       await store.close();
     });
 
+    it("finds credentials sealed with other keys and re-seals one only if unchanged", async () => {
+      const { store } = await setup();
+      const a = install("tenant-a");
+      const b = install("tenant-b");
+      await store.createInstall(a, sealed("1"), []);
+      await store.createInstall(b, { ...sealed("2"), keyId: "k_new" }, []);
+      expect(await store.credentialsSealedWithOtherKeys("k_new", 10)).toEqual([{ installId: a.id, sealed: sealed("1") }]);
+      const fresh = { ...sealed("3"), keyId: "k_new" };
+      expect(await store.resealCredential(a.id, sealed("9"), fresh)).toBe(false);
+      expect(await store.resealCredential(a.id, sealed("1"), fresh)).toBe(true);
+      expect(await store.getCredential("tenant-a", a.id)).toEqual(fresh);
+      expect(await store.credentialsSealedWithOtherKeys("k_new", 10)).toEqual([]);
+      await store.close();
+    });
+
     it("pages installs in creation order and refuses a foreign cursor", async () => {
       const { store } = await setup();
       const ids = [];

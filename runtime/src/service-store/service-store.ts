@@ -94,6 +94,10 @@ export interface ServiceStore {
   /** Removes the install and everything it owns: credential, triggers, timers, pending jobs, runs, idempotency records, cache and containers. */
   deleteInstall(tenantId: string, id: string): Promise<boolean>;
   getCredential(tenantId: string, installId: string): Promise<SealedCredential | null>;
+  /** Sealed credentials whose key is not `keyId`, a page at a time: what a key rotation still has to re-seal. */
+  credentialsSealedWithOtherKeys(keyId: string, limit: number): Promise<{ installId: string; sealed: SealedCredential }[]>;
+  /** Replaces a sealed credential only if it is still the one that was read, so a concurrent PATCH wins. */
+  resealCredential(installId: string, before: SealedCredential, after: SealedCredential): Promise<boolean>;
 
   createRun(run: RunRecord): Promise<void>;
   finishRun(id: string, outcome: RunOutcome): Promise<void>;

@@ -107,6 +107,10 @@ export function sqliteServiceStore(file: string, clock: Clock = systemClock): Se
     getCredential: db.prepare<[string, string], { key_id: string; iv: string; tag: string; ciphertext: string }>(
       "SELECT c.key_id, c.iv, c.tag, c.ciphertext FROM credentials c JOIN installs i ON i.id = c.install_id WHERE i.tenant_id = ? AND c.install_id = ?",
     ),
+    otherKeys: db.prepare<[string, number], { install_id: string; key_id: string; iv: string; tag: string; ciphertext: string }>(
+      "SELECT install_id, key_id, iv, tag, ciphertext FROM credentials WHERE key_id <> ? ORDER BY install_id LIMIT ?",
+    ),
+    reseal: db.prepare("UPDATE credentials SET key_id = ?, iv = ?, tag = ?, ciphertext = ? WHERE install_id = ? AND key_id = ? AND iv = ? AND ciphertext = ?"),
     insertTrigger: db.prepare("INSERT INTO triggers (install_id, tenant_id, handler, kind, topic, schedule, next_at) VALUES (?, ?, ?, ?, ?, ?, ?)"),
     deleteInstallRows: ["triggers", "credentials", "runs", "idempotency", "jobs", "cache", "container_records"].map((t) => db.prepare(`DELETE FROM ${t} WHERE install_id = ?`)),
     deleteInstall: db.prepare("DELETE FROM installs WHERE tenant_id = ? AND id = ?"),
@@ -282,6 +286,12 @@ export function sqliteServiceStore(file: string, clock: Clock = systemClock): Se
     async getCredential(tenantId, installId) {
       const r = q.getCredential.get(tenantId, installId);
       return r ? { keyId: r.key_id, iv: r.iv, tag: r.tag, ciphertext: r.ciphertext } : null;
+    },
+    async credentialsSealedWithOtherKeys(keyId, limit) {
+      return q.otherKeys.all(keyId, limit).map((r) => ({ installId: r.install_id, sealed: { keyId: r.key_id, iv: r.iv, tag: r.tag, ciphertext: r.ciphertext } }));
+    },
+    async resealCredential(installId, before, after) {
+      return q.reseal.run(after.keyId, after.iv, after.tag, after.ciphertext, installId, before.keyId, before.iv, before.ciphertext).changes > 0;
     },
     createRun(run) {
       const row = { ...run, error: run.error && JSON.stringify(run.error), logs: JSON.stringify(run.logs) };

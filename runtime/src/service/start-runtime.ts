@@ -10,6 +10,7 @@ import { createRegistryClient } from "../registry/registry-client.js";
 import { describeLocation, parseRegistryLocation, type RegistryLocation } from "../registry/registry-location.js";
 import { sqliteServiceStore } from "../service-store/sqlite-service-store.js";
 import { createVault } from "../vault/credential-vault.js";
+import { rotateCredentials } from "../vault/rotate-credentials.js";
 import { loadRuntimeSecrets } from "../vault/runtime-secrets.js";
 import { createRuntimeApp, LOG_REDACT } from "./runtime-app.js";
 import { ServiceError } from "./service-error.js";
@@ -40,11 +41,28 @@ function registryProbe(location: RegistryLocation): () => Promise<void> {
   };
 }
 
+function databaseFile(root: string, db: string | undefined): string {
+  if (/^postgres(ql)?:/.test(db ?? "")) throw new ServiceError(400, "DB_UNSUPPORTED", "PostgreSQL storage is not available in this runtime yet", "Use a SQLite file (--db FILE); fleet mode on PostgreSQL comes later.");
+  return path.resolve(root, db ?? path.join(root, ".ihub", "runtime.sqlite"));
+}
+
+/** `ihub runtime rotate-key`: re-seals every stored credential with IHUB_RUNTIME_KEY, opening old ones with IHUB_RUNTIME_PREVIOUS_KEYS. */
+export async function rotateRuntimeKey(opts: Pick<StartOptions, "root" | "db" | "env">) {
+  const db = databaseFile(opts.root, opts.db);
+  if (!(await stat(db).catch(() => null))) throw new ServiceError(400, "DB_MISSING", `no runtime database at ${db}`, "Pass the --db the runtime runs with.");
+  const secrets = await loadRuntimeSecrets(path.join(opts.root, ".ihub", "keys"), opts.env ?? process.env);
+  const store = sqliteServiceStore(db);
+  try {
+    return { db, keyId: secrets.key.id, ...(await rotateCredentials(store, createVault(secrets.key, secrets.previousKeys))) };
+  } finally {
+    await store.close();
+  }
+}
+
 export async function startRuntime(opts: StartOptions) {
   const env = opts.env ?? process.env;
   const work = path.join(opts.root, ".ihub");
-  const db = path.resolve(opts.root, opts.db ?? path.join(work, "runtime.sqlite"));
-  if (/^postgres(ql)?:/.test(opts.db ?? "")) throw new ServiceError(400, "DB_UNSUPPORTED", "PostgreSQL storage is not available in this runtime yet", "Use a SQLite file (--db FILE); fleet mode on PostgreSQL comes later.");
+  const db = databaseFile(opts.root, opts.db);
   const location = parseRegistryLocation(opts.registry ?? path.join(work, "registry"));
   const warnings: string[] = [];
   const trustedKeys = await Promise.all((opts.trustedKeyFiles ?? []).map((f) => readFile(path.resolve(opts.root, f), "utf8")));
@@ -58,7 +76,7 @@ export async function startRuntime(opts: StartOptions) {
   const app = await createRuntimeApp({
     store: sqliteServiceStore(db),
     registry,
-    vault: createVault(secrets.key),
+    vault: createVault(secrets.key, secrets.previousKeys),
     adminToken: secrets.adminToken,
     logger: { level: opts.logLevel ?? "info", redact: LOG_REDACT, stream: opts.logStream ?? process.stderr },
     probes: { registry: registryProbe(location) },

@@ -1,6 +1,7 @@
 /**
  * The runtime's two secrets: the credential key (IHUB_RUNTIME_KEY, 32 bytes as 64 hex digits or
- * base64) and the admin token (IHUB_RUNTIME_ADMIN_TOKEN). Where absent, development values are
+ * base64, plus the keys it replaced in IHUB_RUNTIME_PREVIOUS_KEYS) and the admin token
+ * (IHUB_RUNTIME_ADMIN_TOKEN). Where absent, development values are
  * generated once under `.ihub/keys/` (mode 0600) and a warning says so, as for the signing key;
  * reusing the file across restarts is what keeps stored credentials readable.
  */
@@ -12,8 +13,10 @@ import { VaultError } from "./vault-error.js";
 
 export const RUNTIME_KEY_ENV = "IHUB_RUNTIME_KEY";
 export const ADMIN_TOKEN_ENV = "IHUB_RUNTIME_ADMIN_TOKEN";
+/** Keys that sealed credentials before a rotation, comma-separated: read, never used to seal. */
+export const PREVIOUS_KEYS_ENV = "IHUB_RUNTIME_PREVIOUS_KEYS";
 
-export type RuntimeSecrets = { key: VaultKey; adminToken: string; warnings: string[] };
+export type RuntimeSecrets = { key: VaultKey; previousKeys: VaultKey[]; adminToken: string; warnings: string[] };
 
 function parseKey(text: string, where: string): Buffer {
   const t = text.trim();
@@ -51,5 +54,12 @@ export async function loadRuntimeSecrets(keysDir: string, env: NodeJS.ProcessEnv
     adminToken = await devValue(file, () => `ihub_admin_${randomBytes(24).toString("base64url")}`);
     warnings.push(`${ADMIN_TOKEN_ENV} is not set: the admin token is the development one in ${file}`);
   }
-  return { key: { id: vaultKeyId(keyBytes), key: keyBytes }, adminToken, warnings };
+  const previousKeys = (env[PREVIOUS_KEYS_ENV] ?? "")
+    .split(",")
+    .filter((k) => k.trim() !== "")
+    .map((k, i) => {
+      const bytes = parseKey(k, `${PREVIOUS_KEYS_ENV} entry ${i + 1}`);
+      return { id: vaultKeyId(bytes), key: bytes };
+    });
+  return { key: { id: vaultKeyId(keyBytes), key: keyBytes }, previousKeys, adminToken, warnings };
 }

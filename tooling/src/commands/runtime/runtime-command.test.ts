@@ -1,11 +1,14 @@
 /** `ihub runtime start` as a real process: the URL it prints is the one it listens on, SIGTERM stops it cleanly. */
-import { spawn } from "node:child_process";
+import { spawn, spawnSync } from "node:child_process";
+import { randomBytes } from "node:crypto";
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { createInterface } from "node:readline";
 import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, expect, it } from "vitest";
+import { sqliteServiceStore } from "../../../../runtime/src/service-store/sqlite-service-store.js";
+import { createVault, vaultKeyId } from "../../../../runtime/src/vault/credential-vault.js";
 
 const BIN = fileURLToPath(new URL("../../../bin/ihub.js", import.meta.url));
 let dir: string;
@@ -31,4 +34,21 @@ it("prints one JSON line with the real URL on --port 0, serves it, and exits 0 o
   expect(created.status).toBe(201);
   child.kill("SIGTERM");
   expect(await exited).toBe(0);
+}, 30_000);
+
+it("rotate-key re-seals the stored credentials with IHUB_RUNTIME_KEY, reading old ones with IHUB_RUNTIME_PREVIOUS_KEYS", async () => {
+  const db = path.join(dir, "rotate.sqlite");
+  const [oldHex, newHex] = [randomBytes(32).toString("hex"), randomBytes(32).toString("hex")];
+  const oldKey = Buffer.from(oldHex, "hex");
+  const store = sqliteServiceStore(db);
+  await store.createTenant({ id: "t", name: "t", createdAt: 0, bindings: {} }, "hash");
+  await store.createInstall({ id: "i-1", tenantId: "t", slug: "s", version: "1.0.0", range: "^1", integrity: "x", config: {}, bindings: {}, credentialFields: ["apiKey"], warnings: [], createdAt: 0, updatedAt: 0 }, createVault({ id: vaultKeyId(oldKey), key: oldKey }).seal("i-1", { apiKey: "sk-cli-rotate-zq-71" }), []);
+  await store.close();
+  const run = (env: Record<string, string>) => spawnSync(process.execPath, [BIN, "runtime", "rotate-key", "--root", dir, "--db", db, "--json"], { env: { ...process.env, ...env }, encoding: "utf8" });
+  const refused = run({ IHUB_RUNTIME_KEY: newHex, IHUB_RUNTIME_ADMIN_TOKEN: "unused-zq" });
+  expect(refused.status).toBe(1);
+  expect(JSON.parse(refused.stdout).error.code).toBe("VAULT_KEY_UNKNOWN");
+  const done = run({ IHUB_RUNTIME_KEY: newHex, IHUB_RUNTIME_PREVIOUS_KEYS: oldHex, IHUB_RUNTIME_ADMIN_TOKEN: "unused-zq" });
+  expect(done.status).toBe(0);
+  expect(JSON.parse(done.stdout)).toEqual({ db, keyId: vaultKeyId(Buffer.from(newHex, "hex")), resealed: 1 });
 }, 30_000);
