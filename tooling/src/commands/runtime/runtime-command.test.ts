@@ -50,5 +50,5 @@ it("rotate-key re-seals the stored credentials with IHUB_RUNTIME_KEY, reading ol
   expect(JSON.parse(refused.stdout).error.code).toBe("VAULT_KEY_UNKNOWN");
   const done = run({ IHUB_RUNTIME_KEY: newHex, IHUB_RUNTIME_PREVIOUS_KEYS: oldHex, IHUB_RUNTIME_ADMIN_TOKEN: "unused-zq" });
   expect(done.status).toBe(0);
-  expect(JSON.parse(done.stdout)).toEqual({ db, keyId: vaultKeyId(Buffer.from(newHex, "hex")), resealed: 1 });
+  expect(JSON.parse(done.stdout)).toEqual({ format: "ihub.runtime/v1", db, keyId: vaultKeyId(Buffer.from(newHex, "hex")), resealed: 1 });
 }, 30_000);
