@@ -1,20 +1,13 @@
 /** The strictness walk against ajv's strict compile as the oracle: both refuse the same schemas. */
 import { Ajv2020 } from "ajv/dist/2020.js";
 import { describe, expect, it } from "vitest";
-import { addFormats } from "../manifest/repo-schemas.js";
+import { embeddedSchemaAjv } from "../ajv/definitions.js";
 import { strictProblems } from "./schema-strictness.js";
 
-function strictAjv(): Ajv2020 {
-  const ajv = new Ajv2020({ allErrors: true, strict: true, strictTypes: false, strictTuples: false, strictRequired: false, addUsedSchema: false });
-  addFormats(ajv);
-  ajv.addFormat("password", true);
-  return ajv;
-}
-
-const ajv = strictAjv();
+const ajv = embeddedSchemaAjv();
 const compiles = (schema: object) => {
   try {
-    strictAjv().compile(schema);
+    embeddedSchemaAjv().compile(schema);
     return true;
   } catch {
     return false;
