@@ -15,8 +15,19 @@ const addFormats = addFormatsModule as unknown as typeof addFormatsModule.defaul
 export const VALIDATOR_NAMES = ["manifest", "test-case", "json-schema-2020-12", "openapi-v2", "openapi-v3", "openapi-v31"] as const;
 export type ValidatorName = (typeof VALIDATOR_NAMES)[number];
 
-/** A compiled validator and the ajv instance that compiled it (standalone code generation needs both). */
-export type Compiled = { ajv: { opts: { code: CodeOptions } }; validate: ValidateFunction };
+/**
+ * A compiled validator and the ajv instance that compiled it (standalone code generation needs
+ * both), plus facts about that instance its users need without loading ajv, as plain JSON: they
+ * become properties of the validator function, whether loaded precompiled or compiled here.
+ */
+export type Compiled = { ajv: { opts: { code: CodeOptions } }; validate: ValidateFunction; facts?: Record<string, unknown> };
+
+/** The keywords and formats the embedded-schema ajv knows, for the strictness walk (schema-strictness.ts). */
+export type VocabularyFacts = { keywords: string[]; formats: string[] };
+
+export function vocabularyOf(ajv: Ajv2020): VocabularyFacts {
+  return { keywords: Object.keys(ajv.RULES.keywords), formats: Object.keys(ajv.formats) };
+}
 
 export const JSON_SCHEMA_2020_12 = "https://json-schema.org/draft/2020-12/schema";
 
@@ -76,7 +87,7 @@ export function compileValidator(name: ValidatorName, code: CodeOptions = {}): C
       return repoSchemaValidator("integration-test.schema.json", code, true);
     case "json-schema-2020-12": {
       const ajv = embeddedSchemaAjv(code);
-      return { ajv, validate: ajv.getSchema(JSON_SCHEMA_2020_12)! };
+      return { ajv, validate: ajv.getSchema(JSON_SCHEMA_2020_12)!, facts: { vocabulary: vocabularyOf(ajv) } };
     }
     case "openapi-v2":
       return openApiValidator("v2", code);

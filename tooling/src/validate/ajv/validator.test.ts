@@ -64,8 +64,9 @@ describe("precompiled validators", () => {
   });
 
   it.each(VALIDATOR_NAMES)("%s: standalone and run-time compiled give the same results and errors", (name) => {
-    const runtime = compileValidator(name).validate;
+    const { validate: runtime, facts = {} } = compileValidator(name);
     const standalone = loadStandalone(standaloneSource(name));
+    for (const [key, value] of Object.entries(facts)) expect((standalone as unknown as Record<string, unknown>)[key], key).toEqual(value);
     let valid = 0;
     for (const { name: doc, value } of documents) {
       // The test-case validator fills in defaults: each gets its own copy.

@@ -24,7 +24,8 @@ async function load(name: ValidatorName): Promise<ValidateFunction> {
   const file = standaloneFile(STANDALONE_DIR, name);
   if (existsSync(file)) return require(file) as ValidateFunction;
   const { compileValidator } = await import("./definitions.js");
-  return compileValidator(name).validate;
+  const { validate, facts } = compileValidator(name);
+  return Object.assign(validate, facts);
 }
 
 export function validator(name: ValidatorName): Promise<ValidateFunction> {

@@ -11,8 +11,9 @@ import { STANDALONE_DIR, standaloneFile } from "./validator.js";
 const standaloneCode = standaloneModule.default;
 
 export function standaloneSource(name: ValidatorName): string {
-  const { ajv, validate } = compileValidator(name, { source: true });
-  return standaloneCode(ajv as Parameters<typeof standaloneCode>[0], validate);
+  const { ajv, validate, facts = {} } = compileValidator(name, { source: true });
+  const code = standaloneCode(ajv as Parameters<typeof standaloneCode>[0], validate);
+  return code + Object.entries(facts).map(([key, value]) => `module.exports.${key} = ${JSON.stringify(value)};\n`).join("");
 }
 
 export function writeStandaloneValidators(dir: string = STANDALONE_DIR): ValidatorName[] {

@@ -6,26 +6,37 @@
  */
 import type { Ajv2020 } from "ajv/dist/2020.js";
 import type { ErrorObject } from "ajv";
-import { embeddedSchemaAjv, JSON_SCHEMA_2020_12 } from "../ajv/definitions.js";
+import type { VocabularyFacts } from "../ajv/definitions.js";
 import { validator } from "../ajv/validator.js";
 import type { CheckContext } from "../integration-context.js";
 import { toPointer } from "../source-position.js";
-import { strictProblems } from "./schema-strictness.js";
+import { strictProblems, type Vocabulary } from "./schema-strictness.js";
 
 let ajv: Ajv2020 | undefined;
-const embeddedAjv = (): Ajv2020 => (ajv ??= embeddedSchemaAjv());
+let vocabulary: Vocabulary | undefined;
 
 /** The meta-schema errors of a schema, as ajv's validateSchema gives them; null when it is valid. */
 async function metaSchemaErrors(schema: unknown): Promise<ErrorObject[] | null> {
   if (typeof schema === "boolean") return null;
   const named = (schema as { $schema?: unknown }).$schema;
-  // A schema naming another meta-schema goes to ajv itself, which refuses it as validateSchema always did.
-  if (named !== undefined && named !== "" && named !== JSON_SCHEMA_2020_12) {
-    const a = embeddedAjv();
-    return a.validateSchema(schema as object) ? null : (a.errors ?? []);
+  if (named !== undefined && named !== "") {
+    // A schema naming another meta-schema goes to ajv itself, which refuses it as validateSchema always did.
+    const { embeddedSchemaAjv, JSON_SCHEMA_2020_12 } = await import("../ajv/definitions.js");
+    if (named !== JSON_SCHEMA_2020_12) {
+      ajv ??= embeddedSchemaAjv();
+      return ajv.validateSchema(schema as object) ? null : (ajv.errors ?? []);
+    }
   }
   const validate = await validator("json-schema-2020-12");
   return validate(schema) ? null : (validate.errors ?? []);
+}
+
+async function embeddedVocabulary(): Promise<Vocabulary> {
+  if (!vocabulary) {
+    const facts = (await validator("json-schema-2020-12")) as unknown as { vocabulary: VocabularyFacts };
+    vocabulary = { keywords: new Set(facts.vocabulary.keywords), formats: new Set(facts.vocabulary.formats) };
+  }
+  return vocabulary;
 }
 
 export function embeddedSchemas(ctx: CheckContext): { pointer: string; schema: unknown }[] {
@@ -54,6 +65,6 @@ export async function checkEmbeddedSchemas(ctx: CheckContext): Promise<void> {
       }
       continue;
     }
-    for (const p of strictProblems(schema, embeddedAjv())) ctx.reportAt("IH040", `${pointer}${p.pointer}: ${p.message}`, pointer + p.pointer, p.key);
+    for (const p of strictProblems(schema, await embeddedVocabulary())) ctx.reportAt("IH040", `${pointer}${p.pointer}: ${p.message}`, pointer + p.pointer, p.key);
   }
 }
