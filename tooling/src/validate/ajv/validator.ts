@@ -6,16 +6,15 @@
  */
 import { existsSync } from "node:fs";
 import { createRequire } from "node:module";
+import path from "node:path";
 import { fileURLToPath } from "node:url";
 import type { ValidateFunction } from "ajv";
 import type { ValidatorName } from "./definitions.js";
 
-export type { ValidatorName };
-
 /** Where the build writes `<name>.cjs` for each validator: beside the compiled form of this module. */
 export const STANDALONE_DIR = fileURLToPath(new URL("./standalone/", import.meta.url));
 
-export const standaloneFile = (dir: string, name: ValidatorName): string => `${dir}/${name}.cjs`;
+export const standaloneFile = (dir: string, name: ValidatorName): string => path.join(dir, `${name}.cjs`);
 
 const require = createRequire(import.meta.url);
 const loaded = new Map<ValidatorName, Promise<ValidateFunction>>();
