@@ -2,8 +2,8 @@
  * `@ihub/runtime`: running an integration's handlers — loading it, the Lua sandbox and its host,
  * the device transports, install storage and redaction. The SQLite transport has its own entry
  * (`@ihub/runtime/sqlite`) so that loading the executor does not load the native addon.
- * The runtime HTTP service belongs in its own entry too (`@ihub/runtime/service`, from
- * src/service/index.ts), so the CLI's other verbs never load a server.
+ * The HTTP service has its own entry too (`@ihub/runtime/service`), so the CLI's other verbs
+ * never load a server.
  */
 export { execute, errorCode, type ExecuteOptions, type ExecutionResult } from "./executor/execute.js";
 export { ExecutorError } from "./executor/executor-error.js";

@@ -1,2 +1,4 @@
-/** `@ihub/runtime/test-support` (sources only, under the `ihub-source` condition): fixtures the tooling's tests share with the runtime's. */
+/** `@ihub/runtime/test-support` (sources only, under the `ihub-source` condition): fixtures the tooling's tests and benches share with the runtime's. */
 export { loadKitSink } from "./test-integration.js";
+export { notesManifest } from "./service/notes-integration.js";
+export { buildTestRegistry } from "./service/test-registry.js";

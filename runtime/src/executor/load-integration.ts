@@ -1,7 +1,8 @@
 /**
  * Reads an integration folder into what an invocation needs: the parsed manifest, every Lua file
  * below handlers/ (plus each handler's file) keyed by its folder-relative path, and the shared
- * modules the manifest depends on from integrations/_modules/<name>/init.lua.
+ * modules the manifest depends on from integrations/_modules/<name>/init.lua (in a repository) or
+ * modules/<name>/init.lua (in an unpacked bundle, see `loadBundle`).
  */
 import { readdir, readFile } from "node:fs/promises";
 import path from "node:path";
@@ -26,7 +27,7 @@ async function luaFilesBelow(dir: string, rel: string): Promise<string[]> {
     .sort();
 }
 
-export async function loadIntegration(dir: string): Promise<LoadedIntegration> {
+export async function loadIntegration(dir: string, modulesDir = path.join(dir, "..", SHARED_MODULES_DIR)): Promise<LoadedIntegration> {
   const manifestFile = path.join(dir, MANIFEST_FILE);
   const text = await readFile(manifestFile, "utf8").catch(() => null);
   if (text === null) throw new ExecutorError("INTEGRATION_NOT_FOUND", `no ${MANIFEST_FILE} in ${dir}`, manifestFile, `Check the slug: it is the folder name under ${INTEGRATIONS_DIR}/.`);
@@ -43,10 +44,16 @@ export async function loadIntegration(dir: string): Promise<LoadedIntegration> {
   }
   const modules: Record<string, string> = {};
   for (const name of Object.keys(manifest.dependencies?.modules ?? {})) {
-    const file = path.join(dir, "..", SHARED_MODULES_DIR, name, MODULE_ENTRY);
+    const file = path.join(modulesDir, name, MODULE_ENTRY);
     const lua = await readFile(file, "utf8").catch(() => null);
     if (lua === null) throw new ExecutorError("MODULE_MISSING", `shared module ${name} has no ${MODULE_ENTRY}`, file, `Add ${sharedModulePath(name, MODULE_ENTRY)} or remove it from dependencies.modules.`);
     modules[name] = lua;
   }
   return { slug: path.basename(dir), dir, manifest, sources, modules };
+}
+
+/** An unpacked bundle: the bundler puts shared modules under modules/<name>/, and the folder is named by its digest, not its slug. */
+export async function loadBundle(dir: string): Promise<LoadedIntegration> {
+  const loaded = await loadIntegration(dir, path.join(dir, "modules"));
+  return { ...loaded, slug: loaded.manifest.slug };
 }

@@ -21,6 +21,8 @@ type Lua = {
   LUA_TTABLE: number;
   lua_newthread(L: LuaState): LuaState;
   lua_resume(L: LuaState, from: LuaState | null, nargs: number): number;
+  lua_yield(L: LuaState, nresults: number): number;
+  lua_isyieldable(L: LuaState): boolean;
   lua_gettop(L: LuaState): number;
   lua_settop(L: LuaState, n: number): void;
   lua_pop(L: LuaState, n: number): void;

@@ -21,6 +21,12 @@ export const HOOK_INTERVAL = 1000;
 const HEAP_EVERY = 64;
 /** Above this share of V8's heap limit the running invocation is stopped, whatever its own budget says. */
 const HEAP_CEILING = 0.8;
+/**
+ * Longest stretch a handler computes without giving the event loop a turn. Lua runs on the
+ * host's thread, so without this a handler that never does I/O would hold every other
+ * invocation (and the service's HTTP server) until its own limit.
+ */
+export const SLICE_MS = 2;
 
 export type LimitName = keyof SandboxLimits;
 
@@ -50,6 +56,12 @@ export class Meter {
   deviceCalls = 0;
   logBytes = 0;
   outputBytes = 0;
+  /** The invocation's own coroutine: the only thread the hook may suspend (a user coroutine would receive the yield itself). */
+  thread: LuaState | undefined;
+  /** When the current resume began. */
+  sliceStart = 0;
+  /** Set by the hook when it suspended the thread to let the event loop run. */
+  preempted = false;
   private ticks = 0;
 
   constructor(
@@ -90,7 +102,13 @@ export function countHook(current: () => Meter | undefined): Hook {
     if (!meter) return;
     meter.budget.steps -= HOOK_INTERVAL;
     const limit = meter.check();
-    if (!limit) return;
+    if (!limit) {
+      if (L === meter.thread && performance.now() - meter.sliceStart > SLICE_MS && lua.lua_isyieldable(L)) {
+        meter.preempted = true;
+        lua.lua_yield(L, 0);
+      }
+      return;
+    }
     lua.lua_sethook(L, hook, lua.LUA_MASKCOUNT, 1);
     // A bare message: luaL_error would concatenate a position, an allocation the spent budget may refuse.
     lua.lua_pushliteral(L, limitMessage(limit, meter.limits));

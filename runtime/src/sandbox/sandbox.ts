@@ -90,6 +90,7 @@ export class Sandbox {
     const L = this.L;
     const co = lua.lua_newthread(L);
     lua.lua_pop(L, 1);
+    meter.thread = co;
     try {
       const failure = this.metered(meter, () => {
         lua.lua_rawgeti(co, lua.LUA_REGISTRYINDEX, this.invokeRef);
@@ -115,6 +116,7 @@ export class Sandbox {
     let nargs = 7;
     for (;;) {
       let status: number;
+      meter.sliceStart = performance.now();
       try {
         status = this.metered(meter, () => lua.lua_resume(co, L, nargs));
       } catch (e) {
@@ -125,6 +127,15 @@ export class Sandbox {
       if (limit) return this.breach(meter, limit);
       if (status === lua.LUA_OK) return this.finish(meter, co);
       if (status !== lua.LUA_YIELD) return this.fail(meter, luaErrorToSandboxError(L, co, this.files));
+      if (meter.preempted) {
+        // The handler used up its slice without I/O: other work gets a turn, then it continues where it stopped.
+        meter.preempted = false;
+        await new Promise<void>((resolve) => setImmediate(resolve));
+        const late = meter.check();
+        if (late) return this.breach(meter, late);
+        nargs = 0;
+        continue;
+      }
       const request = this.readRequest(co, meter);
       lua.lua_settop(co, 0);
       if (request.kind === "bad") return this.fail(meter, { kind: "internal", message: request.message });

@@ -110,6 +110,8 @@ class SqliteInstallStore implements InstallStore {
 export function sqliteStorage(file: string, clock: Clock = systemClock): Storage {
   const db = new Database(file);
   db.pragma("journal_mode = WAL");
+  // Survives a killed process (commits are in the WAL); only a power loss can drop the last ones.
+  db.pragma("synchronous = NORMAL");
   db.pragma("busy_timeout = 5000");
   db.exec(SCHEMA);
   const q = prepare(db);

@@ -17,7 +17,7 @@
 import fs from "node:fs";
 import { readFile } from "node:fs/promises";
 import path from "node:path";
-import git from "isomorphic-git";
+import git from "./isomorphic-git.js";
 import { IhubError } from "../errors.js";
 import { listIntegrationDirs } from "../repo/list-integrations.js";
 import { INTEGRATIONS_DIR, MANIFEST_FILE, RESERVED_PREFIX, SHARED_MODULES_DIR } from "@ihub/runtime/layout";

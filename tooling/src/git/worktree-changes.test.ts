@@ -1,4 +1,5 @@
 /** worktreeChanges against isomorphic-git's statusMatrix as the oracle, on real repositories. */
+import { createHash } from "node:crypto";
 import fs from "node:fs";
 import { chmod, unlink, utimes } from "node:fs/promises";
 import path from "node:path";
@@ -33,6 +34,33 @@ async function repo(): Promise<{ dir: string; head: string }> {
   return { dir, head };
 }
 
+/**
+ * Records the file's current stat data in its index entry, blob id untouched: the index then
+ * claims the file is as staged (what git would record had it staged the file without reading it).
+ */
+function recordStat(dir: string, rel: string): void {
+  const file = path.join(dir, ".git", "index");
+  const index = fs.readFileSync(file);
+  const stats = fs.lstatSync(path.join(dir, rel), { bigint: true });
+  let at = 12;
+  for (let i = 0; i < index.readUInt32BE(8); i++) {
+    const end = index.indexOf(0, at + 62);
+    if (index.toString("utf8", at + 62, end) === rel) {
+      index.writeUInt32BE(Number(stats.ctimeNs / 1_000_000_000n), at);
+      index.writeUInt32BE(Number(stats.ctimeNs % 1_000_000_000n), at + 4);
+      index.writeUInt32BE(Number(stats.mtimeNs / 1_000_000_000n), at + 8);
+      index.writeUInt32BE(Number(stats.mtimeNs % 1_000_000_000n), at + 12);
+      index.writeUInt32BE(Number(stats.ino % 2n ** 32n), at + 20);
+      index.writeUInt32BE(Number(stats.size), at + 36);
+      createHash("sha1").update(index.subarray(0, -20)).digest().copy(index, index.length - 20);
+      fs.writeFileSync(file, index);
+      return;
+    }
+    at += Math.ceil((end - at + 1) / 8) * 8;
+  }
+  throw new Error(`${rel} is not in the index`);
+}
+
 async function oracle(dir: string): Promise<string[]> {
   const rows = await git.statusMatrix({ fs, dir, filepaths: PREFIXES });
   return rows.filter(([, h, w, s]) => !(h === 1 && w === 1 && s === 1)).map(([f]) => f).sort();
@@ -64,6 +92,43 @@ describe("worktreeChanges", () => {
     await write(dir, "integrations/a/integration.json", '{"slug":"A"}\n');
     await git.add({ fs, dir, filepath: "schemas" }); // rewrites the index now: the edit above is "racy"
     expect(await worktreeChanges(dir, {}, head, PREFIXES)).toEqual(["integrations/a/integration.json"]);
+  });
+
+  it("finds an edit that keeps the size and the mtime by its changed ctime", async () => {
+    const { dir, head } = await repo();
+    const rel = "integrations/a/integration.json";
+    const before = fs.statSync(path.join(dir, rel));
+    await write(dir, rel, '{"slug":"A"}\n');
+    await utimes(path.join(dir, rel), before.atime, before.mtime);
+    expect(fs.statSync(path.join(dir, rel)).size).toBe(before.size);
+    expect(await worktreeChanges(dir, {}, head, PREFIXES)).toEqual([rel]);
+    expect(await oracle(dir)).toEqual([rel]);
+  });
+
+  it("finds a new untracked file in a tracked folder and in a new folder, and a deleted file", async () => {
+    const { dir, head } = await repo();
+    await write(dir, "integrations/a/handlers/extra.lua", "return {}\n");
+    await write(dir, "integrations/new/deep/er/file.txt", "new\n");
+    await unlink(path.join(dir, "integrations/_modules/m/init.lua"));
+    const expected = ["integrations/_modules/m/init.lua", "integrations/a/handlers/extra.lua", "integrations/new/deep/er/file.txt"];
+    expect(await worktreeChanges(dir, {}, head, PREFIXES)).toEqual(expected);
+    expect(await oracle(dir)).toEqual(expected);
+  });
+
+  it("trusts the stat data of an entry older than the index, and hashes a racily clean one (not older than the index)", async () => {
+    const { dir, head } = await repo();
+    const rel = "integrations/b/integration.json";
+    await write(dir, rel, '{"slug":"B"}\n');
+    recordStat(dir, rel);
+    const index = path.join(dir, ".git", "index");
+    // In seconds to the nanosecond, as far as a double holds them (a Date would round to the millisecond).
+    const mtime = Number(fs.statSync(path.join(dir, rel), { bigint: true }).mtimeNs) / 1e9;
+    // Written well after the file: the matching stat data says "as staged", and it is not read (as git does).
+    await utimes(index, mtime, mtime + 10);
+    expect(await worktreeChanges(dir, {}, head, PREFIXES)).toEqual([]);
+    // Written in the same tick as the file: it may have changed after being staged, so it is hashed.
+    await utimes(index, mtime, mtime);
+    expect(await worktreeChanges(dir, {}, head, PREFIXES)).toEqual([rel]);
   });
 
   it("finds staged changes, staged additions of whole folders and staged removals", async () => {

@@ -77,7 +77,7 @@ export async function validateIntegration(ref: IntegrationRef, scope: RunScope):
   if (!loaded) return result();
   const value = loaded.value as { slug?: unknown } | null;
   const declaredSlug = typeof value?.slug === "string" ? value.slug : null;
-  const schemaOk = checkManifestSchema(loaded.value, loaded.locator, report);
+  const schemaOk = await checkManifestSchema(loaded.value, loaded.locator, report);
   if (declaredSlug !== null && declaredSlug !== ref.slug) {
     report("IH011", `slug "${declaredSlug}" differs from the folder name "${ref.slug}"`, { file: MANIFEST_FILE, pointer: "/slug", position: loaded.locator.locate("/slug") });
   }
@@ -105,7 +105,7 @@ export async function validateIntegration(ref: IntegrationRef, scope: RunScope):
   };
 
   checkHandlerRules(ctx);
-  checkEmbeddedSchemas(ctx);
+  await checkEmbeddedSchemas(ctx);
   await Promise.all([
     checkReferencedFiles(ctx),
     checkDocs(ctx),

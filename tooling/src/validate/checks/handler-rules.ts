@@ -3,14 +3,13 @@
  * needs and allows, oauth2 endpoints, and permissions naming declared aliases.
  */
 import { CronExpressionParser } from "cron-parser";
+import { INTERVAL_PATTERN } from "@ihub/runtime/scheduler";
 import type { CheckContext } from "../integration-context.js";
 import { toPointer } from "@ihub/runtime/json";
 
-const INTERVAL = /^([1-9]\d*)(ms|s|m|h|d)$/;
-
 /** Null when `schedule` is an interval (`30s`, `5m`, `1h`) or a cron expression of 5 or 6 fields. */
 export function scheduleError(schedule: string): string | null {
-  if (INTERVAL.test(schedule)) return null;
+  if (INTERVAL_PATTERN.test(schedule)) return null;
   const fields = schedule.trim().split(/\s+/).length;
   if (!schedule.startsWith("@") && (fields < 5 || fields > 6)) return `"${schedule}" is neither an interval like 30s, 5m, 1h nor a cron expression of 5 or 6 fields`;
   try {

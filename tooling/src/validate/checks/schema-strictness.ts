@@ -5,14 +5,16 @@
  *
  * Compiling generates and evaluates code per schema (about 2.5 ms each); a repository of a
  * thousand integrations embeds seven thousand schemas, so compiling them dominated a full run.
- * The walk asks the same ajv instance which keywords and formats it knows, so its vocabulary is
- * the library's, not a hand-kept list. The meta-schema check (the other half of schema validity)
+ * The walk takes which keywords and formats the embedded-schema ajv knows (see ../ajv/), so its
+ * vocabulary is the library's, not a hand-kept list. The meta-schema check (the other half of schema validity)
  * runs first, so the shapes walked here are already right.
  */
-import type { Ajv2020 } from "ajv/dist/2020.js";
 import { toPointer } from "@ihub/runtime/json";
 
 export type StrictProblem = { pointer: string; key: boolean; message: string };
+
+/** The keywords and formats an ajv instance knows. */
+export type Vocabulary = { keywords: ReadonlySet<string>; formats: ReadonlySet<string> };
 
 /** Keywords whose value is one subschema, an array of them, or a map of them (JSON Schema 2020-12 applicators). */
 const ONE = new Set(["additionalProperties", "propertyNames", "items", "contains", "not", "if", "then", "else", "unevaluatedItems", "unevaluatedProperties", "contentSchema"]);
@@ -57,20 +59,18 @@ function resolvesLocally(root: unknown, ref: string, known: Set<string>): boolea
   return node !== undefined;
 }
 
-export function strictProblems(schema: unknown, ajv: Ajv2020): StrictProblem[] {
-  const known = ajv.RULES.keywords;
-  const formats = ajv.formats;
+export function strictProblems(schema: unknown, { keywords: known, formats }: Vocabulary): StrictProblem[] {
   const anchorNames = anchors(schema);
   const out: StrictProblem[] = [];
   const walk = (node: unknown, at: (string | number)[]) => {
     if (!isObject(node)) return; // booleans are schemas too, with nothing inside
     for (const [key, value] of Object.entries(node)) {
       const here = toPointer([...at, key]);
-      if (!Object.hasOwn(known, key) && !RESOLVED_BY_AJV.has(key)) out.push({ pointer: here, key: true, message: `unknown keyword "${key}"` });
+      if (!known.has(key) && !RESOLVED_BY_AJV.has(key)) out.push({ pointer: here, key: true, message: `unknown keyword "${key}"` });
       else if (key === "pattern" && typeof value === "string") {
         const problem = regexProblem(value);
         if (problem) out.push({ pointer: here, key: false, message: `pattern is not a valid regular expression: ${problem}` });
-      } else if (key === "format" && typeof value === "string" && !Object.hasOwn(formats, value)) {
+      } else if (key === "format" && typeof value === "string" && !formats.has(value)) {
         out.push({ pointer: here, key: false, message: `unknown format "${value}"` });
       } else if ((key === "$ref" || key === "$dynamicRef") && typeof value === "string" && !resolvesLocally(schema, value, anchorNames)) {
         out.push({ pointer: here, key: false, message: `${key} "${value}" does not resolve inside this schema (embedded schemas cannot reference other documents)` });

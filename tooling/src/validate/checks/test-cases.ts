@@ -1,15 +1,31 @@
 /**
  * tests/ holds valid test cases (JSON or YAML), each naming a declared handler, and at least one
- * case per handler. Each file is read with the harness's own parser (tooling/src/harness/
- * load-test-case.ts), so `ihub validate` and `ihub test` accept and reject the same cases, with
- * the same lines and pointers.
+ * case per handler. Each file is read with the harness's own reader (tooling/src/harness/
+ * read-case.ts), so `ihub validate` and `ihub test` accept and reject the same cases, with the
+ * same lines and pointers.
  */
 import { TESTS_DIR } from "@ihub/runtime/layout";
-import { CASE_FILE, parseTestCase } from "../../harness/load-test-case.js";
+import { CASE_FILE, caseFromShape, readCaseText, type LoadCaseResult } from "../../harness/read-case.js";
+import type { TestCase } from "../../harness/test-case-schema.js";
+import { validator } from "../ajv/validator.js";
 import type { CheckContext } from "../integration-context.js";
 import { listFolder, textOf } from "../read-inside.js";
 import { toPointer } from "@ihub/runtime/json";
 
+
+/**
+ * The harness checks a case's shape with zod; here the (precompiled) schema generated from the
+ * same definition decides, filling in the same defaults, since it accepts exactly the cases zod
+ * accepts (see test-case-shape.test.ts). zod, hundreds of modules, loads only to word the
+ * problems of a rejected case as `ihub test` would.
+ */
+async function parseCase(file: string, text: string): Promise<LoadCaseResult> {
+  const parsed = readCaseText(file, text);
+  if (!parsed.ok) return parsed;
+  if ((await validator("test-case"))(parsed.read.value)) return caseFromShape(parsed.read, { success: true, data: parsed.read.value as TestCase });
+  const { testCaseSchema } = await import("../../harness/test-case-schema.js");
+  return caseFromShape(parsed.read, testCaseSchema.safeParse(parsed.read.value));
+}
 
 export async function checkTestCases(ctx: CheckContext): Promise<void> {
   const entries = listFolder(ctx.abs(TESTS_DIR));
@@ -22,7 +38,7 @@ export async function checkTestCases(ctx: CheckContext): Promise<void> {
       continue;
     }
     const text = textOf(read.bytes);
-    const parsed = await ctx.once(`case\0${file}\0${text}`, async () => parseTestCase(file, text));
+    const parsed = await ctx.once(`case\0${file}\0${text}`, () => parseCase(file, text));
     if (!parsed.ok) {
       for (const p of parsed.problems) {
         const position = p.line === null ? null : { line: p.line, column: p.column ?? 1 };

@@ -1,21 +1,15 @@
 /**
  * The repository's generated JSON Schemas (schemas/*.json, rendered from the zod definitions in
- * runtime/) compiled by one ajv instance, each once per process and only when first needed.
- * Validating through the generated files rather than zod keeps zod out of `ihub validate`'s
- * start-up; the schema test in tooling/src/schemas proves the files match the zod source.
+ * runtime/), read once per process, and ajv's errors against them worded as findings. Validating
+ * through the generated files (compiled by ../ajv/) rather than zod keeps zod out of `ihub
+ * validate`; the schema test in tooling/src/schemas proves the files match the zod source.
  */
 import { readFileSync } from "node:fs";
-import { Ajv2020, type ErrorObject, type ValidateFunction } from "ajv/dist/2020.js";
-import addFormatsModule from "ajv-formats";
+import type { ErrorObject } from "ajv";
 import { toPointer } from "@ihub/runtime/json";
-
-// ajv-formats is CommonJS with a default export; under NodeNext the callable sits on `.default`.
-export const addFormats = addFormatsModule as unknown as typeof addFormatsModule.default;
 
 export type RepoSchemaFile = "integration.schema.json" | "integration-test.schema.json";
 
-let ajv: Ajv2020 | undefined;
-const compiled = new Map<RepoSchemaFile, ValidateFunction>();
 const parsed = new Map<RepoSchemaFile, Record<string, unknown>>();
 
 export function repoSchema(file: RepoSchemaFile): Record<string, unknown> {
@@ -25,19 +19,6 @@ export function repoSchema(file: RepoSchemaFile): Record<string, unknown> {
     parsed.set(file, schema);
   }
   return schema;
-}
-
-export function repoSchemaValidator(file: RepoSchemaFile): ValidateFunction {
-  let validate = compiled.get(file);
-  if (!validate) {
-    if (!ajv) {
-      ajv = new Ajv2020({ allErrors: true, strict: false });
-      addFormats(ajv);
-    }
-    validate = ajv.compile(repoSchema(file));
-    compiled.set(file, validate);
-  }
-  return validate;
 }
 
 /** One ajv error as a pointer (to the key when `key`) and a message that names the offending path. */

@@ -1,12 +1,11 @@
 /**
- * Validates a parsed manifest against schemas/integration.schema.json (ajv, compiled once per
- * process, all errors), each error a finding at the JSON pointer it concerns.
+ * Validates a parsed manifest against schemas/integration.schema.json (ajv, all errors), each error a finding at the JSON pointer it concerns.
  */
-import type { Manifest } from "@ihub/runtime/manifest";
 import { MANIFEST_FILE } from "@ihub/runtime/layout";
 import type { Report } from "../integration-context.js";
 import type { JsonLocator } from "../source-position.js";
-import { describeAjvError, repoSchema, repoSchemaValidator } from "./repo-schemas.js";
+import { validator } from "../ajv/validator.js";
+import { describeAjvError, repoSchema } from "./repo-schemas.js";
 
 const MANIFEST_SCHEMA = "integration.schema.json";
 
@@ -17,8 +16,8 @@ export function slugPattern(): RegExp {
 }
 
 /** True when the manifest matches the schema; otherwise reports every error. */
-export function checkManifestSchema(value: unknown, locator: JsonLocator, report: Report): value is Manifest {
-  const validate = repoSchemaValidator(MANIFEST_SCHEMA);
+export async function checkManifestSchema(value: unknown, locator: JsonLocator, report: Report): Promise<boolean> {
+  const validate = await validator("manifest");
   if (validate(value)) return true;
   for (const error of validate.errors ?? []) {
     const d = describeAjvError(error);

@@ -1,0 +1,47 @@
+/**
+ * Work without a caller, as data: a timer slot or an event delivery for one install handler.
+ * A job's `key` is its idempotency key (`timer:<install>:<handler>:<slot>`,
+ * `event:<event>:<install>:<handler>`): enqueueing the same key twice stores one job. Retries and
+ * dead letters belong to the queue; the worker is a function of the job and the stores. The SQLite
+ * store implements this; pg-boss (send with a singleton key, fetch, complete, fail with retry
+ * backoff) maps onto the same calls.
+ */
+export type JobKind = "timer" | "event";
+export type JobStatus = "pending" | "running" | "done" | "dead";
+
+export type Job = {
+  id: string;
+  key: string;
+  kind: JobKind;
+  tenantId: string;
+  installId: string;
+  handler: string;
+  /** The handler input: the event payload, or null for a timer. */
+  payload: unknown;
+  /** Timer slot time or event id, recorded on the run. */
+  ref: string;
+  /** Attempts started so far, this one included once claimed. */
+  attempts: number;
+  maxAttempts: number;
+  runAt: number;
+  status: JobStatus;
+};
+
+export interface JobQueue {
+  /** Pending jobs due at `now`, oldest first, marked running with one more attempt. */
+  claim(now: number, limit: number): Promise<Job[]>;
+  complete(id: string): Promise<void>;
+  /** Back to pending at `runAt` (the backoff is the caller's policy). */
+  retry(id: string, runAt: number): Promise<void>;
+  /** Gives up: the job stays as a dead letter. */
+  bury(id: string): Promise<void>;
+  /** Un-claims a job that was not started (e.g. its tenant was at its concurrency cap). */
+  release(id: string): Promise<void>;
+  /**
+   * After a crash: an event delivery that was running goes back to pending (at least once); a
+   * timer job that was running is finished, never rerun, so no slot runs twice.
+   */
+  recover(now: number): Promise<{ requeued: number; abandoned: number }>;
+  /** Jobs pending or running, for the queue-depth metric. */
+  depth(): Promise<number>;
+}

@@ -1,0 +1,268 @@
+/**
+ * The ServiceStore contract as a reusable suite: every implementation runs the same cases.
+ * `fresh()` gives a new, empty location (a SQLite file, later a PostgreSQL schema); `open` may be
+ * called on it again after `close`, which is how durability is checked.
+ */
+import { randomUUID } from "node:crypto";
+import { describe, expect, it } from "vitest";
+import { fakeClock, type FakeClock } from "../storage/fake-clock.js";
+import type { Clock } from "../storage/install-store.js";
+import type { SealedCredential } from "../vault/credential-vault.js";
+import type { InstallRecord, RunRecord, ServiceStore, Trigger } from "./service-store.js";
+
+export type StoreLocation = { open(clock: Clock): Promise<ServiceStore> };
+
+const T0 = Date.parse("2026-01-01T00:00:00.000Z");
+const sealed = (n: string): SealedCredential => ({ keyId: "k_test", iv: `iv-${n}`, tag: `tag-${n}`, ciphertext: `ct-${n}` });
+
+function install(tenantId: string, id = randomUUID(), over: Partial<InstallRecord> = {}): InstallRecord {
+  return {
+    id, tenantId, slug: "notes", version: "1.0.0", range: "^1", integrity: "ab".repeat(64),
+    config: { region: "eu" }, bindings: { api: { url: "http://127.0.0.1:1" } }, credentialFields: ["apiKey"], warnings: [],
+    createdAt: T0, updatedAt: T0, ...over,
+  };
+}
+
+function run(i: InstallRecord, over: Partial<RunRecord> = {}): RunRecord {
+  return {
+    id: randomUUID(), tenantId: i.tenantId, installId: i.id, handler: "lookup", trigger: "rpc", triggerRef: null, version: i.version,
+    attempt: 1, status: "running", startedAt: T0, finishedAt: null, durationMs: null, error: null, limitHit: null, logs: [], ...over,
+  };
+}
+
+const timer = (handler: string, firstAt: number): Trigger => ({ kind: "timer", handler, schedule: "1m", firstAt });
+const onTopic = (handler: string, topic: string): Trigger => ({ kind: "event", handler, topic });
+
+export function serviceStoreContract(name: string, fresh: () => StoreLocation): void {
+  describe(`${name} service store`, () => {
+    async function setup() {
+      const clock: FakeClock = fakeClock();
+      const location = fresh();
+      const store = await location.open(clock);
+      await store.createTenant({ id: "tenant-a", name: "A", createdAt: T0, bindings: {} }, "hash-a");
+      await store.createTenant({ id: "tenant-b", name: "B", createdAt: T0, bindings: {} }, "hash-b");
+      return { clock, location, store };
+    }
+
+    it("finds a tenant by its token hash only", async () => {
+      const { store } = await setup();
+      expect(await store.tenantByTokenHash("hash-a")).toMatchObject({ id: "tenant-a", name: "A" });
+      expect(await store.tenantByTokenHash("hash-c")).toBeNull();
+      await store.close();
+    });
+
+    it("keeps an install with its sealed credential, visible to its own tenant only", async () => {
+      const { store } = await setup();
+      const a = install("tenant-a");
+      await store.createInstall(a, sealed("1"), []);
+      expect(await store.getInstall("tenant-a", a.id)).toEqual(a);
+      expect(await store.getInstall("tenant-b", a.id)).toBeNull();
+      expect(await store.getCredential("tenant-a", a.id)).toEqual(sealed("1"));
+      expect(await store.getCredential("tenant-b", a.id)).toBeNull();
+      expect((await store.listInstalls("tenant-b")).items).toEqual([]);
+      expect(await store.deleteInstall("tenant-b", a.id)).toBe(false);
+      expect(await store.getInstall("tenant-a", a.id)).not.toBeNull();
+      await store.close();
+    });
+
+    it("creates an install all or nothing", async () => {
+      const { store } = await setup();
+      const a = install("tenant-a");
+      await expect(store.createInstall(a, sealed("1"), [timer("tick", T0), timer("tick", T0)])).rejects.toThrow();
+      expect(await store.getInstall("tenant-a", a.id)).toBeNull();
+      expect(await store.getCredential("tenant-a", a.id)).toBeNull();
+      expect(await store.dueTimers(T0)).toEqual([]);
+      await store.close();
+    });
+
+    it("updates config and replaces, keeps or removes the credential", async () => {
+      const { store } = await setup();
+      const a = install("tenant-a");
+      await store.createInstall(a, sealed("1"), []);
+      await store.updateInstall({ ...a, config: { region: "us" }, updatedAt: T0 + 1 }, undefined);
+      expect(await store.getInstall("tenant-a", a.id)).toMatchObject({ config: { region: "us" }, updatedAt: T0 + 1 });
+      expect(await store.getCredential("tenant-a", a.id)).toEqual(sealed("1"));
+      await store.updateInstall(a, sealed("2"));
+      expect(await store.getCredential("tenant-a", a.id)).toEqual(sealed("2"));
+      await store.updateInstall({ ...a, credentialFields: [] }, null);
+      expect(await store.getCredential("tenant-a", a.id)).toBeNull();
+      await store.close();
+    });
+
+    it("finds credentials sealed with other keys and re-seals one only if unchanged", async () => {
+      const { store } = await setup();
+      const a = install("tenant-a");
+      const b = install("tenant-b");
+      await store.createInstall(a, sealed("1"), []);
+      await store.createInstall(b, { ...sealed("2"), keyId: "k_new" }, []);
+      expect(await store.credentialsSealedWithOtherKeys("k_new", 10)).toEqual([{ installId: a.id, sealed: sealed("1") }]);
+      const fresh = { ...sealed("3"), keyId: "k_new" };
+      expect(await store.resealCredential(a.id, sealed("9"), fresh)).toBe(false);
+      expect(await store.resealCredential(a.id, sealed("1"), fresh)).toBe(true);
+      expect(await store.getCredential("tenant-a", a.id)).toEqual(fresh);
+      expect(await store.credentialsSealedWithOtherKeys("k_new", 10)).toEqual([]);
+      await store.close();
+    });
+
+    it("pages installs in creation order and refuses a foreign cursor", async () => {
+      const { store } = await setup();
+      const ids = [];
+      for (let n = 0; n < 5; n++) {
+        const i = install("tenant-a");
+        ids.push(i.id);
+        await store.createInstall(i, null, []);
+      }
+      const first = await store.listInstalls("tenant-a", { limit: 2 });
+      const second = await store.listInstalls("tenant-a", { limit: 2, cursor: first.cursor! });
+      const third = await store.listInstalls("tenant-a", { limit: 2, cursor: second.cursor! });
+      expect([...first.items, ...second.items, ...third.items].map((i) => i.id)).toEqual(ids);
+      expect(third.cursor).toBeNull();
+      await expect(store.listInstalls("tenant-b", { cursor: first.cursor! })).rejects.toMatchObject({ code: "INVALID_CURSOR" });
+      await store.close();
+    });
+
+    it("deletes an install with everything it owns", async () => {
+      const { store } = await setup();
+      const a = install("tenant-a");
+      const keep = install("tenant-a");
+      await store.createInstall(a, sealed("1"), [timer("tick", T0), onTopic("on_ping", "ping")]);
+      await store.createInstall(keep, null, [onTopic("on_ping", "ping")]);
+      await store.createRun(run(a));
+      await store.claimIdempotencyKey(a.id, "key-1", "fp", T0);
+      await store.installData.forInstall(a.id).cacheSet("c", 1);
+      await store.installData.forInstall(a.id).containerSet("box", "k", { v: 1 });
+      await store.installData.forInstall(keep.id).cacheSet("c", 2);
+      await store.publishEvent({ id: "ev-1", tenantId: "tenant-a", topic: "ping", payload: {}, createdAt: T0, source: null }, 3);
+      expect(await store.deleteInstall("tenant-a", a.id)).toBe(true);
+      expect(await store.getInstall("tenant-a", a.id)).toBeNull();
+      expect(await store.getCredential("tenant-a", a.id)).toBeNull();
+      expect((await store.listRuns("tenant-a", a.id)).items).toEqual([]);
+      expect(await store.dueTimers(T0 + 3_600_000)).toEqual([]);
+      expect(await store.installData.forInstall(a.id).cacheEntries()).toEqual({});
+      expect(await store.installData.forInstall(a.id).containerEntries()).toEqual({});
+      expect(await store.installData.forInstall(keep.id).cacheEntries()).toEqual({ c: 2 });
+      expect(await store.claimIdempotencyKey(a.id, "key-1", "other", T0)).toEqual({ state: "new" });
+      expect((await store.jobs.claim(T0, 10)).map((j) => j.installId)).toEqual([keep.id]);
+      await store.close();
+    });
+
+    it("records runs, lists them newest first in pages, scoped by tenant", async () => {
+      const { store } = await setup();
+      const a = install("tenant-a");
+      await store.createInstall(a, null, []);
+      const runs = [run(a), run(a, { trigger: "timer", triggerRef: "2026-01-01T00:01:00.000Z" }), run(a)];
+      for (const r of runs) await store.createRun(r);
+      await store.finishRun(runs[0]!.id, { status: "error", finishedAt: T0 + 5, durationMs: 5, error: { kind: "limit", code: "LIMIT_timeoutMs", message: "slow" }, limitHit: "timeoutMs", logs: [{ level: "info", message: "hi", at: "t" }] });
+      expect(await store.getRun("tenant-a", runs[0]!.id)).toMatchObject({ status: "error", durationMs: 5, limitHit: "timeoutMs", logs: [{ message: "hi" }] });
+      expect(await store.getRun("tenant-b", runs[0]!.id)).toBeNull();
+      const first = await store.listRuns("tenant-a", a.id, { limit: 2 });
+      const second = await store.listRuns("tenant-a", a.id, { limit: 2, cursor: first.cursor! });
+      expect([...first.items, ...second.items].map((r) => r.id)).toEqual(runs.map((r) => r.id).reverse());
+      expect(second.cursor).toBeNull();
+      expect((await store.listRuns("tenant-b", a.id)).items).toEqual([]);
+      expect(await store.interruptRunningRuns(T0 + 9)).toBe(2);
+      expect(await store.getRun("tenant-a", runs[2]!.id)).toMatchObject({ status: "interrupted", finishedAt: T0 + 9, error: { code: "INTERRUPTED" } });
+      await store.close();
+    });
+
+    it("claims an idempotency key once and returns the stored response afterwards", async () => {
+      const { store } = await setup();
+      expect(await store.claimIdempotencyKey("i-1", "k", "fp-1", T0)).toEqual({ state: "new" });
+      expect(await store.claimIdempotencyKey("i-1", "k", "fp-1", T0)).toEqual({ state: "pending" });
+      expect(await store.claimIdempotencyKey("i-1", "k", "fp-2", T0)).toEqual({ state: "mismatch" });
+      await store.completeIdempotencyKey("i-1", "k", { status: 200, body: { output: 1 } });
+      expect(await store.claimIdempotencyKey("i-1", "k", "fp-1", T0)).toEqual({ state: "done", response: { status: 200, body: { output: 1 } } });
+      expect(await store.claimIdempotencyKey("i-2", "k", "fp-1", T0)).toEqual({ state: "new" });
+      await store.releaseIdempotencyKey("i-2", "k");
+      expect(await store.claimIdempotencyKey("i-2", "k", "fp-9", T0)).toEqual({ state: "new" });
+      expect(await store.releasePendingIdempotencyKeys()).toBe(1);
+      expect(await store.claimIdempotencyKey("i-2", "k", "fp-8", T0)).toEqual({ state: "new" });
+      expect(await store.claimIdempotencyKey("i-1", "k", "fp-1", T0)).toMatchObject({ state: "done" });
+      await store.close();
+    });
+
+    it("fans an event out to the tenant's installs on that topic, one job each", async () => {
+      const { store } = await setup();
+      const a1 = install("tenant-a");
+      const a2 = install("tenant-a");
+      const b = install("tenant-b");
+      await store.createInstall(a1, null, [onTopic("on_ping", "ping"), onTopic("on_pong", "pong")]);
+      await store.createInstall(a2, null, [onTopic("on_ping", "ping")]);
+      await store.createInstall(b, null, [onTopic("on_ping", "ping")]);
+      expect(await store.publishEvent({ id: "ev-1", tenantId: "tenant-a", topic: "ping", payload: { n: 1 }, createdAt: T0, source: null }, 3)).toBe(2);
+      expect(await store.jobs.depth()).toBe(2);
+      const jobs = await store.jobs.claim(T0, 10);
+      expect(jobs.map((j) => [j.installId, j.handler, j.payload, j.ref, j.attempts, j.maxAttempts]).sort()).toEqual(
+        [[a1.id, "on_ping", { n: 1 }, "ev-1", 1, 3], [a2.id, "on_ping", { n: 1 }, "ev-1", 1, 3]].sort(),
+      );
+      expect(await store.jobs.claim(T0, 10)).toEqual([]);
+      await store.close();
+    });
+
+    it("retries at the given time, buries dead letters, releases and recovers after a crash", async () => {
+      const { store } = await setup();
+      const a = install("tenant-a");
+      await store.createInstall(a, null, [onTopic("on_ping", "ping"), timer("tick", T0)]);
+      await store.publishEvent({ id: "ev-1", tenantId: "tenant-a", topic: "ping", payload: null, createdAt: T0, source: null }, 3);
+      const [job] = await store.jobs.claim(T0, 10);
+      await store.jobs.retry(job!.id, T0 + 1000);
+      expect(await store.jobs.claim(T0 + 999, 10)).toEqual([]);
+      const [again] = await store.jobs.claim(T0 + 1000, 10);
+      expect(again!.attempts).toBe(2);
+      await store.jobs.release(again!.id);
+      const [third] = await store.jobs.claim(T0 + 1000, 10);
+      expect(third!.attempts).toBe(2);
+      await store.jobs.bury(third!.id);
+      expect(await store.jobs.claim(T0 + 10_000_000, 10)).toEqual([]);
+      expect(await store.jobs.depth()).toBe(0);
+
+      await store.publishEvent({ id: "ev-2", tenantId: "tenant-a", topic: "ping", payload: null, createdAt: T0, source: null }, 3);
+      await store.advanceTimers([{ installId: a.id, handler: "tick", expectedNextAt: T0, nextAt: T0 + 60_000, fire: { slot: T0, maxAttempts: 1 } }]);
+      expect((await store.jobs.claim(T0, 10)).length).toBe(2);
+      expect(await store.jobs.recover(T0 + 5)).toEqual({ requeued: 1, abandoned: 1 });
+      const [requeued] = await store.jobs.claim(T0 + 5, 10);
+      expect(requeued).toMatchObject({ kind: "event", ref: "ev-2" });
+      await store.close();
+    });
+
+    it("moves a timer once per slot and enqueues that slot once", async () => {
+      const { store } = await setup();
+      const a = install("tenant-a");
+      expect(await store.nextTimerAt()).toBeNull();
+      await store.createInstall(a, null, [timer("tick", T0 + 60_000)]);
+      await store.createInstall(install("tenant-b"), null, [timer("tock", T0 + 600_000)]);
+      expect(await store.nextTimerAt()).toBe(T0 + 60_000);
+      expect(await store.dueTimers(T0 + 59_999)).toEqual([]);
+      expect(await store.dueTimers(T0 + 60_000)).toEqual([{ tenantId: "tenant-a", installId: a.id, handler: "tick", schedule: "1m", nextAt: T0 + 60_000, busy: false }]);
+      const step = (from: number, to: number, fire: boolean) => ({ installId: a.id, handler: "tick", expectedNextAt: from, nextAt: to, fire: fire ? { slot: from, maxAttempts: 1 } : null });
+      expect(await store.advanceTimers([step(T0 + 60_000, T0 + 120_000, true)])).toEqual([true]);
+      expect(await store.nextTimerAt()).toBe(T0 + 120_000);
+      expect(await store.advanceTimers([step(T0 + 60_000, T0 + 120_000, true)])).toEqual([false]);
+      expect(await store.dueTimers(T0 + 120_000)).toMatchObject([{ nextAt: T0 + 120_000, busy: true }]);
+      const jobs = await store.jobs.claim(T0 + 60_000, 10);
+      expect(jobs).toMatchObject([{ kind: "timer", key: `timer:${a.id}:tick:${T0 + 60_000}`, ref: "2026-01-01T00:01:00.000Z", payload: null }]);
+      expect(await store.dueTimers(T0 + 120_000)).toMatchObject([{ busy: true }]);
+      await store.jobs.complete(jobs[0]!.id);
+      expect(await store.dueTimers(T0 + 120_000)).toMatchObject([{ busy: false }]);
+      expect(await store.advanceTimers([step(T0 + 120_000, T0 + 180_000, false)])).toEqual([true]);
+      expect(await store.jobs.depth()).toBe(0);
+      await store.close();
+    });
+
+    it("keeps everything across close and reopen", async () => {
+      const { store, location, clock } = await setup();
+      const a = install("tenant-a");
+      await store.createInstall(a, sealed("1"), [timer("tick", T0), onTopic("on_ping", "ping")]);
+      await store.publishEvent({ id: "ev-1", tenantId: "tenant-a", topic: "ping", payload: { n: 1 }, createdAt: T0, source: "test" }, 3);
+      await store.close();
+      const reopened = await location.open(clock);
+      expect(await reopened.tenantByTokenHash("hash-a")).toMatchObject({ id: "tenant-a" });
+      expect(await reopened.getInstall("tenant-a", a.id)).toEqual(a);
+      expect(await reopened.getCredential("tenant-a", a.id)).toEqual(sealed("1"));
+      expect(await reopened.dueTimers(T0)).toHaveLength(1);
+      expect(await reopened.jobs.depth()).toBe(1);
+      await reopened.ping();
+      await reopened.close();
+    });
+  });
+}

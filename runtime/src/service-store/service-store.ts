@@ -1,0 +1,134 @@
+/**
+ * What the runtime service keeps: tenants, installs with their sealed credentials and triggers,
+ * runs, idempotency records, events and the job queue, timer state. Every method is async and
+ * every query that a caller can reach is scoped by tenant id, so a PostgreSQL implementation
+ * (a fleet sharing one database) is another class behind the same interface, checked by the same
+ * contract suite (service-store-contract.ts). Times are epoch milliseconds on the caller's clock.
+ */
+import type { LogRecord } from "../host/invocation-record.js";
+import type { Storage } from "../storage/install-store.js";
+import type { SealedCredential } from "../vault/credential-vault.js";
+import type { JobQueue } from "../scheduler/job-queue.js";
+
+export type Tenant = { id: string; name: string; createdAt: number; bindings: Record<string, unknown> };
+
+export type Binding = { url: string } | { dsn: string };
+
+export type InstallRecord = {
+  id: string;
+  tenantId: string;
+  slug: string;
+  version: string;
+  /** What the installer asked for, e.g. `^1`; upgrades stay inside it. */
+  range: string;
+  /** sha512 hex of the verified bundle, so a restart loads exactly the bytes that were checked. */
+  integrity: string;
+  config: Record<string, unknown>;
+  bindings: Record<string, Binding>;
+  /** Names of the credential fields that are set; the values live only in the sealed record. */
+  credentialFields: string[];
+  warnings: string[];
+  createdAt: number;
+  updatedAt: number;
+};
+
+/** A handler that runs without a caller: a timer on a schedule or an event handler on a topic. */
+export type Trigger =
+  | { kind: "timer"; handler: string; schedule: string; firstAt: number }
+  | { kind: "event"; handler: string; topic: string };
+
+export type RunTrigger = "rpc" | "timer" | "event";
+export type RunStatus = "running" | "ok" | "error" | "dead_letter" | "interrupted";
+export type RunError = { kind: string; code: string; message: string };
+
+export type RunRecord = {
+  id: string;
+  tenantId: string;
+  installId: string;
+  handler: string;
+  trigger: RunTrigger;
+  /** The timer slot (ISO time) or the event id the run is for. */
+  triggerRef: string | null;
+  version: string;
+  attempt: number;
+  status: RunStatus;
+  startedAt: number;
+  finishedAt: number | null;
+  durationMs: number | null;
+  error: RunError | null;
+  limitHit: string | null;
+  logs: LogRecord[];
+};
+
+export type RunOutcome = Pick<RunRecord, "status" | "finishedAt" | "durationMs" | "error" | "limitHit" | "logs">;
+
+export type Page<T> = { items: T[]; cursor: string | null };
+export type PageOptions = { limit?: number; cursor?: string };
+
+export type StoredResponse = { status: number; body: unknown };
+export type IdempotencyClaim =
+  | { state: "new" }
+  | { state: "done"; response: StoredResponse }
+  | { state: "pending" }
+  /** The key was used for a different request. */
+  | { state: "mismatch" };
+
+export type PublishedEvent = { id: string; tenantId: string; topic: string; payload: unknown; createdAt: number; source: string | null };
+
+/** A due timer; `busy` when a job of it is still pending or running (its next slot is then skipped). */
+export type TimerState = { tenantId: string; installId: string; handler: string; schedule: string; nextAt: number; busy: boolean };
+
+/** One timer step: move from `expectedNextAt` to `nextAt`, enqueueing the slot's job when `fire` is set. */
+export type TimerMove = { installId: string; handler: string; expectedNextAt: number; nextAt: number; fire: { slot: number; maxAttempts: number } | null };
+
+export interface ServiceStore {
+  createTenant(tenant: Tenant, tokenHash: string): Promise<void>;
+  tenantByTokenHash(tokenHash: string): Promise<Tenant | null>;
+
+  /** Install, sealed credential and triggers in one transaction: all or nothing. */
+  createInstall(install: InstallRecord, credential: SealedCredential | null, triggers: Trigger[]): Promise<void>;
+  getInstall(tenantId: string, id: string): Promise<InstallRecord | null>;
+  listInstalls(tenantId: string, page?: PageOptions): Promise<Page<InstallRecord>>;
+  /** `credential` undefined keeps the stored one; null removes it. */
+  updateInstall(install: InstallRecord, credential: SealedCredential | null | undefined): Promise<void>;
+  /** Removes the install and everything it owns: credential, triggers, timers, pending jobs, runs, idempotency records, cache and containers. */
+  deleteInstall(tenantId: string, id: string): Promise<boolean>;
+  getCredential(tenantId: string, installId: string): Promise<SealedCredential | null>;
+  /** Sealed credentials whose key is not `keyId`, a page at a time: what a key rotation still has to re-seal. */
+  credentialsSealedWithOtherKeys(keyId: string, limit: number): Promise<{ installId: string; sealed: SealedCredential }[]>;
+  /** Replaces a sealed credential only if it is still the one that was read, so a concurrent PATCH wins. */
+  resealCredential(installId: string, before: SealedCredential, after: SealedCredential): Promise<boolean>;
+
+  createRun(run: RunRecord): Promise<void>;
+  finishRun(id: string, outcome: RunOutcome): Promise<void>;
+  getRun(tenantId: string, id: string): Promise<RunRecord | null>;
+  /** Newest first. */
+  listRuns(tenantId: string, installId: string, page?: PageOptions): Promise<Page<RunRecord>>;
+  /** After a crash: every run still marked running ends as interrupted. Returns how many. */
+  interruptRunningRuns(now: number): Promise<number>;
+
+  claimIdempotencyKey(installId: string, key: string, fingerprint: string, now: number): Promise<IdempotencyClaim>;
+  completeIdempotencyKey(installId: string, key: string, response: StoredResponse): Promise<void>;
+  releaseIdempotencyKey(installId: string, key: string): Promise<void>;
+  /** After a crash: keys reserved by calls that never answered are released, so the caller can retry. Returns how many. */
+  releasePendingIdempotencyKeys(): Promise<number>;
+
+  /** Stores the event and one delivery job per event handler of the tenant on its topic, in one transaction. Returns the number of deliveries. */
+  publishEvent(event: PublishedEvent, maxAttempts: number): Promise<number>;
+
+  dueTimers(now: number): Promise<TimerState[]>;
+  /** The earliest next fire time of any timer, so the worker can wake for it rather than poll. */
+  nextTimerAt(): Promise<number | null>;
+  /**
+   * Applies timer steps in one transaction, each moving the timer and enqueueing its slot's job
+   * together. A step is false when another caller moved that timer first: the slot is theirs.
+   */
+  advanceTimers(moves: readonly TimerMove[]): Promise<boolean[]>;
+
+  jobs: JobQueue;
+  /** The install-scoped cache and containers behind ctx.integration, in the same database. */
+  installData: Storage;
+  /** Readiness: the database answers. */
+  ping(): Promise<void>;
+  close(): Promise<void>;
+}

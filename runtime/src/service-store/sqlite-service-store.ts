@@ -1,0 +1,354 @@
+/**
+ * The ServiceStore on one SQLite file (better-sqlite3, WAL): the embedded default of
+ * `ihub runtime start`. Multi-row changes (an install with its credential and triggers, an event
+ * with its deliveries, a timer step with its job) are single transactions, so a crash at any
+ * point leaves either all or none of them.
+ */
+import { randomUUID } from "node:crypto";
+import Database from "better-sqlite3";
+import type { Job, JobQueue } from "../scheduler/job-queue.js";
+import { systemClock, type Clock } from "../storage/install-store.js";
+import { sqliteStorage } from "../storage/sqlite-storage.js";
+import type { SealedCredential } from "../vault/credential-vault.js";
+import { decodePageCursor, encodePageCursor, pageLimit } from "./page-cursor.js";
+import type { InstallRecord, Page, PageOptions, RunRecord, ServiceStore, TimerMove, TimerState } from "./service-store.js";
+import { migrate } from "./sqlite-migrations.js";
+
+type InstallRow = {
+  id: string; tenant_id: string; seq: number; slug: string; version: string; range: string; integrity: string;
+  config: string; bindings: string; credential_fields: string; warnings: string; created_at: number; updated_at: number;
+};
+type RunRow = {
+  seq: number; id: string; tenant_id: string; install_id: string; handler: string; trigger: string; trigger_ref: string | null;
+  version: string; attempt: number; status: string; started_at: number; finished_at: number | null; duration_ms: number | null;
+  error: string | null; limit_hit: string | null; logs: string;
+};
+type JobRow = {
+  id: string; key: string; kind: string; tenant_id: string; install_id: string; handler: string; payload: string; ref: string;
+  attempts: number; max_attempts: number; run_at: number; status: string;
+};
+
+const toInstall = (r: InstallRow): InstallRecord => ({
+  id: r.id,
+  tenantId: r.tenant_id,
+  slug: r.slug,
+  version: r.version,
+  range: r.range,
+  integrity: r.integrity,
+  config: JSON.parse(r.config),
+  bindings: JSON.parse(r.bindings),
+  credentialFields: JSON.parse(r.credential_fields),
+  warnings: JSON.parse(r.warnings),
+  createdAt: r.created_at,
+  updatedAt: r.updated_at,
+});
+
+const toRun = (r: RunRow): RunRecord => ({
+  id: r.id,
+  tenantId: r.tenant_id,
+  installId: r.install_id,
+  handler: r.handler,
+  trigger: r.trigger as RunRecord["trigger"],
+  triggerRef: r.trigger_ref,
+  version: r.version,
+  attempt: r.attempt,
+  status: r.status as RunRecord["status"],
+  startedAt: r.started_at,
+  finishedAt: r.finished_at,
+  durationMs: r.duration_ms,
+  error: r.error === null ? null : JSON.parse(r.error),
+  limitHit: r.limit_hit,
+  logs: JSON.parse(r.logs),
+});
+
+const toJob = (r: JobRow): Job => ({
+  id: r.id,
+  key: r.key,
+  kind: r.kind as Job["kind"],
+  tenantId: r.tenant_id,
+  installId: r.install_id,
+  handler: r.handler,
+  payload: JSON.parse(r.payload),
+  ref: r.ref,
+  attempts: r.attempts,
+  maxAttempts: r.max_attempts,
+  runAt: r.run_at,
+  status: r.status as Job["status"],
+});
+
+export function sqliteServiceStore(file: string, clock: Clock = systemClock): ServiceStore {
+  // The install-scoped tables come first: deleteInstall below removes rows from them.
+  const installData = sqliteStorage(file, clock);
+  const db = new Database(file);
+  db.pragma("journal_mode = WAL");
+  // In WAL mode NORMAL syncs at checkpoints, not at every commit: a killed process loses
+  // nothing committed (the WAL is in the OS's hands), only a power loss can drop the last commits.
+  db.pragma("synchronous = NORMAL");
+  db.pragma("busy_timeout = 5000");
+  db.pragma("foreign_keys = ON");
+  migrate(db);
+
+  const q = {
+    insertTenant: db.prepare("INSERT INTO tenants (id, name, token_hash, bindings, created_at) VALUES (?, ?, ?, ?, ?)"),
+    tenantByHash: db.prepare<[string], { id: string; name: string; bindings: string; created_at: number }>("SELECT id, name, bindings, created_at FROM tenants WHERE token_hash = ?"),
+    insertInstall: db.prepare(
+      `INSERT INTO installs (id, tenant_id, seq, slug, version, range, integrity, config, bindings, credential_fields, warnings, created_at, updated_at)
+       VALUES (?, ?, (SELECT COALESCE(MAX(seq), 0) + 1 FROM installs), ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+    ),
+    updateInstall: db.prepare(
+      "UPDATE installs SET slug = ?, version = ?, range = ?, integrity = ?, config = ?, bindings = ?, credential_fields = ?, warnings = ?, updated_at = ? WHERE id = ? AND tenant_id = ?",
+    ),
+    getInstall: db.prepare<[string, string], InstallRow>("SELECT * FROM installs WHERE tenant_id = ? AND id = ?"),
+    listInstalls: db.prepare<[string, number, number], InstallRow>("SELECT * FROM installs WHERE tenant_id = ? AND seq > ? ORDER BY seq LIMIT ?"),
+    upsertCredential: db.prepare(
+      "INSERT INTO credentials (install_id, key_id, iv, tag, ciphertext) VALUES (?, ?, ?, ?, ?) ON CONFLICT (install_id) DO UPDATE SET key_id = excluded.key_id, iv = excluded.iv, tag = excluded.tag, ciphertext = excluded.ciphertext",
+    ),
+    deleteCredential: db.prepare("DELETE FROM credentials WHERE install_id = ?"),
+    getCredential: db.prepare<[string, string], { key_id: string; iv: string; tag: string; ciphertext: string }>(
+      "SELECT c.key_id, c.iv, c.tag, c.ciphertext FROM credentials c JOIN installs i ON i.id = c.install_id WHERE i.tenant_id = ? AND c.install_id = ?",
+    ),
+    otherKeys: db.prepare<[string, number], { install_id: string; key_id: string; iv: string; tag: string; ciphertext: string }>(
+      "SELECT install_id, key_id, iv, tag, ciphertext FROM credentials WHERE key_id <> ? ORDER BY install_id LIMIT ?",
+    ),
+    reseal: db.prepare("UPDATE credentials SET key_id = ?, iv = ?, tag = ?, ciphertext = ? WHERE install_id = ? AND key_id = ? AND iv = ? AND ciphertext = ?"),
+    insertTrigger: db.prepare("INSERT INTO triggers (install_id, tenant_id, handler, kind, topic, schedule, next_at) VALUES (?, ?, ?, ?, ?, ?, ?)"),
+    deleteInstallRows: ["triggers", "credentials", "runs", "idempotency", "jobs", "cache", "container_records"].map((t) => db.prepare(`DELETE FROM ${t} WHERE install_id = ?`)),
+    deleteInstall: db.prepare("DELETE FROM installs WHERE tenant_id = ? AND id = ?"),
+    insertRun: db.prepare(
+      `INSERT INTO runs (id, tenant_id, install_id, handler, trigger, trigger_ref, version, attempt, status, started_at, finished_at, duration_ms, error, limit_hit, logs)
+       VALUES (@id, @tenantId, @installId, @handler, @trigger, @triggerRef, @version, @attempt, @status, @startedAt, @finishedAt, @durationMs, @error, @limitHit, @logs)`,
+    ),
+    finishRun: db.prepare("UPDATE runs SET status = ?, finished_at = ?, duration_ms = ?, error = ?, limit_hit = ?, logs = ? WHERE id = ?"),
+    getRun: db.prepare<[string, string], RunRow>("SELECT * FROM runs WHERE tenant_id = ? AND id = ?"),
+    listRuns: db.prepare<[string, string, number, number], RunRow>("SELECT * FROM runs WHERE tenant_id = ? AND install_id = ? AND seq < ? ORDER BY seq DESC LIMIT ?"),
+    interruptRuns: db.prepare("UPDATE runs SET status = 'interrupted', finished_at = ?, error = ? WHERE status = 'running'"),
+    getIdem: db.prepare<[string, string], { fingerprint: string; response: string | null }>("SELECT fingerprint, response FROM idempotency WHERE install_id = ? AND key = ?"),
+    insertIdem: db.prepare("INSERT INTO idempotency (install_id, key, fingerprint, response, created_at) VALUES (?, ?, ?, NULL, ?)"),
+    completeIdem: db.prepare("UPDATE idempotency SET response = ? WHERE install_id = ? AND key = ?"),
+    releaseIdem: db.prepare("DELETE FROM idempotency WHERE install_id = ? AND key = ? AND response IS NULL"),
+    releasePendingIdem: db.prepare("DELETE FROM idempotency WHERE response IS NULL"),
+    insertEvent: db.prepare("INSERT INTO events (id, tenant_id, topic, payload, source, created_at) VALUES (?, ?, ?, ?, ?, ?)"),
+    subscribers: db.prepare<[string, string], { install_id: string; handler: string }>(
+      "SELECT install_id, handler FROM triggers WHERE kind = 'event' AND tenant_id = ? AND topic = ? ORDER BY install_id, handler",
+    ),
+    insertJob: db.prepare(
+      `INSERT INTO jobs (id, key, kind, tenant_id, install_id, handler, payload, ref, attempts, max_attempts, run_at, status)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, 0, ?, ?, 'pending') ON CONFLICT (key) DO NOTHING`,
+    ),
+    dueTimers: db.prepare<[number], { tenant_id: string; install_id: string; handler: string; schedule: string; next_at: number; busy: number }>(
+      `SELECT t.tenant_id, t.install_id, t.handler, t.schedule, t.next_at,
+         EXISTS (SELECT 1 FROM jobs j WHERE j.install_id = t.install_id AND j.handler = t.handler AND j.kind = 'timer' AND j.status IN ('pending', 'running')) AS busy
+       FROM triggers t WHERE t.kind = 'timer' AND t.next_at <= ? ORDER BY t.next_at, t.install_id, t.handler`,
+    ),
+    nextTimerAt: db.prepare<[], { at: number | null }>("SELECT MIN(next_at) AS at FROM triggers WHERE kind = 'timer'"),
+    moveTimer: db.prepare("UPDATE triggers SET next_at = ? WHERE install_id = ? AND handler = ? AND kind = 'timer' AND next_at = ?"),
+    timerTenant: db.prepare<[string, string], { tenant_id: string }>("SELECT tenant_id FROM triggers WHERE install_id = ? AND handler = ?"),
+    dueJobs: db.prepare<[number, number], JobRow>("SELECT * FROM jobs WHERE status = 'pending' AND run_at <= ? ORDER BY run_at, rowid LIMIT ?"),
+    markRunning: db.prepare("UPDATE jobs SET status = 'running', attempts = attempts + 1 WHERE id = ? AND status = 'pending'"),
+    setJob: db.prepare("UPDATE jobs SET status = ? WHERE id = ?"),
+    retryJob: db.prepare("UPDATE jobs SET status = 'pending', run_at = ? WHERE id = ?"),
+    releaseJob: db.prepare("UPDATE jobs SET status = 'pending', attempts = attempts - 1 WHERE id = ? AND status = 'running'"),
+    requeueEvents: db.prepare("UPDATE jobs SET status = 'pending', run_at = ? WHERE status = 'running' AND kind = 'event'"),
+    abandonTimers: db.prepare("UPDATE jobs SET status = 'done' WHERE status = 'running' AND kind = 'timer'"),
+    depth: db.prepare<[], { n: number }>("SELECT COUNT(*) AS n FROM jobs WHERE status IN ('pending', 'running')"),
+  };
+
+  // Group commit: the single-row writes of runs and jobs issued in one turn of the event loop
+  // share one transaction, committed before any of their promises resolves. Under load this
+  // turns dozens of commits into one; a lone write waits only for the end of the current turn.
+  let pending: { apply: () => void; resolve: () => void; reject: (error: unknown) => void }[] = [];
+  const flush = () => {
+    const batch = pending;
+    pending = [];
+    // close() may have flushed already.
+    if (batch.length === 0) return;
+    try {
+      db.transaction(() => batch.forEach((w) => w.apply()))();
+      batch.forEach((w) => w.resolve());
+    } catch {
+      // The transaction rolled back as a whole; each write is tried alone so one bad write fails only itself.
+      for (const w of batch) {
+        try {
+          w.apply();
+          w.resolve();
+        } catch (error) {
+          w.reject(error);
+        }
+      }
+    }
+  };
+  const grouped = (apply: () => void) =>
+    new Promise<void>((resolve, reject) => {
+      if (pending.push({ apply, resolve, reject }) === 1) setImmediate(flush);
+    });
+
+  const writeInstall = (i: InstallRecord) => [JSON.stringify(i.config), JSON.stringify(i.bindings), JSON.stringify(i.credentialFields), JSON.stringify(i.warnings)] as const;
+  const putCredential = (installId: string, c: SealedCredential) => q.upsertCredential.run(installId, c.keyId, c.iv, c.tag, c.ciphertext);
+
+  const createInstall = db.transaction((i: InstallRecord, credential: SealedCredential | null, triggers: Parameters<ServiceStore["createInstall"]>[2]) => {
+    const [config, bindings, fields, warnings] = writeInstall(i);
+    q.insertInstall.run(i.id, i.tenantId, i.slug, i.version, i.range, i.integrity, config, bindings, fields, warnings, i.createdAt, i.updatedAt);
+    if (credential) putCredential(i.id, credential);
+    for (const t of triggers) {
+      if (t.kind === "timer") q.insertTrigger.run(i.id, i.tenantId, t.handler, "timer", null, t.schedule, t.firstAt);
+      else q.insertTrigger.run(i.id, i.tenantId, t.handler, "event", t.topic, null, null);
+    }
+  });
+  const updateInstall = db.transaction((i: InstallRecord, credential: SealedCredential | null | undefined) => {
+    const [config, bindings, fields, warnings] = writeInstall(i);
+    q.updateInstall.run(i.slug, i.version, i.range, i.integrity, config, bindings, fields, warnings, i.updatedAt, i.id, i.tenantId);
+    if (credential === null) q.deleteCredential.run(i.id);
+    else if (credential) putCredential(i.id, credential);
+  });
+  const deleteInstall = db.transaction((tenantId: string, id: string) => {
+    if (!q.getInstall.get(tenantId, id)) return false;
+    for (const stmt of q.deleteInstallRows) stmt.run(id);
+    return q.deleteInstall.run(tenantId, id).changes > 0;
+  });
+  const claimIdem = db.transaction((installId: string, key: string, fingerprint: string, now: number) => {
+    const row = q.getIdem.get(installId, key);
+    if (!row) {
+      q.insertIdem.run(installId, key, fingerprint, now);
+      return { state: "new" as const };
+    }
+    if (row.fingerprint !== fingerprint) return { state: "mismatch" as const };
+    return row.response === null ? { state: "pending" as const } : { state: "done" as const, response: JSON.parse(row.response) };
+  });
+  const publishEvent = db.transaction((e: Parameters<ServiceStore["publishEvent"]>[0], maxAttempts: number) => {
+    q.insertEvent.run(e.id, e.tenantId, e.topic, JSON.stringify(e.payload ?? null), e.source, e.createdAt);
+    const subs = q.subscribers.all(e.tenantId, e.topic);
+    const payload = JSON.stringify(e.payload ?? null);
+    for (const s of subs) q.insertJob.run(randomUUID(), `event:${e.id}:${s.install_id}:${s.handler}`, "event", e.tenantId, s.install_id, s.handler, payload, e.id, maxAttempts, e.createdAt);
+    return subs.length;
+  });
+  const advanceTimers = db.transaction((moves: readonly TimerMove[]) =>
+    moves.map(({ installId, handler, expectedNextAt, nextAt, fire }) => {
+      if (q.moveTimer.run(nextAt, installId, handler, expectedNextAt).changes === 0) return false;
+      if (fire) {
+        const { tenant_id } = q.timerTenant.get(installId, handler)!;
+        const ref = new Date(fire.slot).toISOString();
+        q.insertJob.run(randomUUID(), `timer:${installId}:${handler}:${fire.slot}`, "timer", tenant_id, installId, handler, "null", ref, fire.maxAttempts, fire.slot);
+      }
+      return true;
+    }),
+  );
+  const claim = db.transaction((now: number, limit: number) => {
+    const rows = q.dueJobs.all(now, limit);
+    for (const r of rows) q.markRunning.run(r.id);
+    return rows.map((r) => ({ ...toJob(r), attempts: r.attempts + 1, status: "running" as const }));
+  });
+  const recover = db.transaction((now: number) => ({
+    requeued: q.requeueEvents.run(now).changes,
+    abandoned: q.abandonTimers.run().changes,
+  }));
+
+  const jobs: JobQueue = {
+    claim: async (now, limit) => claim(now, limit),
+    complete: (id) => grouped(() => q.setJob.run("done", id)),
+    retry: (id, runAt) => grouped(() => q.retryJob.run(runAt, id)),
+    bury: (id) => grouped(() => q.setJob.run("dead", id)),
+    release: (id) => grouped(() => q.releaseJob.run(id)),
+    recover: async (now) => recover.immediate(now),
+    depth: async () => q.depth.get()!.n,
+  };
+
+  const page = <R extends { seq: number }, T>(list: string, rows: R[], limit: number, map: (r: R) => T): Page<T> => ({
+    items: rows.slice(0, limit).map(map),
+    cursor: rows.length > limit ? encodePageCursor(list, rows[limit - 1]!.seq) : null,
+  });
+
+  return {
+    async createTenant(t, tokenHash) {
+      q.insertTenant.run(t.id, t.name, tokenHash, JSON.stringify(t.bindings), t.createdAt);
+    },
+    async tenantByTokenHash(hash) {
+      const r = q.tenantByHash.get(hash);
+      return r ? { id: r.id, name: r.name, bindings: JSON.parse(r.bindings), createdAt: r.created_at } : null;
+    },
+    async createInstall(i, credential, triggers) {
+      createInstall.immediate(i, credential, triggers);
+    },
+    async getInstall(tenantId, id) {
+      const r = q.getInstall.get(tenantId, id);
+      return r ? toInstall(r) : null;
+    },
+    async listInstalls(tenantId, opts: PageOptions = {}) {
+      const limit = pageLimit(opts.limit);
+      const after = decodePageCursor(`installs:${tenantId}`, opts.cursor) ?? 0;
+      return page(`installs:${tenantId}`, q.listInstalls.all(tenantId, after, limit + 1), limit, toInstall);
+    },
+    async updateInstall(i, credential) {
+      updateInstall.immediate(i, credential);
+    },
+    async deleteInstall(tenantId, id) {
+      return deleteInstall.immediate(tenantId, id);
+    },
+    async getCredential(tenantId, installId) {
+      const r = q.getCredential.get(tenantId, installId);
+      return r ? { keyId: r.key_id, iv: r.iv, tag: r.tag, ciphertext: r.ciphertext } : null;
+    },
+    async credentialsSealedWithOtherKeys(keyId, limit) {
+      return q.otherKeys.all(keyId, limit).map((r) => ({ installId: r.install_id, sealed: { keyId: r.key_id, iv: r.iv, tag: r.tag, ciphertext: r.ciphertext } }));
+    },
+    async resealCredential(installId, before, after) {
+      return q.reseal.run(after.keyId, after.iv, after.tag, after.ciphertext, installId, before.keyId, before.iv, before.ciphertext).changes > 0;
+    },
+    createRun(run) {
+      const row = { ...run, error: run.error && JSON.stringify(run.error), logs: JSON.stringify(run.logs) };
+      return grouped(() => q.insertRun.run(row));
+    },
+    finishRun(id, o) {
+      const error = o.error && JSON.stringify(o.error);
+      const logs = JSON.stringify(o.logs);
+      return grouped(() => q.finishRun.run(o.status, o.finishedAt, o.durationMs, error, o.limitHit, logs, id));
+    },
+    async getRun(tenantId, id) {
+      const r = q.getRun.get(tenantId, id);
+      return r ? toRun(r) : null;
+    },
+    async listRuns(tenantId, installId, opts: PageOptions = {}) {
+      const limit = pageLimit(opts.limit);
+      const list = `runs:${tenantId}:${installId}`;
+      const before = decodePageCursor(list, opts.cursor) ?? Number.MAX_SAFE_INTEGER;
+      return page(list, q.listRuns.all(tenantId, installId, before, limit + 1), limit, toRun);
+    },
+    async interruptRunningRuns(now) {
+      const error = JSON.stringify({ kind: "internal", code: "INTERRUPTED", message: "the runtime stopped while this run was in flight" });
+      return q.interruptRuns.run(now, error).changes;
+    },
+    async claimIdempotencyKey(installId, key, fingerprint, now) {
+      return claimIdem.immediate(installId, key, fingerprint, now);
+    },
+    async completeIdempotencyKey(installId, key, response) {
+      q.completeIdem.run(JSON.stringify(response), installId, key);
+    },
+    async releaseIdempotencyKey(installId, key) {
+      q.releaseIdem.run(installId, key);
+    },
+    async releasePendingIdempotencyKeys() {
+      return q.releasePendingIdem.run().changes;
+    },
+    async publishEvent(event, maxAttempts) {
+      return publishEvent.immediate(event, maxAttempts);
+    },
+    async dueTimers(now): Promise<TimerState[]> {
+      return q.dueTimers.all(now).map((r) => ({ tenantId: r.tenant_id, installId: r.install_id, handler: r.handler, schedule: r.schedule, nextAt: r.next_at, busy: r.busy === 1 }));
+    },
+    async nextTimerAt() {
+      return q.nextTimerAt.get()!.at;
+    },
+    async advanceTimers(moves) {
+      return moves.length === 0 ? [] : advanceTimers.immediate(moves);
+    },
+    jobs,
+    installData,
+    async ping() {
+      db.prepare("SELECT 1").get();
+    },
+    async close() {
+      if (pending.length > 0) flush();
+      installData.close();
+      db.close();
+    },
+  };
+}

@@ -1,0 +1,104 @@
+/**
+ * Every request and response body of the HTTP API, defined once with zod. Fastify validates and
+ * serialises with the JSON Schemas derived from these (api-route.ts), and /openapi.json is built
+ * from the same derivation, so the document cannot drift from what the routes accept.
+ */
+import { z } from "zod";
+import { ALIAS_PATTERN, TOPIC_PATTERN } from "../manifest/manifest-schema.js";
+
+export const errorBody = z
+  .object({
+    error: z.object({
+      code: z.string().describe("Stable machine-readable code."),
+      message: z.string(),
+      hint: z.string().optional().describe("What to do about it."),
+      pointer: z.string().optional().describe("JSON pointer into the request body of the value at fault."),
+    }),
+    runId: z.string().optional().describe("The run that failed, for rpc errors raised by the handler or the sandbox."),
+  })
+  .describe("Every error answer.");
+
+const id = z.string().min(1).max(100);
+export const idParams = z.strictObject({ id });
+export const pageQuery = z.strictObject({
+  limit: z.coerce.number().int().min(1).max(200).optional().describe("Items per page (default 50)."),
+  cursor: z.string().max(512).optional().describe("The `cursor` of the previous page."),
+});
+
+export const createTenantBody = z.strictObject({
+  name: z.string().min(1).max(200),
+  bindings: z.record(z.string(), z.unknown()).optional().describe("Tenant-scoped bindings (sql, graphql) for tenant APIs."),
+});
+export const createdTenant = z.object({
+  id: z.string(),
+  name: z.string(),
+  token: z.string().describe("The tenant's bearer token. Shown only here; the runtime stores its hash."),
+});
+
+const bindingValue = z.union([
+  z.strictObject({ url: z.url().describe("Base URL of an http resource.") }),
+  z.strictObject({ dsn: z.string().min(1).max(4096).describe("Database of an sql resource, e.g. sqlite:/var/data/app.sqlite.") }),
+]);
+const bindingsMap = z.record(z.string().regex(new RegExp(ALIAS_PATTERN)), bindingValue);
+const credentials = z.record(z.string(), z.unknown()).describe("The credential, validated against the manifest's auth.fields. Never returned.");
+
+export const createInstallBody = z.strictObject({
+  integration: z.string().min(3).max(200).describe("`slug@range`, e.g. `github-issues@^1`; an exact version pins it."),
+  config: z.record(z.string(), z.unknown()).optional(),
+  bindings: bindingsMap.optional(),
+  credentials: credentials.optional(),
+});
+export const patchInstallBody = z.strictObject({
+  config: z.record(z.string(), z.unknown()).optional(),
+  bindings: bindingsMap.optional(),
+  credentials: credentials.nullable().optional().describe("A new credential; null removes it."),
+});
+
+export const installView = z.object({
+  id: z.string(),
+  integration: z.string().describe("The slug."),
+  version: z.string(),
+  range: z.string(),
+  config: z.record(z.string(), z.unknown()),
+  bindings: bindingsMap,
+  credentials: z.object({ set: z.array(z.string()).describe("Credential fields that are set; their values are never returned.") }),
+  status: z.enum(["active"]),
+  warnings: z.array(z.string()),
+  createdAt: z.string(),
+  updatedAt: z.string(),
+});
+export const installPage = z.object({ items: z.array(installView), cursor: z.string().nullable() });
+
+export const rpcParams = z.strictObject({ id, handler: z.string().min(1).max(100) });
+export const rpcBody = z.strictObject({ input: z.unknown().optional() });
+export const rpcResult = z.object({ output: z.unknown(), runId: z.string() });
+export const idempotencyHeaders = z.object({
+  "idempotency-key": z.string().min(1).max(200).optional().describe("Repeating a call with the same key returns the stored result of the first."),
+});
+
+export const publishEventBody = z.strictObject({
+  topic: z.string().regex(new RegExp(TOPIC_PATTERN)),
+  payload: z.unknown().optional(),
+});
+export const publishedEvent = z.object({ eventId: z.string(), deliveries: z.number().int() });
+
+const logRecord = z.object({ level: z.string(), message: z.string(), fields: z.unknown().optional(), at: z.string() });
+export const runView = z.object({
+  id: z.string(),
+  installId: z.string(),
+  handler: z.string(),
+  trigger: z.enum(["rpc", "timer", "event"]),
+  triggerRef: z.string().nullable().describe("The timer slot or the event id."),
+  version: z.string(),
+  attempt: z.number().int(),
+  status: z.enum(["running", "ok", "error", "dead_letter", "interrupted"]),
+  startedAt: z.string(),
+  finishedAt: z.string().nullable(),
+  durationMs: z.number().nullable(),
+  error: z.object({ kind: z.string(), code: z.string(), message: z.string() }).nullable(),
+  limitHit: z.string().nullable(),
+  logs: z.array(logRecord).describe("What the handler logged, credentials redacted."),
+});
+export const runPage = z.object({ items: z.array(runView), cursor: z.string().nullable() });
+
+export const health = z.object({ status: z.enum(["ok", "unavailable"]), checks: z.record(z.string(), z.string()).optional() });

@@ -1,0 +1,68 @@
+/**
+ * What an install must satisfy, checked the same way at POST and PATCH: config against
+ * configSchema with its defaults applied, one binding of the right kind per declared resource,
+ * the credential against auth.fields. Each failure names the JSON pointer into the request body.
+ * Credential errors never carry the value (ajv's messages name the rule, not the data).
+ */
+import { Ajv2020, type ValidateFunction } from "ajv/dist/2020.js";
+import addFormatsModule from "ajv-formats";
+import type { Manifest } from "../manifest/manifest-schema.js";
+import type { Binding } from "../service-store/service-store.js";
+import { ServiceError } from "./service-error.js";
+
+// ajv-formats is CommonJS with a default export; under NodeNext the callable sits on `.default`.
+const addFormats = addFormatsModule as unknown as typeof addFormatsModule.default;
+
+// A separate instance from the executor's: this one writes defaults into the value it checks.
+const ajv = new Ajv2020({ allErrors: true, strict: false, useDefaults: true });
+addFormats(ajv);
+const compiled = new WeakMap<object, ValidateFunction>();
+
+function check(schema: object, value: unknown, base: string, code: string, what: string): void {
+  let validate = compiled.get(schema);
+  if (!validate) compiled.set(schema, (validate = ajv.compile(schema)));
+  if (validate(value)) return;
+  const e = validate.errors![0]!;
+  const leaf = (e.params as { missingProperty?: string; additionalProperty?: string }).missingProperty ?? (e.params as { additionalProperty?: string }).additionalProperty;
+  const pointer = `${base}${e.instancePath}${leaf ? `/${leaf}` : ""}`;
+  const more = validate.errors!.length > 1 ? ` (and ${validate.errors!.length - 1} more)` : "";
+  throw new ServiceError(422, code, `${what}: ${pointer} ${e.message ?? e.keyword}${more}`, `Fix the value at ${pointer}; the integration's manifest describes every field.`, pointer);
+}
+
+/** The config with configSchema's defaults filled in. */
+export function validatedConfig(manifest: Manifest, config: Record<string, unknown> | undefined): Record<string, unknown> {
+  const value = structuredClone(config ?? {});
+  if (manifest.configSchema) check(manifest.configSchema, value, "/config", "CONFIG_INVALID", "config does not match the integration's configSchema");
+  return value;
+}
+
+export function validatedBindings(manifest: Manifest, bindings: Record<string, Binding> | undefined): Record<string, Binding> {
+  const given = bindings ?? {};
+  const resources = manifest.resources ?? {};
+  for (const alias of Object.keys(given)) {
+    if (!Object.hasOwn(resources, alias)) {
+      throw new ServiceError(422, "BINDING_UNKNOWN", `${manifest.slug} declares no resource "${alias}"`, `Declared: ${Object.keys(resources).join(", ") || "(none)"}.`, `/bindings/${alias}`);
+    }
+  }
+  for (const [alias, resource] of Object.entries(resources)) {
+    const binding = Object.hasOwn(given, alias) ? given[alias] : undefined;
+    const example = resource.kind === "http" ? `{ "url": "https://…" }` : `{ "dsn": "sqlite:/path/to/db.sqlite" }`;
+    if (!binding) throw new ServiceError(422, "BINDING_MISSING", `resource "${alias}" (${resource.kind}) is not bound: ${resource.description}`, `Bind it as ${example}.`, `/bindings/${alias}`);
+    if ((resource.kind === "http") !== "url" in binding) {
+      throw new ServiceError(422, "BINDING_KIND", `resource "${alias}" is of kind ${resource.kind}`, `Bind it as ${example}.`, `/bindings/${alias}`);
+    }
+  }
+  return given;
+}
+
+/** The credential to seal (null when the integration takes none) and the names of its fields that are set. */
+export function validatedCredentials(manifest: Manifest, credentials: Record<string, unknown> | null | undefined): { value: Record<string, unknown> | null; fields: string[] } {
+  const given = credentials ?? null;
+  if (manifest.auth.type === "none") {
+    if (given && Object.keys(given).length > 0) throw new ServiceError(422, "CREDENTIALS_UNEXPECTED", `${manifest.slug} takes no credential (auth.type none)`, "Leave `credentials` out.", "/credentials");
+    return { value: null, fields: [] };
+  }
+  if (manifest.auth.fields) check(manifest.auth.fields, given ?? {}, "/credentials", "CREDENTIALS_INVALID", "credentials do not match the integration's auth.fields");
+  if (!given || Object.keys(given).length === 0) return { value: null, fields: [] };
+  return { value: given, fields: Object.keys(given).sort() };
+}

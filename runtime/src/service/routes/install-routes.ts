@@ -1,0 +1,38 @@
+/** Install, inspect, reconfigure and remove integrations, each scoped to the caller's tenant. */
+import type { FastifyInstance } from "fastify";
+import type { z } from "zod";
+import type { RouteSpec } from "../api-route.js";
+import { createInstallBody, idParams, installPage, installView, pageQuery, patchInstallBody } from "../api-schemas.js";
+import { tenantOf } from "../auth.js";
+import { viewInstall } from "../install-manager.js";
+import { addRoute } from "../service-context.js";
+
+export const installSpecs = {
+  create: { method: "POST", url: "/v1/installs", summary: "Install `slug@range` with config, bindings and a credential.", access: "tenant", body: createInstallBody, response: { 201: installView } },
+  list: { method: "GET", url: "/v1/installs", summary: "The tenant's installs, oldest first.", access: "tenant", querystring: pageQuery, response: { 200: installPage } },
+  get: { method: "GET", url: "/v1/installs/:id", summary: "One install; credential values are never returned.", access: "tenant", params: idParams, response: { 200: installView } },
+  patch: { method: "PATCH", url: "/v1/installs/:id", summary: "Replace config, bindings or the credential, validated as at install.", access: "tenant", params: idParams, body: patchInstallBody, response: { 200: installView } },
+  remove: { method: "DELETE", url: "/v1/installs/:id", summary: "Uninstall: timers stop; cache, containers and runs are deleted.", access: "tenant", params: idParams, response: { 204: null } },
+} satisfies Record<string, RouteSpec>;
+
+type Id = { params: z.infer<typeof idParams> };
+
+export async function installRoutes(app: FastifyInstance) {
+  const { installs, store } = app.runtime;
+  addRoute<{ body: z.infer<typeof createInstallBody> }>(app, installSpecs.create, async (request, reply) => {
+    const install = await installs.create(tenantOf(request), request.body);
+    return reply.status(201).send(viewInstall(install));
+  });
+  addRoute<{ query: z.infer<typeof pageQuery> }>(app, installSpecs.list, async (request) => {
+    const page = await store.listInstalls(tenantOf(request), request.query);
+    return { items: page.items.map(viewInstall), cursor: page.cursor };
+  });
+  addRoute<Id>(app, installSpecs.get, async (request) => viewInstall(await installs.get(tenantOf(request), request.params.id)));
+  addRoute<Id & { body: z.infer<typeof patchInstallBody> }>(app, installSpecs.patch, async (request) =>
+    viewInstall(await installs.patch(tenantOf(request), request.params.id, request.body)),
+  );
+  addRoute<Id>(app, installSpecs.remove, async (request, reply) => {
+    await installs.remove(tenantOf(request), request.params.id);
+    return reply.status(204).send();
+  });
+}

@@ -1,0 +1,135 @@
+/**
+ * The runtime service as a Fastify app: one plugin per route group, the shared services decorated
+ * once, one auth hook, one error handler. onReady settles what a crash left (interrupted runs,
+ * jobs in flight) before the worker starts; onClose stops the worker, waits for runs in flight
+ * and closes the store, so `app.close()` on SIGTERM is the graceful shutdown.
+ */
+import Fastify, { type FastifyServerOptions } from "fastify";
+import type { RegistryClient } from "../registry/registry-client.js";
+import { SandboxPool } from "../sandbox/pool.js";
+import type { ServiceStore } from "../service-store/service-store.js";
+import { systemClock, type Clock } from "../storage/install-store.js";
+import type { Vault } from "../vault/credential-vault.js";
+import type { RouteSpec } from "./api-route.js";
+import { installAuth } from "./auth.js";
+import { createBundleLoader } from "./bundle-loader.js";
+import { installErrorHandler } from "./error-handler.js";
+import { createInstallManager } from "./install-manager.js";
+import { createJobWorker, DEFAULT_WORKER_POLICY, type WorkerPolicy } from "./job-worker.js";
+import { createRateLimiter, type RateLimit } from "./rate-limiter.js";
+import { eventRoutes, eventSpecs } from "./routes/event-routes.js";
+import { healthRoutes, healthSpecs } from "./routes/health-routes.js";
+import { installRoutes, installSpecs } from "./routes/install-routes.js";
+import { rpcRoutes, rpcSpecs } from "./routes/rpc-routes.js";
+import { runRoutes, runSpecs } from "./routes/run-routes.js";
+import { tenantRoutes, tenantSpecs } from "./routes/tenant-routes.js";
+import { createRunExecutor } from "./run-executor.js";
+import type { ServiceContext } from "./service-context.js";
+import { createServiceMetrics } from "./service-metrics.js";
+
+export type ServiceLimits = {
+  /** Largest request body in bytes. */
+  bodyBytes: number;
+  rpcRate: RateLimit;
+  /** Runs in flight per tenant, rpc and jobs together. */
+  tenantConcurrency: number;
+  /** Attempts of one event delivery before it is a dead letter. */
+  eventMaxAttempts: number;
+  /** Installs whose Lua state stays warm; beyond it the least recently used state is rebuilt on its next run. */
+  warmSandboxes: number;
+  worker: WorkerPolicy;
+};
+
+export const DEFAULT_LIMITS: ServiceLimits = {
+  bodyBytes: 1024 * 1024,
+  rpcRate: { requests: 600, windowMs: 60_000 },
+  tenantConcurrency: 16,
+  eventMaxAttempts: 5,
+  warmSandboxes: 2048,
+  worker: DEFAULT_WORKER_POLICY,
+};
+
+export type RuntimeAppOptions = {
+  store: ServiceStore;
+  registry: Pick<RegistryClient, "pull">;
+  vault: Vault;
+  adminToken: string;
+  clock?: Clock;
+  limits?: Partial<ServiceLimits>;
+  logger?: FastifyServerOptions["logger"];
+  probes?: ServiceContext["probes"];
+  /** False in tests that drive the worker with `app.runtime.worker.tick()` on a fake clock. */
+  startWorker?: boolean;
+  version?: string;
+};
+
+/** Every header or body path that can carry a secret, removed from every log line. */
+export const LOG_REDACT = ["req.headers.authorization", "req.headers.cookie", "req.body.credentials", "res.headers['set-cookie']"];
+
+export const routeSpecs: readonly RouteSpec[] = [healthSpecs, tenantSpecs, installSpecs, rpcSpecs, eventSpecs, runSpecs].flatMap((group) => Object.values(group) as RouteSpec[]);
+
+export async function createRuntimeApp(opts: RuntimeAppOptions) {
+  const limits = { ...DEFAULT_LIMITS, ...opts.limits };
+  const clock = opts.clock ?? systemClock;
+  const app = Fastify({
+    logger: opts.logger ?? false,
+    bodyLimit: limits.bodyBytes,
+    ajv: { customOptions: { removeAdditional: false } },
+  });
+  const { store } = opts;
+  const metrics = createServiceMetrics(() => store.jobs.depth());
+  const bundles = createBundleLoader(opts.registry);
+  const pool = new SandboxPool(limits.warmSandboxes);
+  let worker: ServiceContext["worker"] | undefined;
+  const runner = createRunExecutor({
+    store, bundles, vault: opts.vault, pool, clock, metrics, log: app.log,
+    tenantConcurrency: limits.tenantConcurrency, eventMaxAttempts: limits.eventMaxAttempts,
+    onPublished: () => worker?.nudge(),
+  });
+  worker = createJobWorker({ store, runner, clock, metrics, log: app.log, policy: limits.worker });
+  const installs = createInstallManager({ store, bundles, vault: opts.vault, clock, onRemoved: (i) => pool.evict(i.id, i.version) });
+  const context: ServiceContext = {
+    store, bundles, installs, runner, worker, metrics, clock,
+    rateLimiter: createRateLimiter(limits.rpcRate, clock),
+    eventMaxAttempts: limits.eventMaxAttempts,
+    probes: opts.probes ?? {},
+  };
+  app.decorate("runtime", context);
+  installErrorHandler(app);
+  installAuth(app, opts.adminToken, (hash) => store.tenantByTokenHash(hash));
+  app.addHook("onResponse", async (request, reply) => {
+    metrics.requests.inc({ method: request.method, route: request.routeOptions.url ?? "unmatched", status: String(reply.statusCode) });
+  });
+  app.addHook("onReady", async () => {
+    const now = clock.now();
+    const interrupted = await store.interruptRunningRuns(now);
+    const released = await store.releasePendingIdempotencyKeys();
+    const { requeued, abandoned } = await store.jobs.recover(now);
+    if (interrupted + released + requeued + abandoned > 0) app.log.warn({ interrupted, released, requeued, abandoned }, "recovered work left by an earlier stop");
+    if (opts.startWorker !== false) context.worker.start();
+  });
+  // Closing starts by refusing new work: the worker stops taking jobs, and every answer still
+  // going out tells its client to drop the connection, so the server is not kept open by idle
+  // keep-alive connections after the last run in flight has answered.
+  let workerStopped: Promise<void> | null = null;
+  app.addHook("preClose", async () => {
+    workerStopped = context.worker.stop();
+  });
+  app.addHook("onSend", async (_request, reply) => {
+    if (workerStopped) reply.header("connection", "close");
+  });
+  app.addHook("onClose", async () => {
+    await (workerStopped ?? context.worker.stop());
+    await runner.drain();
+    await store.close();
+  });
+  await app.register(healthRoutes(() => routeSpecs, opts.version ?? "1"));
+  await app.register(tenantRoutes);
+  await app.register(installRoutes);
+  await app.register(rpcRoutes);
+  await app.register(eventRoutes);
+  await app.register(runRoutes);
+  return app;
+}
+
+export type RuntimeApp = Awaited<ReturnType<typeof createRuntimeApp>>;

@@ -1,0 +1,44 @@
+/**
+ * The services every route plugin uses, decorated once on the Fastify instance (never imported
+ * as singletons), and the helper that registers a route from its spec.
+ */
+import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
+import type { ServiceStore } from "../service-store/service-store.js";
+import type { Clock } from "../storage/install-store.js";
+import { fastifySchema, type RouteSpec } from "./api-route.js";
+import type { BundleLoader } from "./bundle-loader.js";
+import type { InstallManager } from "./install-manager.js";
+import type { JobWorker } from "./job-worker.js";
+import type { RateLimiter } from "./rate-limiter.js";
+import type { RunExecutor } from "./run-executor.js";
+import type { ServiceMetrics } from "./service-metrics.js";
+
+export type ServiceContext = {
+  store: ServiceStore;
+  bundles: BundleLoader;
+  installs: InstallManager;
+  runner: RunExecutor;
+  worker: JobWorker;
+  metrics: ServiceMetrics;
+  rateLimiter: RateLimiter;
+  clock: Clock;
+  eventMaxAttempts: number;
+  /** Readiness checks besides the store, by name (e.g. the registry). */
+  probes: Record<string, () => Promise<void>>;
+};
+
+declare module "fastify" {
+  interface FastifyInstance {
+    runtime: ServiceContext;
+  }
+}
+
+export function addRoute<Req = unknown>(app: FastifyInstance, spec: RouteSpec, handler: (request: FastifyRequest & Req, reply: FastifyReply) => Promise<unknown>): void {
+  app.route({
+    method: spec.method,
+    url: spec.url,
+    schema: fastifySchema(spec),
+    config: { access: spec.access },
+    handler: handler as (request: FastifyRequest, reply: FastifyReply) => Promise<unknown>,
+  });
+}

@@ -1,0 +1,90 @@
+/**
+ * `ihub runtime start` without the CLI: resolves the embedded defaults, loads the secrets, opens
+ * the store and the registry client, listens, and reports the URL it really listens on. The
+ * caller owns the signals; `close()` is the graceful stop (no new requests, runs drained).
+ */
+import { mkdir, readFile, stat } from "node:fs/promises";
+import type { AddressInfo } from "node:net";
+import path from "node:path";
+import { createRegistryClient } from "../registry/registry-client.js";
+import { describeLocation, parseRegistryLocation, type RegistryLocation } from "../registry/registry-location.js";
+import { sqliteServiceStore } from "../service-store/sqlite-service-store.js";
+import { createVault } from "../vault/credential-vault.js";
+import { rotateCredentials } from "../vault/rotate-credentials.js";
+import { loadRuntimeSecrets } from "../vault/runtime-secrets.js";
+import { createRuntimeApp, LOG_REDACT } from "./runtime-app.js";
+import { ServiceError } from "./service-error.js";
+
+export type StartOptions = {
+  /** Repository root the defaults live under (`.ihub/…`). */
+  root: string;
+  registry?: string;
+  db?: string;
+  host?: string;
+  port?: number;
+  trustedKeyFiles?: string[];
+  env?: NodeJS.ProcessEnv;
+  /** Where structured logs go; stdout stays free for the URL line. */
+  logStream?: NodeJS.WritableStream;
+  logLevel?: string;
+};
+
+export const DEFAULT_PORT = 4870;
+
+function registryProbe(location: RegistryLocation): () => Promise<void> {
+  if (location.kind === "dir") return async () => void (await stat(path.join(location.dir, "index.json")));
+  const url = location.kind === "http" ? new URL("index.json", location.baseUrl) : new URL("/v2/", location.registryUrl);
+  return async () => {
+    const res = await fetch(url, { method: location.kind === "http" ? "HEAD" : "GET", signal: AbortSignal.timeout(2000) });
+    // An OCI registry that wants a token still proves it is there.
+    if (!res.ok && res.status !== 401) throw new Error(`${describeLocation(location)} answered ${res.status}`);
+  };
+}
+
+function databaseFile(root: string, db: string | undefined): string {
+  if (/^postgres(ql)?:/.test(db ?? "")) throw new ServiceError(400, "DB_UNSUPPORTED", "PostgreSQL storage is not available in this runtime yet", "Use a SQLite file (--db FILE); fleet mode on PostgreSQL comes later.");
+  return path.resolve(root, db ?? path.join(root, ".ihub", "runtime.sqlite"));
+}
+
+/** `ihub runtime rotate-key`: re-seals every stored credential with IHUB_RUNTIME_KEY, opening old ones with IHUB_RUNTIME_PREVIOUS_KEYS. */
+export async function rotateRuntimeKey(opts: Pick<StartOptions, "root" | "db" | "env">) {
+  const db = databaseFile(opts.root, opts.db);
+  if (!(await stat(db).catch(() => null))) throw new ServiceError(400, "DB_MISSING", `no runtime database at ${db}`, "Pass the --db the runtime runs with.");
+  const secrets = await loadRuntimeSecrets(path.join(opts.root, ".ihub", "keys"), opts.env ?? process.env);
+  const store = sqliteServiceStore(db);
+  try {
+    return { db, keyId: secrets.key.id, ...(await rotateCredentials(store, createVault(secrets.key, secrets.previousKeys))) };
+  } finally {
+    await store.close();
+  }
+}
+
+export async function startRuntime(opts: StartOptions) {
+  const env = opts.env ?? process.env;
+  const work = path.join(opts.root, ".ihub");
+  const db = databaseFile(opts.root, opts.db);
+  const location = parseRegistryLocation(opts.registry ?? path.join(work, "registry"));
+  const warnings: string[] = [];
+  const trustedKeys = await Promise.all((opts.trustedKeyFiles ?? []).map((f) => readFile(path.resolve(opts.root, f), "utf8")));
+  if (trustedKeys.length === 0) {
+    warnings.push(`no --trusted-key: trusting the keys ${describeLocation(location)} lists itself (development only: a registry that can change its bundles can change its keys)`);
+  }
+  const secrets = await loadRuntimeSecrets(path.join(work, "keys"), env);
+  warnings.push(...secrets.warnings);
+  await mkdir(path.dirname(db), { recursive: true });
+  const registry = createRegistryClient({ registry: location, cacheDir: path.join(path.dirname(db), "runtime-cache"), trustedKeys, trustRegistryKeys: trustedKeys.length === 0 });
+  const app = await createRuntimeApp({
+    store: sqliteServiceStore(db),
+    registry,
+    vault: createVault(secrets.key, secrets.previousKeys),
+    adminToken: secrets.adminToken,
+    logger: { level: opts.logLevel ?? "info", redact: LOG_REDACT, stream: opts.logStream ?? process.stderr },
+    probes: { registry: registryProbe(location) },
+  });
+  for (const w of warnings) app.log.warn(w);
+  const host = opts.host ?? "127.0.0.1";
+  await app.listen({ host, port: opts.port ?? DEFAULT_PORT });
+  const { port } = app.server.address() as AddressInfo;
+  const url = `http://${host.includes(":") ? `[${host}]` : host}:${port}`;
+  return { app, url, db, warnings };
+}

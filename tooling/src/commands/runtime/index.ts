@@ -1,0 +1,54 @@
+import { defineCommand, printJson, withFormat } from "../../cli/command.js";
+import { IhubError, UsageError } from "../../errors.js";
+import { DEFAULT_PORT, rotateRuntimeKey, ServiceError, startRuntime, VaultError } from "@ihub/runtime/service";
+
+const collect = (value: string, previous: string[]) => [...previous, value];
+
+/** A ServiceError from setting up is about the flags or the environment (exit 2); a VaultError about the keys (exit 1). */
+function usageOf(error: unknown): never {
+  if (error instanceof ServiceError) throw new UsageError(error.message, error.hint);
+  if (error instanceof VaultError) throw new IhubError(error.code, error.message, error.hint === undefined ? {} : { hint: error.hint });
+  throw error;
+}
+
+export default defineCommand("runtime", {
+  configure: (cmd) =>
+    cmd
+      .argument("<action>", "start | rotate-key")
+      .option("--registry <location>", "registry directory, HTTP URL or oci://host/ns (default: .ihub/registry)")
+      .option("--db <file>", "SQLite database file (default: .ihub/runtime.sqlite)")
+      .option("--host <host>", "address to listen on", "127.0.0.1")
+      .option("--port <n>", "port (0 picks a free one)", String(DEFAULT_PORT))
+      .option("--trusted-key <file>", "PEM public key whose bundle signatures are accepted (repeatable)", collect, []),
+  async run(ctx, args, opts) {
+    // The defaults live in the repository's .ihub/; outside a repository they are relative to the current folder.
+    const root = await ctx.root().catch(() => process.cwd());
+    const db = typeof opts.db === "string" ? { db: opts.db } : {};
+    if (args[0] === "rotate-key") {
+      const rotated = await rotateRuntimeKey({ root, ...db }).catch(usageOf);
+      if (ctx.json) printJson(ctx, rotated);
+      else ctx.out(`re-sealed ${rotated.resealed} credential(s) in ${rotated.db} with key ${rotated.keyId}; IHUB_RUNTIME_PREVIOUS_KEYS can now be dropped\n`);
+      return 0;
+    }
+    if (args[0] !== "start") throw new UsageError(`unknown action ${args[0]}`, "Actions: start, rotate-key.");
+    const port = Number(opts.port);
+    if (!Number.isInteger(port) || port < 0 || port > 65535) throw new UsageError(`--port ${String(opts.port)} is not a port number`);
+    const started = await startRuntime({
+      root,
+      ...(typeof opts.registry === "string" ? { registry: opts.registry } : {}),
+      ...db,
+      host: String(opts.host),
+      port,
+      trustedKeyFiles: opts.trustedKey as string[],
+    }).catch(usageOf);
+    // One line, not printJson's indented document: a supervisor reads the URL from the first line.
+    if (ctx.json) ctx.out(JSON.stringify(withFormat("runtime", { url: started.url })) + "\n");
+    else ctx.out(`runtime listening on ${started.url} (database ${started.db}; SIGTERM or Ctrl-C stops it after in-flight runs)\n`);
+    await new Promise<void>((resolve) => {
+      const stop = () => void started.app.close().then(resolve, resolve);
+      process.once("SIGINT", stop);
+      process.once("SIGTERM", stop);
+    });
+    return 0;
+  },
+});
