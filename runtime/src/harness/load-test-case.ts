@@ -9,6 +9,8 @@ import { readFile } from "node:fs/promises";
 import { isMap, isNode, isScalar, isSeq, LineCounter, parseDocument, type Document } from "yaml";
 import type { CaseProblem } from "./case-result.js";
 import { fromPointer, toPointer } from "../json/json-pointer.js";
+import { describeTooDeep, findDeepText, findDeepValue } from "../json/nesting-depth.js";
+import { textPosition } from "../json/read-json.js";
 import { parseStrictJson } from "./strict-json.js";
 import { testCaseSchema, type TestCase } from "./test-case-schema.js";
 
@@ -22,7 +24,8 @@ export type LoadedCase = {
   locate(pointer: string): CasePosition;
 };
 
-export type LoadCaseResult = { ok: true; loaded: LoadedCase } | { ok: false; problems: CaseProblem[] };
+/** `tooDeep`: the one problem is the nesting limit (nesting-depth.ts), which validate reports under its own code. */
+export type LoadCaseResult = { ok: true; loaded: LoadedCase } | { ok: false; problems: CaseProblem[]; tooDeep?: true };
 
 export const CASE_FILE = /\.test\.(json|ya?ml)$/;
 
@@ -70,6 +73,12 @@ function semanticProblems(c: TestCase): { pointer: string; message: string }[] {
 
 /** Parses case text; `file` is only used to name the problems. */
 export function parseTestCase(file: string, text: string): LoadCaseResult {
+  // Before any parser: JSON text is YAML, so the YAML scan covers both formats.
+  const deepText = findDeepText(text, "yaml");
+  if (deepText) {
+    const pos = textPosition(text, deepText.offset!);
+    return { ok: false, tooDeep: true, problems: [{ file, pointer: deepText.pointer ?? "", line: pos.line, column: pos.column, message: describeTooDeep(deepText) }] };
+  }
   const json = parseStrictJson(text);
   let yaml: ParsedYaml | undefined;
   const locate = locator(() => (yaml ??= parseYaml(text)));
@@ -93,6 +102,8 @@ export function parseTestCase(file: string, text: string): LoadCaseResult {
       return { ok: false, problems: [problem("", `cannot be read: ${(error as Error).message}`)] };
     }
   }
+  const deepValue = findDeepValue(value);
+  if (deepValue) return { ok: false, tooDeep: true, problems: [problem(deepValue.pointer!, describeTooDeep(deepValue))] };
   const parsed = testCaseSchema.safeParse(value);
   if (!parsed.success) {
     return {
