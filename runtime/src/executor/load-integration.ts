@@ -32,6 +32,7 @@ export async function loadIntegration(dir: string, modulesDir = path.join(dir, "
   const text = await readFile(manifestFile, "utf8").catch(() => null);
   if (text === null) throw new ExecutorError("INTEGRATION_NOT_FOUND", `no ${MANIFEST_FILE} in ${dir}`, manifestFile, `Check the slug: it is the folder name under ${INTEGRATIONS_DIR}/.`);
   const read = parseManifest(text);
+  if (!read.ok && read.problem === "too-deep") throw new ExecutorError("NESTING_TOO_DEEP", `${MANIFEST_FILE}: ${read.message}`, manifestFile, "Flatten the document: no reader follows nesting that deep.");
   if (!read.ok && read.problem === "not-json") throw new ExecutorError("MANIFEST_INVALID", `${MANIFEST_FILE} is not JSON: ${read.message}`, manifestFile, "Run `ihub validate` for the exact position.");
   if (!read.ok) throw new ExecutorError("MANIFEST_INVALID", `${MANIFEST_FILE}: ${read.pointer}: ${read.problem === "invalid" ? read.message : "slug differs"}`, manifestFile, "Run `ihub validate` for every problem with positions.");
   const manifest = read.manifest;

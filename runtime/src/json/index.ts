@@ -1,2 +1,4 @@
-/** `@ihub/runtime/json`: JSON pointers, escaped one way everywhere. */
+/** `@ihub/runtime/json`: JSON pointers, escaped one way everywhere; the one nesting limit and the JSON reader that applies it. */
 export * from "./json-pointer.js";
+export * from "./nesting-depth.js";
+export * from "./read-json.js";

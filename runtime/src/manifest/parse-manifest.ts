@@ -6,24 +6,25 @@
  * the JSON Schema generated from the same zod schema) takes only the JSON step.
  */
 import { toPointer } from "../json/json-pointer.js";
+import { readJson, type JsonProblem } from "../json/read-json.js";
 import { manifestSchema, type Manifest } from "./manifest-schema.js";
 
-export type ManifestJson = { ok: true; json: unknown } | { ok: false; problem: "not-json"; message: string };
+/** `not-json` carries where the syntax error is; `too-deep` where the nesting limit was passed. */
+type Problem<P> = { ok: false; problem: P } & Omit<JsonProblem, "problem">;
+export type ManifestJson = { ok: true; json: unknown } | Problem<"not-json"> | Problem<"too-deep">;
 
 export type ManifestRead =
   | { ok: true; manifest: Manifest }
-  | { ok: false; problem: "not-json"; message: string }
+  | Extract<ManifestJson, { ok: false }>
   /** The first schema issue; `pointer` is where it is. */
   | { ok: false; problem: "invalid"; message: string; pointer: string }
   /** The manifest's `slug` is not the folder's name. */
   | { ok: false; problem: "slug-mismatch"; declared: string; pointer: "/slug" };
 
 export function parseManifestJson(text: string): ManifestJson {
-  try {
-    return { ok: true, json: JSON.parse(text) };
-  } catch (error) {
-    return { ok: false, problem: "not-json", message: (error as Error).message };
-  }
+  const read = readJson(text);
+  if (read.ok) return { ok: true, json: read.value };
+  return read.problem === "too-deep" ? { ...read, problem: "too-deep" } : { ...read, problem: "not-json" };
 }
 
 /** `folderSlug`, when given, is the name of the folder the manifest lives in, which its slug must equal. */

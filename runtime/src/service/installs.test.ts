@@ -204,3 +204,22 @@ describe("a bundle that fails verification", () => {
     await other.app.close();
   });
 });
+
+describe("request bodies", () => {
+  it("refuses a body nested past the readers' limit with a 400 naming where, instead of failing deep inside", async () => {
+    const { token } = await createTenant(rt.app, "deep");
+    const deep = `{"integration":"notes@^1","config":{"region":${"[".repeat(100_000)}${"]".repeat(100_000)}}}`;
+    const res = await rt.app.inject({ method: "POST", url: "/v1/installs", headers: { authorization: `Bearer ${token}`, "content-type": "application/json" }, payload: deep });
+    expect(res.statusCode).toBe(400);
+    expect(JSON.parse(res.body).error).toMatchObject({ code: "BODY_TOO_DEEP", pointer: `/config/region${"/0".repeat(98)}` });
+  });
+
+  it("answers a body that is not JSON with the position only, never with the credential in it", async () => {
+    const { token } = await createTenant(rt.app, "broken");
+    const res = await rt.app.inject({ method: "POST", url: "/v1/installs", headers: { authorization: `Bearer ${token}`, "content-type": "application/json" }, payload: `{"integration":"notes@^1","credentials":{"apiKey":${SECRET}}}` });
+    expect(res.statusCode).toBe(400);
+    expect(JSON.parse(res.body).error).toMatchObject({ code: "INVALID_JSON", message: expect.stringMatching(/line 1, column \d+/) });
+    expect(res.body).not.toContain(SECRET);
+    expect(res.body).not.toContain(SECRET.slice(0, 8));
+  });
+});

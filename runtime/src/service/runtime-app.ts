@@ -17,6 +17,7 @@ import { installErrorHandler } from "./error-handler.js";
 import { createInstallManager } from "./install-manager.js";
 import { createJobWorker, DEFAULT_WORKER_POLICY, type WorkerPolicy } from "./job-worker.js";
 import { createRateLimiter, type RateLimit } from "./rate-limiter.js";
+import { installJsonBodyParser } from "./request-body.js";
 import { eventRoutes, eventSpecs } from "./routes/event-routes.js";
 import { healthRoutes, healthSpecs } from "./routes/health-routes.js";
 import { installRoutes, installSpecs } from "./routes/install-routes.js";
@@ -96,6 +97,7 @@ export async function createRuntimeApp(opts: RuntimeAppOptions) {
   };
   app.decorate("runtime", context);
   installErrorHandler(app);
+  installJsonBodyParser(app);
   installAuth(app, opts.adminToken, (hash) => store.tenantByTokenHash(hash));
   app.addHook("onResponse", async (request, reply) => {
     metrics.requests.inc({ method: request.method, route: request.routeOptions.url ?? "unmatched", status: String(reply.statusCode) });

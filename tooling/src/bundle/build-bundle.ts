@@ -24,7 +24,8 @@ export async function readManifest(source: FileSource, slug: string): Promise<Ma
   if (read.ok) return read.manifest;
   switch (read.problem) {
     case "not-json":
-      throw new IhubError("IH_BUNDLE_MANIFEST_INVALID", `${file} is not valid JSON`, { location: { file }, hint: "Run `ihub validate` for details." });
+    case "too-deep":
+      throw new IhubError("IH_BUNDLE_MANIFEST_INVALID", `${file}: ${read.message}`, { location: { file }, hint: "Run `ihub validate` for details." });
     case "invalid":
       throw new IhubError("IH_BUNDLE_MANIFEST_INVALID", `${file}: ${read.message}`, { location: { file, pointer: read.pointer }, hint: "Run `ihub validate` for every problem with a hint." });
     case "slug-mismatch":

@@ -77,6 +77,7 @@ export async function readIntegration(slug: string, files: SourceFiles): Promise
   if (text === null) return fail(`${MANIFEST_FILE} is missing`);
   const read = parseManifest(text, slug);
   if (!read.ok && read.problem === "not-json") return fail(`${MANIFEST_FILE} is not JSON: ${read.message}`);
+  if (!read.ok && read.problem === "too-deep") return fail(`${MANIFEST_FILE}: ${read.message}`, read.pointer);
   if (!read.ok && read.problem === "invalid") return fail(`${MANIFEST_FILE} is invalid: ${read.message}`, read.pointer);
   if (!read.ok) return fail(`slug "${read.declared}" differs from the folder name "${slug}"`, read.pointer);
   const manifest = read.manifest;

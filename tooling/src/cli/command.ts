@@ -17,8 +17,8 @@ export type CommandSpec = {
   summary: string;
   /** Adds positional arguments and verb-specific options to the commander command. */
   configure?(cmd: Command): Command;
-  /** Returns the exit code: 0 ok, 1 findings. Usage errors are thrown as UsageError (exit 2). */
-  run(ctx: RunContext, args: string[], opts: Record<string, unknown>): Promise<0 | 1>;
+  /** Returns the exit code: 0 ok, 1 findings, 3 a check crashed. Usage errors are thrown as UsageError (exit 2). */
+  run(ctx: RunContext, args: string[], opts: Record<string, unknown>): Promise<0 | 1 | 3>;
 };
 
 /** A verb's spec; its summary is the one `ihub --help` lists from the table in commands.ts. */

@@ -20,6 +20,8 @@ export type StageSpec<S extends StageName, R = StageDocument<S>> = {
   document(result: R): StageDocument<S>;
   /** Render the result; the JSON reporter prints `document(result)`. */
   reporters: DocumentReporters<R>;
+  /** The exit code when it is not just ok (0) or not ok (1). */
+  exitCode?(document: StageDocument<S>): 3 | undefined;
 };
 
 export type StageCommandSpec = CommandSpec & {
@@ -39,7 +41,10 @@ export function defineStage<S extends StageName, R>(name: S, spec: StageSpec<S, 
   };
   const command = defineCommand(name, {
     ...(spec.configure ? { configure: spec.configure } : {}),
-    run: async (ctx, args, opts) => ((await stage(ctx, args, opts, true)).ok ? 0 : 1),
+    run: async (ctx, args, opts) => {
+      const document = await stage(ctx, args, opts, true);
+      return spec.exitCode?.(document) ?? (document.ok ? 0 : 1);
+    },
   });
   return { ...command, stage };
 }

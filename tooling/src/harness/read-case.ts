@@ -11,7 +11,7 @@
 import { isMap, isNode, isScalar, isSeq, LineCounter, parseDocument, type Document } from "yaml";
 import type { z } from "zod";
 import type { CaseProblem } from "./case-result.js";
-import { fromPointer, toPointer } from "@ihub/runtime/json";
+import { describeTooDeep, findDeepText, findDeepValue, fromPointer, textPosition, toPointer } from "@ihub/runtime/json";
 import { parseStrictJson } from "./strict-json.js";
 import type { TestCase } from "./test-case-schema.js";
 
@@ -25,7 +25,8 @@ export type LoadedCase = {
   locate(pointer: string): CasePosition;
 };
 
-export type LoadCaseResult = { ok: true; loaded: LoadedCase } | { ok: false; problems: CaseProblem[] };
+/** `tooDeep`: the one problem is the nesting limit (nesting-depth.ts), which validate reports under its own code. */
+export type LoadCaseResult = { ok: true; loaded: LoadedCase } | { ok: false; problems: CaseProblem[]; tooDeep?: true };
 
 /** A parsed case file whose shape is not checked yet. */
 export type CaseText = { file: string; value: unknown; locate(pointer: string): CasePosition };
@@ -80,11 +81,24 @@ function semanticProblems(c: TestCase): { pointer: string; message: string }[] {
 const problemAt = (file: string, pointer: string, message: string, pos: CasePosition | null): CaseProblem => ({ file, pointer, line: pos?.line ?? null, column: pos?.column ?? null, message });
 
 /** Parses case text; `file` is only used to name the problems. */
-export function readCaseText(file: string, text: string): { ok: true; read: CaseText } | { ok: false; problems: CaseProblem[] } {
+/** YAML block indentation has no brackets for the text scan to count, so the parsed value is measured too. */
+function withinDepth(read: CaseText): { ok: true; read: CaseText } | { ok: false; problems: CaseProblem[]; tooDeep: true } {
+  const deep = findDeepValue(read.value);
+  if (!deep) return { ok: true, read };
+  return { ok: false, tooDeep: true, problems: [problemAt(read.file, deep.pointer!, describeTooDeep(deep), read.locate(deep.pointer!))] };
+}
+
+export function readCaseText(file: string, text: string): { ok: true; read: CaseText } | { ok: false; problems: CaseProblem[]; tooDeep?: true } {
+  // Before any parser: JSON text is YAML, so the YAML scan covers both formats.
+  const deepText = findDeepText(text, "yaml");
+  if (deepText) {
+    const pos = textPosition(text, deepText.offset!);
+    return { ok: false, tooDeep: true, problems: [problemAt(file, deepText.pointer ?? "", describeTooDeep(deepText), { line: pos.line, column: pos.column })] };
+  }
   const json = parseStrictJson(text);
   let yaml: ParsedYaml | undefined;
   const locate = locator(() => (yaml ??= parseYaml(text)));
-  if (json) return { ok: true, read: { file, value: json.value, locate } };
+  if (json) return withinDepth({ file, value: json.value, locate });
   const { doc, lines } = (yaml = parseYaml(text));
   if (doc.errors.length > 0) {
     return {
@@ -96,7 +110,7 @@ export function readCaseText(file: string, text: string): { ok: true; read: Case
     };
   }
   try {
-    return { ok: true, read: { file, value: doc.toJS({ maxAliasCount: 100 }), locate } };
+    return withinDepth({ file, value: doc.toJS({ maxAliasCount: 100 }), locate });
   } catch (error) {
     return { ok: false, problems: [problemAt(file, "", `cannot be read: ${(error as Error).message}`, locate(""))] };
   }

@@ -28,6 +28,11 @@ export const FINDING_CODES = {
     title: "file unreadable",
     hint: "Check the file's permissions and that it is a regular file.",
   },
+  IH005: {
+    severity: "error",
+    title: "nesting too deep",
+    hint: "Flatten the document: objects and arrays nest at most 100 levels in any file ihub reads.",
+  },
   IH010: {
     severity: "error",
     title: "manifest does not match the schema",
@@ -212,6 +217,11 @@ export const FINDING_CODES = {
     severity: "error",
     title: "shared module version does not satisfy the range",
     hint: "Widen the range in dependencies.modules or update the module; its module.json needs a semver `version`.",
+  },
+  IH099: {
+    severity: "error",
+    title: "internal error",
+    hint: "A bug in ihub, not necessarily in the integration: report it with this message; the other integrations' findings are complete.",
   },
 } as const satisfies Record<string, CodeInfo>;
 

@@ -13,6 +13,7 @@ import { afterAll, describe, expect, it } from "vitest";
 import type { Finding } from "../findings/finding.js";
 import { FINDING_CODES, type FindingCode } from "./codes.js";
 import { validateRepo } from "./validate-repo.js";
+import { runScope, validateIntegration } from "./validate-integration.js";
 
 const FIXTURES = fileURLToPath(new URL("../../test-fixtures/validate/", import.meta.url));
 const covered = new Set<string>();
@@ -230,6 +231,73 @@ describe("fixtures built at test time", () => {
     const { root, dir } = await repoWith("deep-lua");
     await writeFile(path.join(dir, "handlers", "main.lua"), `return { ping = function(ctx) return ${"(".repeat(5000)}1${")".repeat(5000)} end }\n`);
     expect(await findingsOf(root)).toEqual([{ code: "IH030", file: "integrations/deep-lua/handlers/main.lua", pointer: null, line: 1 }]);
+  });
+
+  /** The manifest of `dir` with `extra` (JSON members) inserted after its slug. */
+  async function extendManifest(dir: string, extra: string): Promise<void> {
+    const manifest = path.join(dir, "integration.json");
+    await writeFile(manifest, (await readFile(manifest, "utf8")).replace(/("slug": "[^"]+",)/, `$1\n  ${extra},`));
+  }
+  const nested = (depth: number, leaf = "1") => `${"[".repeat(depth)}${leaf}${"]".repeat(depth)}`;
+  const zeros = (n: number) => "/0".repeat(n);
+
+  it("IH005: a manifest nested 5,000 deep (past jsonc-parser's stack) is a finding at the line and pointer of level 101", async () => {
+    const { root, dir } = await repoWith("deep-manifest");
+    await extendManifest(dir, `"configSchema": { "type": "object", "default": ${nested(5000)} }`);
+    expect(await findingsOf(root)).toEqual([{ code: "IH005", file: "integrations/deep-manifest/integration.json", pointer: `/configSchema/default${zeros(98)}`, line: 4 }]);
+  });
+
+  it("IH005: an embedded schema nested 700 schema levels deep (past ajv's stack) is refused before ajv sees it", async () => {
+    const { root, dir } = await repoWith("deep-schema");
+    let schema = '{ "type": "string" }';
+    for (let i = 0; i < 700; i++) schema = `{ "type": "object", "properties": { "a": ${schema} } }`;
+    await extendManifest(dir, `"configSchema": ${schema}`);
+    const [finding] = await findingsOf(root);
+    expect(finding).toMatchObject({ code: "IH005", file: "integrations/deep-schema/integration.json", line: 4 });
+    expect(finding!.pointer).toMatch(/^\/configSchema(\/properties\/a)+\/properties$/);
+  });
+
+  it("IH005: test cases nested too deep, in JSON brackets and in YAML block indentation", async () => {
+    const { root, dir } = await repoWith("deep-cases");
+    await writeFile(path.join(dir, "tests", "ping.test.json"), `{\n  "handler": "ping",\n  "input": ${nested(5000, "{}")},\n  "expect": { "output": { "ok": true } }\n}\n`);
+    const block = Array.from({ length: 150 }, (_, i) => `${" ".repeat(2 + i)}k:`).join("\n");
+    await writeFile(path.join(dir, "tests", "block.test.yaml"), `handler: ping\ninput:\n${block} 1\nexpect: { output: { ok: true } }\n`);
+    expect(await findingsOf(root)).toEqual([
+      { code: "IH080", file: "integrations/deep-cases/integration.json", pointer: "/handlers/ping", line: 20 },
+      { code: "IH005", file: "integrations/deep-cases/tests/block.test.yaml", pointer: `/input${"/k".repeat(99)}`, line: 101 },
+      { code: "IH005", file: "integrations/deep-cases/tests/ping.test.json", pointer: `/input${zeros(99)}`, line: 3 },
+    ]);
+  });
+
+  it("IH005: a shared module's module.json nested too deep is reported at that file", async () => {
+    const { root, dir } = await repoWith("deep-module");
+    const modDir = path.join(root, "integrations", "_modules", "deep-mod");
+    await mkdir(modDir, { recursive: true });
+    await writeFile(path.join(modDir, "module.json"), `{ "name": "deep-mod", "version": "1.0.0", "description": "d", "x": ${nested(5000)} }`);
+    await writeFile(path.join(modDir, "init.lua"), "return {}\n");
+    await extendManifest(dir, `"dependencies": { "modules": { "deep-mod": "^1.0.0" } }`);
+    expect(await findingsOf(root)).toEqual([{ code: "IH005", file: "integrations/_modules/deep-mod/module.json", pointer: `/x${zeros(99)}`, line: 1 }]);
+  });
+
+  it("IH005: an OpenAPI document nested too deep, JSON or YAML flow (past the YAML parser's memory), is a finding, not a crash", async () => {
+    const { root, dir } = await repoWith("deep-openapi");
+    await writeFile(path.join(dir, "openapi.yaml"), `openapi: 3.0.3\ninfo: { title: t, version: "1" }\npaths: {}\nx-deep: ${nested(5000)}\n`);
+    await extendManifest(dir, `"resources": { "api": { "kind": "http", "description": "An API.", "openapi": "openapi.yaml" } }`);
+    expect(await findingsOf(root)).toEqual([{ code: "IH005", file: "integrations/deep-openapi/openapi.yaml", pointer: null, line: 4 }]);
+  });
+
+  it("IH099: a check that throws is an internal-error finding of that integration only, after what was found before", async () => {
+    const { root, dir } = await repoWith("crashing");
+    await writeFile(path.join(dir, "integration.json"), (await readFile(path.join(dir, "integration.json"), "utf8")).replace('"slug": "crashing"', '"slug": "other-name"'));
+    const scope = runScope(root, root);
+    const crashing = { ...scope, once: () => Promise.reject(new RangeError("Maximum call stack size exceeded")) };
+    const result = await validateIntegration({ slug: "crashing", dir, relDir: "integrations/crashing" }, crashing);
+    expect(result.findings.map(pick)).toEqual([
+      { code: "IH011", file: "integrations/crashing/integration.json", pointer: "/slug", line: 3 },
+      { code: "IH099", file: "integrations/crashing", pointer: null, line: null },
+    ]);
+    expect(result.findings[1]!.message).toContain("RangeError: Maximum call stack size exceeded");
+    covered.add("IH099");
   });
 
   it("IH013: folders that differ only in case", async () => {

@@ -2,10 +2,12 @@
  * Parses a JSON or YAML file (test cases, OpenAPI documents) into a value plus a way to map a
  * JSON pointer back to `line:column`. JSON text goes through JSON.parse first: it is an order of
  * magnitude faster than a YAML parser on large documents, and since JSON is YAML the value is
- * the same. Only YAML text, or JSON that does not parse, pays for the YAML parser.
+ * the same. Only YAML text, or JSON that does not parse, pays for the YAML parser. Nesting past
+ * the limit of every reader (nesting-depth.ts) is refused before either parser runs, or after
+ * parsing for YAML block nesting, which no bracket shows.
  */
 import { isMap, isNode, isScalar, parseDocument, type Document } from "yaml";
-import { fromPointer } from "@ihub/runtime/json";
+import { describeTooDeep, findDeepText, findDeepValue, fromPointer } from "@ihub/runtime/json";
 import { JsonLocator, LineIndex, type Position } from "./source-position.js";
 
 /** Aliases in YAML can expand exponentially ("billion laughs"); real documents need a handful. */
@@ -13,7 +15,7 @@ const MAX_ALIAS_COUNT = 100;
 
 export type StructuredText =
   | { ok: true; value: unknown; locate(pointer: string): Position }
-  | { ok: false; message: string; position: Position | null };
+  | { ok: false; message: string; position: Position | null; tooDeep?: { pointer: string | null } };
 
 /** Position of the key at `segments` (or of the value in a list), else of its deepest existing ancestor. */
 function positionInYaml(doc: Document, lines: LineIndex, segments: readonly string[]): Position {
@@ -55,7 +57,20 @@ function parseYaml(text: string): StructuredText {
   return { ok: true, value, locate: (pointer) => positionInYaml(doc, (lines ??= new LineIndex(text)), fromPointer(pointer)) };
 }
 
+function checkedDepth(parsed: StructuredText): StructuredText {
+  if (!parsed.ok) return parsed;
+  const deep = findDeepValue(parsed.value);
+  if (!deep) return parsed;
+  return { ok: false, message: describeTooDeep(deep), position: parsed.locate(deep.pointer!), tooDeep: { pointer: deep.pointer } };
+}
+
 export function parseStructured(text: string): StructuredText {
+  const deep = findDeepText(text, "yaml");
+  if (deep) return { ok: false, message: describeTooDeep(deep), position: new LineIndex(text).position(deep.offset!), tooDeep: { pointer: deep.pointer } };
+  return checkedDepth(parseUnchecked(text));
+}
+
+function parseUnchecked(text: string): StructuredText {
   const first = text.trimStart()[0];
   if (first === "{" || first === "[") {
     try {

@@ -15,7 +15,7 @@ import { checkIcon } from "./checks/icon.js";
 import { checkOpenApi } from "./checks/openapi.js";
 import { checkReferencedFiles } from "./checks/referenced-files.js";
 import { checkTestCases } from "./checks/test-cases.js";
-import { findingsCollector, joinRel, type CheckContext, type IntegrationRef } from "./integration-context.js";
+import { findingsCollector, joinRel, type CheckContext, type IntegrationRef, type Report } from "./integration-context.js";
 import { checkLua } from "./lua/lua-check.js";
 import { loadManifest } from "./manifest/load-manifest.js";
 import { checkManifestSchema, slugPattern } from "./manifest/schema-check.js";
@@ -44,9 +44,24 @@ export function runScope(root: string, realRoot: string): RunScope {
 
 export type IntegrationResult = { slug: string; findings: Finding[]; declaredSlug: string | null };
 
+/**
+ * A check that throws is a bug, but one integration's crash must not cost the report of the
+ * others: it becomes an IH099 finding of that integration, after the findings made before it,
+ * and the command exits with the internal-error code.
+ */
 export async function validateIntegration(ref: IntegrationRef, scope: RunScope): Promise<IntegrationResult> {
   const findings: Finding[] = [];
   const report = findingsCollector(ref, findings);
+  try {
+    return await checkIntegration(ref, scope, findings, report);
+  } catch (error) {
+    const what = error instanceof Error ? `${error.name}: ${error.message.split("\n")[0]}` : String(error);
+    report("IH099", `validating ${ref.relDir} failed: ${what}`);
+    return { slug: ref.slug, findings, declaredSlug: null };
+  }
+}
+
+async function checkIntegration(ref: IntegrationRef, scope: RunScope, findings: Finding[], report: Report): Promise<IntegrationResult> {
   const result = (declaredSlug: string | null = null): IntegrationResult => ({ slug: ref.slug, findings, declaredSlug });
 
   let realDir: string;
@@ -106,7 +121,8 @@ export async function validateIntegration(ref: IntegrationRef, scope: RunScope):
 
   checkHandlerRules(ctx);
   await checkEmbeddedSchemas(ctx);
-  await Promise.all([
+  // Every check settles before a failure is passed on, so none reports after the result is taken.
+  const settled = await Promise.allSettled([
     checkReferencedFiles(ctx),
     checkDocs(ctx),
     checkTestCases(ctx),
@@ -114,5 +130,6 @@ export async function validateIntegration(ref: IntegrationRef, scope: RunScope):
     checkIcon(ctx),
     checkLua(ctx).then((analyses) => checkOpenApi(ctx, analyses)),
   ]);
+  for (const s of settled) if (s.status === "rejected") throw s.reason;
   return result(declaredSlug);
 }

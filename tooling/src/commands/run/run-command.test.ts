@@ -74,6 +74,19 @@ describe("ihub run", () => {
       expect(run.stderr).toMatch(/^error IH_USAGE /);
     }
   });
+
+  it("refuses --input nested past the readers' limit with a typed error, and never quotes a --credentials value that is not JSON", async () => {
+    const deep = await ihub(["run", "github-issues", "list_issues", "--json", "--input", `${"[".repeat(20_000)}${"]".repeat(20_000)}`]);
+    expect(deep.code).toBe(2);
+    expect(JSON.parse(deep.stdout)).toMatchObject({ ok: false, error: { code: "IH_RUN_NESTING_TOO_DEEP" } });
+    const secret = "ghp_Zq81Secret0Lovelace";
+    for (const json of [true, false]) {
+      const run = await ihub(["run", "github-issues", "list_issues", ...(json ? ["--json"] : []), "--credentials", `{"token": ${secret}}`]);
+      expect(run.code).toBe(2);
+      expect(run.stdout + run.stderr).toContain("line 1, column 11");
+      expect(run.stdout + run.stderr).not.toContain(secret.slice(0, 6));
+    }
+  });
 });
 
 describe("recordedFixtures", () => {

@@ -1,5 +1,5 @@
 import { asDocument, defineStage } from "../../cli/stage-command.js";
-import { UsageError } from "../../errors.js";
+import { EXIT, UsageError } from "../../errors.js";
 import { progress } from "../../report/progress.js";
 import { selectIntegrations, withTargetOptions } from "../../repo/select-integrations.js";
 import { validateRepo } from "../../validate/validate-repo.js";
@@ -24,4 +24,5 @@ export default defineStage("validate", {
   },
   document: asDocument,
   reporters: { human: renderHuman },
+  exitCode: (document) => (document.findings.some((f) => f.code === "IH099") ? EXIT.internal : undefined),
 });

@@ -19,7 +19,8 @@ import { parseStructured } from "../structured-text.js";
 import type { Position } from "../source-position.js";
 import { documentOperations, type OpenApiOperations } from "../../analysis/openapi-operations.js";
 
-export type OpenApiProblem = { message: string; pointer: string | null; position: Position | null };
+/** `tooDeep`: the nesting limit, which validate reports under its own code. */
+export type OpenApiProblem = { message: string; pointer: string | null; position: Position | null; tooDeep?: true };
 
 export type OpenApiOutcome = ({ ok: true } & OpenApiOperations) | { ok: false; problems: OpenApiProblem[] };
 /** Enough errors to fix the first round; a broken document can raise thousands. */
@@ -52,6 +53,7 @@ function describe(e: ErrorObject): string {
 
 export async function validateOpenApiDocument(text: string): Promise<OpenApiOutcome> {
   const parsed = parseStructured(text);
+  if (!parsed.ok && parsed.tooDeep) return { ok: false, problems: [{ message: parsed.message, pointer: parsed.tooDeep.pointer, position: parsed.position, tooDeep: true }] };
   if (!parsed.ok) return { ok: false, problems: [{ message: `does not parse: ${parsed.message}`, pointer: null, position: parsed.position }] };
   const value = parsed.value;
   if (!value || typeof value !== "object" || Array.isArray(value)) return { ok: false, problems: [{ message: "is not an OpenAPI object", pointer: null, position: { line: 1, column: 1 } }] };

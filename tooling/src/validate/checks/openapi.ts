@@ -21,7 +21,7 @@ export async function checkOpenApi(ctx: CheckContext, analyses: ReadonlyMap<stri
     documents.set(resource.openapi, outcome);
     if (!outcome.ok) {
       for (const problem of outcome.problems) {
-        ctx.report("IH060", `${resource.openapi} (resources.${alias}.openapi) ${problem.message}`, { file: resource.openapi, pointer: problem.pointer, position: problem.position });
+        ctx.report(problem.tooDeep ? "IH005" : "IH060", `${resource.openapi} (resources.${alias}.openapi) ${problem.message}`, { file: resource.openapi, pointer: problem.pointer, position: problem.position });
       }
     }
   }

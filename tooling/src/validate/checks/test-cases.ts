@@ -42,7 +42,7 @@ export async function checkTestCases(ctx: CheckContext): Promise<void> {
     if (!parsed.ok) {
       for (const p of parsed.problems) {
         const position = p.line === null ? null : { line: p.line, column: p.column ?? 1 };
-        ctx.report("IH081", `${file}${p.pointer === "" ? " " : ": "}${p.message}`, { file, pointer: p.pointer === "" ? null : p.pointer, position });
+        ctx.report(parsed.tooDeep ? "IH005" : "IH081", `${file}${p.pointer === "" ? " " : ": "}${p.message}`, { file, pointer: p.pointer === "" ? null : p.pointer, position });
       }
       continue;
     }
