@@ -11,7 +11,7 @@ import { systemClock, type Clock } from "../storage/install-store.js";
 import { sqliteStorage } from "../storage/sqlite-storage.js";
 import type { SealedCredential } from "../vault/credential-vault.js";
 import { decodePageCursor, encodePageCursor, pageLimit } from "./page-cursor.js";
-import type { InstallRecord, Page, PageOptions, RunRecord, ServiceStore, TimerMove, TimerState } from "./service-store.js";
+import type { InstallRecord, Page, PageOptions, RunRecord, ServiceStore, Tenant, TimerMove, TimerState } from "./service-store.js";
 import { migrate } from "./sqlite-migrations.js";
 
 type InstallRow = {
@@ -75,6 +75,17 @@ const toJob = (r: JobRow): Job => ({
   runAt: r.run_at,
   status: r.status as Job["status"],
 });
+
+/** Installs kept in memory; beyond it the oldest entry is read from the database again when next used. */
+const INSTALL_CACHE_SIZE = 10_000;
+
+function deepFreeze<T>(value: T): T {
+  if (value && typeof value === "object" && !Object.isFrozen(value)) {
+    for (const v of Object.values(value)) deepFreeze(v);
+    Object.freeze(value);
+  }
+  return value;
+}
 
 export function sqliteServiceStore(file: string, clock: Clock = systemClock): ServiceStore {
   // The install-scoped tables come first: deleteInstall below removes rows from them.
@@ -182,6 +193,18 @@ export function sqliteServiceStore(file: string, clock: Clock = systemClock): Se
       if (pending.push({ apply, resolve, reject }) === 1) setImmediate(flush);
     });
 
+  // This process is the only writer of tenants and installs in its file, so both are read from
+  // memory after the first query: every request authenticates its tenant and reads its install.
+  // Records are frozen because callers share them. Tenants never change; an install's entry is
+  // replaced or dropped by the writes below.
+  const tenantsByHash = new Map<string, Tenant>();
+  const installsById = new Map<string, InstallRecord>();
+  const remember = (i: InstallRecord) => {
+    if (installsById.size >= INSTALL_CACHE_SIZE) installsById.delete(installsById.keys().next().value!);
+    installsById.set(i.id, deepFreeze(structuredClone(i)));
+    return installsById.get(i.id)!;
+  };
+
   const writeInstall = (i: InstallRecord) => [JSON.stringify(i.config), JSON.stringify(i.bindings), JSON.stringify(i.credentialFields), JSON.stringify(i.warnings)] as const;
   const putCredential = (installId: string, c: SealedCredential) => q.upsertCredential.run(installId, c.keyId, c.iv, c.tag, c.ciphertext);
 
@@ -262,15 +285,23 @@ export function sqliteServiceStore(file: string, clock: Clock = systemClock): Se
       q.insertTenant.run(t.id, t.name, tokenHash, JSON.stringify(t.bindings), t.createdAt);
     },
     async tenantByTokenHash(hash) {
+      const cached = tenantsByHash.get(hash);
+      if (cached) return cached;
       const r = q.tenantByHash.get(hash);
-      return r ? { id: r.id, name: r.name, bindings: JSON.parse(r.bindings), createdAt: r.created_at } : null;
+      if (!r) return null;
+      const tenant = deepFreeze({ id: r.id, name: r.name, bindings: JSON.parse(r.bindings), createdAt: r.created_at });
+      tenantsByHash.set(hash, tenant);
+      return tenant;
     },
     async createInstall(i, credential, triggers) {
       createInstall.immediate(i, credential, triggers);
+      remember(i);
     },
     async getInstall(tenantId, id) {
+      const cached = installsById.get(id);
+      if (cached) return cached.tenantId === tenantId ? cached : null;
       const r = q.getInstall.get(tenantId, id);
-      return r ? toInstall(r) : null;
+      return r ? remember(toInstall(r)) : null;
     },
     async listInstalls(tenantId, opts: PageOptions = {}) {
       const limit = pageLimit(opts.limit);
@@ -278,10 +309,13 @@ export function sqliteServiceStore(file: string, clock: Clock = systemClock): Se
       return page(`installs:${tenantId}`, q.listInstalls.all(tenantId, after, limit + 1), limit, toInstall);
     },
     async updateInstall(i, credential) {
+      installsById.delete(i.id);
       updateInstall.immediate(i, credential);
     },
     async deleteInstall(tenantId, id) {
-      return deleteInstall.immediate(tenantId, id);
+      const deleted = deleteInstall.immediate(tenantId, id);
+      if (deleted) installsById.delete(id);
+      return deleted;
     },
     async getCredential(tenantId, installId) {
       const r = q.getCredential.get(tenantId, installId);

@@ -87,7 +87,11 @@ export async function createRuntimeApp(opts: RuntimeAppOptions) {
     onPublished: () => worker?.nudge(),
   });
   worker = createJobWorker({ store, runner, clock, metrics, log: app.log, policy: limits.worker });
-  const installs = createInstallManager({ store, bundles, vault: opts.vault, clock, onRemoved: (i) => pool.evict(i.id, i.version) });
+  const installs = createInstallManager({ store, bundles, vault: opts.vault, clock, onRemoved: (i) => {
+      pool.evict(i.id, i.version);
+      runner.forget(i.id);
+    },
+  });
   const context: ServiceContext = {
     store, bundles, installs, runner, worker, metrics, clock,
     rateLimiter: createRateLimiter(limits.rpcRate, clock),
