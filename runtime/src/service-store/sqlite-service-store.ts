@@ -13,6 +13,7 @@ import type { SealedCredential } from "../vault/credential-vault.js";
 import { decodePageCursor, encodePageCursor, pageLimit } from "./page-cursor.js";
 import type { InstallRecord, Page, PageOptions, RunRecord, ServiceStore, Tenant, TimerMove, TimerState } from "./service-store.js";
 import { migrate } from "./sqlite-migrations.js";
+import { startWalCheckpointer } from "./wal-checkpointer.js";
 
 type InstallRow = {
   id: string; tenant_id: string; seq: number; slug: string; version: string; range: string; integrity: string;
@@ -98,6 +99,7 @@ export function sqliteServiceStore(file: string, clock: Clock = systemClock): Se
   db.pragma("busy_timeout = 5000");
   db.pragma("foreign_keys = ON");
   migrate(db);
+  const checkpointer = startWalCheckpointer(db, file);
 
   const q = {
     insertTenant: db.prepare("INSERT INTO tenants (id, name, token_hash, bindings, created_at) VALUES (?, ?, ?, ?, ?)"),
@@ -381,6 +383,7 @@ export function sqliteServiceStore(file: string, clock: Clock = systemClock): Se
     },
     async close() {
       if (pending.length > 0) flush();
+      await checkpointer.stop();
       installData.close();
       db.close();
     },
