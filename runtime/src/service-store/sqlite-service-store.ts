@@ -6,7 +6,7 @@
  */
 import { randomUUID } from "node:crypto";
 import Database from "better-sqlite3";
-import type { Job, JobQueue } from "../scheduler/job-queue.js";
+import type { Job, JobQueue, TenantRoom } from "../scheduler/job-queue.js";
 import { systemClock, type Clock } from "../storage/install-store.js";
 import { sqliteStorage } from "../storage/sqlite-storage.js";
 import type { SealedCredential } from "../vault/credential-vault.js";
@@ -155,9 +155,22 @@ export function sqliteServiceStore(file: string, clock: Clock = systemClock): Se
     ),
     nextTimerAt: db.prepare<[], { at: number | null }>("SELECT MIN(next_at) AS at FROM triggers WHERE kind = 'timer'"),
     moveTimer: db.prepare("UPDATE triggers SET next_at = ? WHERE install_id = ? AND handler = ? AND kind = 'timer' AND next_at = ?"),
-    timerTenant: db.prepare<[string, string], { tenant_id: string }>("SELECT tenant_id FROM triggers WHERE install_id = ? AND handler = ?"),
-    dueJobs: db.prepare<[number, number], JobRow>("SELECT * FROM jobs WHERE status = 'pending' AND run_at <= ? ORDER BY run_at, rowid LIMIT ?"),
-    markRunning: db.prepare("UPDATE jobs SET status = 'running', attempts = attempts + 1 WHERE id = ? AND status = 'pending'"),
+    insertTimerJob: db.prepare(
+      `INSERT INTO jobs (id, key, kind, tenant_id, install_id, handler, payload, ref, attempts, max_attempts, run_at, status)
+       SELECT ?, ?, 'timer', tenant_id, install_id, handler, 'null', ?, 0, ?, ?, 'pending' FROM triggers WHERE install_id = ? AND handler = ?
+       ON CONFLICT (key) DO NOTHING`,
+    ),
+    // One statement marks the due jobs running and returns them, at most `perTenant` less its runs
+    // in flight (a JSON object) for each tenant, so jobs are not claimed only to be put back.
+    claimJobs: db.prepare<[number, number, string, number], JobRow & { rid: number }>(
+      `UPDATE jobs SET status = 'running', attempts = attempts + 1 WHERE id IN (
+         SELECT id FROM (
+           SELECT id, run_at, rowid AS r, tenant_id, ROW_NUMBER() OVER (PARTITION BY tenant_id ORDER BY run_at, rowid) AS n
+           FROM jobs WHERE status = 'pending' AND run_at <= ?
+         ) WHERE n <= ? - COALESCE((SELECT value FROM json_each(?) WHERE key = tenant_id), 0)
+         ORDER BY run_at, r LIMIT ?
+       ) RETURNING rowid AS rid, *`,
+    ),
     setJob: db.prepare("UPDATE jobs SET status = ? WHERE id = ?"),
     retryJob: db.prepare("UPDATE jobs SET status = 'pending', run_at = ? WHERE id = ?"),
     releaseJob: db.prepare("UPDATE jobs SET status = 'pending', attempts = attempts - 1 WHERE id = ? AND status = 'running'"),
@@ -249,26 +262,20 @@ export function sqliteServiceStore(file: string, clock: Clock = systemClock): Se
   const advanceTimers = db.transaction((moves: readonly TimerMove[]) =>
     moves.map(({ installId, handler, expectedNextAt, nextAt, fire }) => {
       if (q.moveTimer.run(nextAt, installId, handler, expectedNextAt).changes === 0) return false;
-      if (fire) {
-        const { tenant_id } = q.timerTenant.get(installId, handler)!;
-        const ref = new Date(fire.slot).toISOString();
-        q.insertJob.run(randomUUID(), `timer:${installId}:${handler}:${fire.slot}`, "timer", tenant_id, installId, handler, "null", ref, fire.maxAttempts, fire.slot);
-      }
+      if (fire) q.insertTimerJob.run(randomUUID(), `timer:${installId}:${handler}:${fire.slot}`, new Date(fire.slot).toISOString(), fire.maxAttempts, fire.slot, installId, handler);
       return true;
     }),
   );
-  const claim = db.transaction((now: number, limit: number) => {
-    const rows = q.dueJobs.all(now, limit);
-    for (const r of rows) q.markRunning.run(r.id);
-    return rows.map((r) => ({ ...toJob(r), attempts: r.attempts + 1, status: "running" as const }));
-  });
+  // RETURNING gives rows in no particular order; jobs start oldest first.
+  const claim = (now: number, limit: number, room: TenantRoom = { perTenant: Number.MAX_SAFE_INTEGER, inFlight: {} }) =>
+    q.claimJobs.all(now, room.perTenant, JSON.stringify(room.inFlight), limit).sort((a, b) => a.run_at - b.run_at || a.rid - b.rid).map(toJob);
   const recover = db.transaction((now: number) => ({
     requeued: q.requeueEvents.run(now).changes,
     abandoned: q.abandonTimers.run().changes,
   }));
 
   const jobs: JobQueue = {
-    claim: async (now, limit) => claim(now, limit),
+    claim: async (now, limit, room) => claim(now, limit, room),
     complete: (id) => grouped(() => q.setJob.run("done", id)),
     retry: (id, runAt) => grouped(() => q.retryJob.run(runAt, id)),
     bury: (id) => grouped(() => q.setJob.run("dead", id)),

@@ -12,6 +12,7 @@ import { sqliteTransport, type SqlBinding } from "../device/sqlite-transport.js"
 import { errorCode, execute, type ExecutionResult } from "../executor/execute.js";
 import type { LoadedIntegration } from "../executor/load-integration.js";
 import type { SandboxPool } from "../sandbox/pool.js";
+import type { TenantRoom } from "../scheduler/job-queue.js";
 import type { InstallRecord, RunRecord, RunStatus, RunTrigger, ServiceStore } from "../service-store/service-store.js";
 import type { Clock } from "../storage/install-store.js";
 import type { SealedCredential, Vault } from "../vault/credential-vault.js";
@@ -136,6 +137,9 @@ export function createRunExecutor(deps: RunDeps) {
 
   return {
     atCap: (tenantId: string) => (inFlight.get(tenantId) ?? 0) >= deps.tenantConcurrency,
+
+    /** Runs each tenant may still start, for claiming jobs within it. */
+    room: (): TenantRoom => ({ perTenant: deps.tenantConcurrency, inFlight: Object.fromEntries(inFlight) }),
 
     /** Refuses with 429 when the tenant already has its cap of runs in flight. */
     run(req: RunRequest, runId: string = randomUUID()): Promise<{ run: RunRecord; result: ExecutionResult }> {
