@@ -4,7 +4,6 @@
  * with its deliveries, a timer step with its job) are single transactions, so a crash at any
  * point leaves either all or none of them.
  */
-import { randomUUID } from "node:crypto";
 import Database from "better-sqlite3";
 import type { Job, JobQueue, TenantRoom } from "../scheduler/job-queue.js";
 import { systemClock, type Clock } from "../storage/install-store.js";
@@ -13,6 +12,7 @@ import type { SealedCredential } from "../vault/credential-vault.js";
 import { decodePageCursor, encodePageCursor, pageLimit } from "./page-cursor.js";
 import type { InstallRecord, Page, PageOptions, RunRecord, ServiceStore, Tenant, TimerMove, TimerState } from "./service-store.js";
 import { migrate } from "./sqlite-migrations.js";
+import { timeOrderedId } from "./time-ordered-id.js";
 import { startWalCheckpointer } from "./wal-checkpointer.js";
 
 type InstallRow = {
@@ -256,13 +256,13 @@ export function sqliteServiceStore(file: string, clock: Clock = systemClock): Se
     q.insertEvent.run(e.id, e.tenantId, e.topic, JSON.stringify(e.payload ?? null), e.source, e.createdAt);
     const subs = q.subscribers.all(e.tenantId, e.topic);
     const payload = JSON.stringify(e.payload ?? null);
-    for (const s of subs) q.insertJob.run(randomUUID(), `event:${e.id}:${s.install_id}:${s.handler}`, "event", e.tenantId, s.install_id, s.handler, payload, e.id, maxAttempts, e.createdAt);
+    for (const s of subs) q.insertJob.run(timeOrderedId(), `event:${e.id}:${s.install_id}:${s.handler}`, "event", e.tenantId, s.install_id, s.handler, payload, e.id, maxAttempts, e.createdAt);
     return subs.length;
   });
   const advanceTimers = db.transaction((moves: readonly TimerMove[]) =>
     moves.map(({ installId, handler, expectedNextAt, nextAt, fire }) => {
       if (q.moveTimer.run(nextAt, installId, handler, expectedNextAt).changes === 0) return false;
-      if (fire) q.insertTimerJob.run(randomUUID(), `timer:${installId}:${handler}:${fire.slot}`, new Date(fire.slot).toISOString(), fire.maxAttempts, fire.slot, installId, handler);
+      if (fire) q.insertTimerJob.run(timeOrderedId(), `timer:${installId}:${handler}:${fire.slot}`, new Date(fire.slot).toISOString(), fire.maxAttempts, fire.slot, installId, handler);
       return true;
     }),
   );

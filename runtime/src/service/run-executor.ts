@@ -5,7 +5,6 @@
  * interrupted) and finished with its redacted logs; events the handler emitted are published
  * before the run is marked finished, so a crash in between can repeat them but never lose them.
  */
-import { randomUUID } from "node:crypto";
 import type { FastifyBaseLogger } from "fastify";
 import { liveHttpTransport, type HttpBinding } from "../device/live-http-transport.js";
 import { sqliteTransport, type SqlBinding } from "../device/sqlite-transport.js";
@@ -13,6 +12,7 @@ import { errorCode, execute, type ExecutionResult } from "../executor/execute.js
 import type { LoadedIntegration } from "../executor/load-integration.js";
 import type { SandboxPool } from "../sandbox/pool.js";
 import type { TenantRoom } from "../scheduler/job-queue.js";
+import { timeOrderedId } from "../service-store/time-ordered-id.js";
 import type { InstallRecord, RunRecord, RunStatus, RunTrigger, ServiceStore } from "../service-store/service-store.js";
 import type { Clock } from "../storage/install-store.js";
 import type { SealedCredential, Vault } from "../vault/credential-vault.js";
@@ -116,7 +116,7 @@ export function createRunExecutor(deps: RunDeps) {
     }
     if (result.ok && result.events.length > 0) {
       for (const e of result.events) {
-        await deps.store.publishEvent({ id: randomUUID(), tenantId: install.tenantId, topic: e.topic, payload: e.payload, createdAt: deps.clock.now(), source: `run:${runId}` }, deps.eventMaxAttempts);
+        await deps.store.publishEvent({ id: timeOrderedId(), tenantId: install.tenantId, topic: e.topic, payload: e.payload, createdAt: deps.clock.now(), source: `run:${runId}` }, deps.eventMaxAttempts);
       }
       deps.onPublished();
     }
@@ -142,7 +142,7 @@ export function createRunExecutor(deps: RunDeps) {
     room: (): TenantRoom => ({ perTenant: deps.tenantConcurrency, inFlight: Object.fromEntries(inFlight) }),
 
     /** Refuses with 429 when the tenant already has its cap of runs in flight. */
-    run(req: RunRequest, runId: string = randomUUID()): Promise<{ run: RunRecord; result: ExecutionResult }> {
+    run(req: RunRequest, runId: string = timeOrderedId()): Promise<{ run: RunRecord; result: ExecutionResult }> {
       const tenant = req.install.tenantId;
       const n = inFlight.get(tenant) ?? 0;
       if (n >= deps.tenantConcurrency) {
