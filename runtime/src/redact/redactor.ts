@@ -68,7 +68,9 @@ export function createRedactor(credentials: unknown, extra: readonly string[] = 
 
 /** Redactors by credential set: an install sends the same credentials call after call, and building the pattern is the costly part. */
 const recent = new Map<string, Redactor>();
-const MAX_RECENT = 256;
+// As many as the runtime service has warm sandboxes: each of its installs has its own credentials,
+// and a redactor rebuilt every run costs more than the run.
+const MAX_RECENT = 4096;
 
 /** createRedactor, reusing the redactor built for the same credentials and extra secrets. */
 export function redactorFor(credentials: unknown, extra: readonly string[] = []): Redactor {

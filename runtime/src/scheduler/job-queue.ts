@@ -27,9 +27,12 @@ export type Job = {
   status: JobStatus;
 };
 
+/** How many more runs each tenant may start: `perTenant` less its runs in flight (absent: none). */
+export type TenantRoom = { perTenant: number; inFlight: Readonly<Record<string, number>> };
+
 export interface JobQueue {
-  /** Pending jobs due at `now`, oldest first, marked running with one more attempt. */
-  claim(now: number, limit: number): Promise<Job[]>;
+  /** Pending jobs due at `now`, oldest first, marked running with one more attempt; within each tenant's room when given. */
+  claim(now: number, limit: number, room?: TenantRoom): Promise<Job[]>;
   complete(id: string): Promise<void>;
   /** Back to pending at `runAt` (the backoff is the caller's policy). */
   retry(id: string, runAt: number): Promise<void>;

@@ -199,6 +199,22 @@ export function serviceStoreContract(name: string, fresh: () => StoreLocation): 
       await store.close();
     });
 
+    it("claims oldest first, within each tenant's room, leaving the rest pending", async () => {
+      const { store } = await setup();
+      const a = install("tenant-a");
+      const b = install("tenant-b");
+      await store.createInstall(a, null, [onTopic("on_ping", "ping")]);
+      await store.createInstall(b, null, [onTopic("on_ping", "ping")]);
+      for (const [id, tenantId, at] of [["ev-a2", "tenant-a", T0 + 2], ["ev-b1", "tenant-b", T0 + 1], ["ev-a0", "tenant-a", T0]] as const) {
+        await store.publishEvent({ id, tenantId, topic: "ping", payload: null, createdAt: at, source: null }, 3);
+      }
+      // tenant-a has 1 of its 2 runs in flight, tenant-b none.
+      expect((await store.jobs.claim(T0 + 10, 10, { perTenant: 2, inFlight: { "tenant-a": 1 } })).map((j) => j.ref)).toEqual(["ev-a0", "ev-b1"]);
+      expect((await store.jobs.claim(T0 + 10, 10, { perTenant: 2, inFlight: { "tenant-a": 2 } })).map((j) => j.ref)).toEqual([]);
+      expect((await store.jobs.claim(T0 + 10, 10)).map((j) => j.ref)).toEqual(["ev-a2"]);
+      await store.close();
+    });
+
     it("retries at the given time, buries dead letters, releases and recovers after a crash", async () => {
       const { store } = await setup();
       const a = install("tenant-a");

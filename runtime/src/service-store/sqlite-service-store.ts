@@ -4,15 +4,16 @@
  * with its deliveries, a timer step with its job) are single transactions, so a crash at any
  * point leaves either all or none of them.
  */
-import { randomUUID } from "node:crypto";
 import Database from "better-sqlite3";
-import type { Job, JobQueue } from "../scheduler/job-queue.js";
+import type { Job, JobQueue, TenantRoom } from "../scheduler/job-queue.js";
 import { systemClock, type Clock } from "../storage/install-store.js";
 import { sqliteStorage } from "../storage/sqlite-storage.js";
 import type { SealedCredential } from "../vault/credential-vault.js";
 import { decodePageCursor, encodePageCursor, pageLimit } from "./page-cursor.js";
-import type { InstallRecord, Page, PageOptions, RunRecord, ServiceStore, TimerMove, TimerState } from "./service-store.js";
+import type { InstallRecord, Page, PageOptions, RunRecord, ServiceStore, Tenant, TimerMove, TimerState } from "./service-store.js";
 import { migrate } from "./sqlite-migrations.js";
+import { timeOrderedId } from "./time-ordered-id.js";
+import { startWalCheckpointer } from "./wal-checkpointer.js";
 
 type InstallRow = {
   id: string; tenant_id: string; seq: number; slug: string; version: string; range: string; integrity: string;
@@ -76,6 +77,17 @@ const toJob = (r: JobRow): Job => ({
   status: r.status as Job["status"],
 });
 
+/** Installs kept in memory; beyond it the oldest entry is read from the database again when next used. */
+const INSTALL_CACHE_SIZE = 10_000;
+
+function deepFreeze<T>(value: T): T {
+  if (value && typeof value === "object" && !Object.isFrozen(value)) {
+    for (const v of Object.values(value)) deepFreeze(v);
+    Object.freeze(value);
+  }
+  return value;
+}
+
 export function sqliteServiceStore(file: string, clock: Clock = systemClock): ServiceStore {
   // The install-scoped tables come first: deleteInstall below removes rows from them.
   const installData = sqliteStorage(file, clock);
@@ -87,6 +99,7 @@ export function sqliteServiceStore(file: string, clock: Clock = systemClock): Se
   db.pragma("busy_timeout = 5000");
   db.pragma("foreign_keys = ON");
   migrate(db);
+  const checkpointer = startWalCheckpointer(db, file);
 
   const q = {
     insertTenant: db.prepare("INSERT INTO tenants (id, name, token_hash, bindings, created_at) VALUES (?, ?, ?, ?, ?)"),
@@ -142,9 +155,22 @@ export function sqliteServiceStore(file: string, clock: Clock = systemClock): Se
     ),
     nextTimerAt: db.prepare<[], { at: number | null }>("SELECT MIN(next_at) AS at FROM triggers WHERE kind = 'timer'"),
     moveTimer: db.prepare("UPDATE triggers SET next_at = ? WHERE install_id = ? AND handler = ? AND kind = 'timer' AND next_at = ?"),
-    timerTenant: db.prepare<[string, string], { tenant_id: string }>("SELECT tenant_id FROM triggers WHERE install_id = ? AND handler = ?"),
-    dueJobs: db.prepare<[number, number], JobRow>("SELECT * FROM jobs WHERE status = 'pending' AND run_at <= ? ORDER BY run_at, rowid LIMIT ?"),
-    markRunning: db.prepare("UPDATE jobs SET status = 'running', attempts = attempts + 1 WHERE id = ? AND status = 'pending'"),
+    insertTimerJob: db.prepare(
+      `INSERT INTO jobs (id, key, kind, tenant_id, install_id, handler, payload, ref, attempts, max_attempts, run_at, status)
+       SELECT ?, ?, 'timer', tenant_id, install_id, handler, 'null', ?, 0, ?, ?, 'pending' FROM triggers WHERE install_id = ? AND handler = ?
+       ON CONFLICT (key) DO NOTHING`,
+    ),
+    // One statement marks the due jobs running and returns them, at most `perTenant` less its runs
+    // in flight (a JSON object) for each tenant, so jobs are not claimed only to be put back.
+    claimJobs: db.prepare<[number, number, string, number], JobRow & { rid: number }>(
+      `UPDATE jobs SET status = 'running', attempts = attempts + 1 WHERE id IN (
+         SELECT id FROM (
+           SELECT id, run_at, rowid AS r, tenant_id, ROW_NUMBER() OVER (PARTITION BY tenant_id ORDER BY run_at, rowid) AS n
+           FROM jobs WHERE status = 'pending' AND run_at <= ?
+         ) WHERE n <= ? - COALESCE((SELECT value FROM json_each(?) WHERE key = tenant_id), 0)
+         ORDER BY run_at, r LIMIT ?
+       ) RETURNING rowid AS rid, *`,
+    ),
     setJob: db.prepare("UPDATE jobs SET status = ? WHERE id = ?"),
     retryJob: db.prepare("UPDATE jobs SET status = 'pending', run_at = ? WHERE id = ?"),
     releaseJob: db.prepare("UPDATE jobs SET status = 'pending', attempts = attempts - 1 WHERE id = ? AND status = 'running'"),
@@ -182,6 +208,18 @@ export function sqliteServiceStore(file: string, clock: Clock = systemClock): Se
       if (pending.push({ apply, resolve, reject }) === 1) setImmediate(flush);
     });
 
+  // This process is the only writer of tenants and installs in its file, so both are read from
+  // memory after the first query: every request authenticates its tenant and reads its install.
+  // Records are frozen because callers share them. Tenants never change; an install's entry is
+  // replaced or dropped by the writes below.
+  const tenantsByHash = new Map<string, Tenant>();
+  const installsById = new Map<string, InstallRecord>();
+  const remember = (i: InstallRecord) => {
+    if (installsById.size >= INSTALL_CACHE_SIZE) installsById.delete(installsById.keys().next().value!);
+    installsById.set(i.id, deepFreeze(structuredClone(i)));
+    return installsById.get(i.id)!;
+  };
+
   const writeInstall = (i: InstallRecord) => [JSON.stringify(i.config), JSON.stringify(i.bindings), JSON.stringify(i.credentialFields), JSON.stringify(i.warnings)] as const;
   const putCredential = (installId: string, c: SealedCredential) => q.upsertCredential.run(installId, c.keyId, c.iv, c.tag, c.ciphertext);
 
@@ -218,32 +256,26 @@ export function sqliteServiceStore(file: string, clock: Clock = systemClock): Se
     q.insertEvent.run(e.id, e.tenantId, e.topic, JSON.stringify(e.payload ?? null), e.source, e.createdAt);
     const subs = q.subscribers.all(e.tenantId, e.topic);
     const payload = JSON.stringify(e.payload ?? null);
-    for (const s of subs) q.insertJob.run(randomUUID(), `event:${e.id}:${s.install_id}:${s.handler}`, "event", e.tenantId, s.install_id, s.handler, payload, e.id, maxAttempts, e.createdAt);
+    for (const s of subs) q.insertJob.run(timeOrderedId(), `event:${e.id}:${s.install_id}:${s.handler}`, "event", e.tenantId, s.install_id, s.handler, payload, e.id, maxAttempts, e.createdAt);
     return subs.length;
   });
   const advanceTimers = db.transaction((moves: readonly TimerMove[]) =>
     moves.map(({ installId, handler, expectedNextAt, nextAt, fire }) => {
       if (q.moveTimer.run(nextAt, installId, handler, expectedNextAt).changes === 0) return false;
-      if (fire) {
-        const { tenant_id } = q.timerTenant.get(installId, handler)!;
-        const ref = new Date(fire.slot).toISOString();
-        q.insertJob.run(randomUUID(), `timer:${installId}:${handler}:${fire.slot}`, "timer", tenant_id, installId, handler, "null", ref, fire.maxAttempts, fire.slot);
-      }
+      if (fire) q.insertTimerJob.run(timeOrderedId(), `timer:${installId}:${handler}:${fire.slot}`, new Date(fire.slot).toISOString(), fire.maxAttempts, fire.slot, installId, handler);
       return true;
     }),
   );
-  const claim = db.transaction((now: number, limit: number) => {
-    const rows = q.dueJobs.all(now, limit);
-    for (const r of rows) q.markRunning.run(r.id);
-    return rows.map((r) => ({ ...toJob(r), attempts: r.attempts + 1, status: "running" as const }));
-  });
+  // RETURNING gives rows in no particular order; jobs start oldest first.
+  const claim = (now: number, limit: number, room: TenantRoom = { perTenant: Number.MAX_SAFE_INTEGER, inFlight: {} }) =>
+    q.claimJobs.all(now, room.perTenant, JSON.stringify(room.inFlight), limit).sort((a, b) => a.run_at - b.run_at || a.rid - b.rid).map(toJob);
   const recover = db.transaction((now: number) => ({
     requeued: q.requeueEvents.run(now).changes,
     abandoned: q.abandonTimers.run().changes,
   }));
 
   const jobs: JobQueue = {
-    claim: async (now, limit) => claim(now, limit),
+    claim: async (now, limit, room) => claim(now, limit, room),
     complete: (id) => grouped(() => q.setJob.run("done", id)),
     retry: (id, runAt) => grouped(() => q.retryJob.run(runAt, id)),
     bury: (id) => grouped(() => q.setJob.run("dead", id)),
@@ -262,15 +294,23 @@ export function sqliteServiceStore(file: string, clock: Clock = systemClock): Se
       q.insertTenant.run(t.id, t.name, tokenHash, JSON.stringify(t.bindings), t.createdAt);
     },
     async tenantByTokenHash(hash) {
+      const cached = tenantsByHash.get(hash);
+      if (cached) return cached;
       const r = q.tenantByHash.get(hash);
-      return r ? { id: r.id, name: r.name, bindings: JSON.parse(r.bindings), createdAt: r.created_at } : null;
+      if (!r) return null;
+      const tenant = deepFreeze({ id: r.id, name: r.name, bindings: JSON.parse(r.bindings), createdAt: r.created_at });
+      tenantsByHash.set(hash, tenant);
+      return tenant;
     },
     async createInstall(i, credential, triggers) {
       createInstall.immediate(i, credential, triggers);
+      remember(i);
     },
     async getInstall(tenantId, id) {
+      const cached = installsById.get(id);
+      if (cached) return cached.tenantId === tenantId ? cached : null;
       const r = q.getInstall.get(tenantId, id);
-      return r ? toInstall(r) : null;
+      return r ? remember(toInstall(r)) : null;
     },
     async listInstalls(tenantId, opts: PageOptions = {}) {
       const limit = pageLimit(opts.limit);
@@ -278,10 +318,13 @@ export function sqliteServiceStore(file: string, clock: Clock = systemClock): Se
       return page(`installs:${tenantId}`, q.listInstalls.all(tenantId, after, limit + 1), limit, toInstall);
     },
     async updateInstall(i, credential) {
+      installsById.delete(i.id);
       updateInstall.immediate(i, credential);
     },
     async deleteInstall(tenantId, id) {
-      return deleteInstall.immediate(tenantId, id);
+      const deleted = deleteInstall.immediate(tenantId, id);
+      if (deleted) installsById.delete(id);
+      return deleted;
     },
     async getCredential(tenantId, installId) {
       const r = q.getCredential.get(tenantId, installId);
@@ -347,6 +390,7 @@ export function sqliteServiceStore(file: string, clock: Clock = systemClock): Se
     },
     async close() {
       if (pending.length > 0) flush();
+      await checkpointer.stop();
       installData.close();
       db.close();
     },

@@ -20,14 +20,9 @@ declare module "fastify" {
   }
 }
 
-export const hashToken = (token: string) => createHash("sha256").update(token, "utf8").digest("hex");
+const digest = (token: string) => createHash("sha256").update(token, "utf8").digest();
+export const hashToken = (token: string) => digest(token).toString("hex");
 export const newTenantToken = () => `ihub_t_${randomBytes(24).toString("base64url")}`;
-
-function sameSecret(a: string, b: string): boolean {
-  const x = createHash("sha256").update(a).digest();
-  const y = createHash("sha256").update(b).digest();
-  return timingSafeEqual(x, y);
-}
 
 /** The caller's tenant, for routes declared with access "tenant". */
 export function tenantOf(request: FastifyRequest): string {
@@ -37,15 +32,19 @@ export function tenantOf(request: FastifyRequest): string {
 
 export function installAuth(app: FastifyInstance, adminToken: string, tenantByTokenHash: (hash: string) => Promise<{ id: string } | null>): void {
   app.decorateRequest("principal", null);
+  // One hash of the caller's token serves both checks: equal digests (compared in constant time)
+  // for the admin token, the stored hash for a tenant's.
+  const adminDigest = digest(adminToken);
   app.addHook("onRequest", async (request) => {
     const access = request.routeOptions.config?.access ?? "public";
     if (access === "public") return;
     const header = request.headers.authorization ?? "";
     const token = /^Bearer\s+(\S+)\s*$/i.exec(header)?.[1];
     if (!token) throw new ServiceError(401, "UNAUTHENTICATED", "missing bearer token", "Send `Authorization: Bearer <token>`: the admin token, or a tenant token from POST /v1/tenants.");
-    if (sameSecret(token, adminToken)) request.principal = { kind: "admin" };
+    const presented = digest(token);
+    if (timingSafeEqual(presented, adminDigest)) request.principal = { kind: "admin" };
     else {
-      const tenant = await tenantByTokenHash(hashToken(token));
+      const tenant = await tenantByTokenHash(presented.toString("hex"));
       if (!tenant) throw new ServiceError(401, "UNAUTHENTICATED", "the bearer token is not valid", "Tenant tokens are shown once at creation; create a new tenant if it was lost.");
       request.principal = { kind: "tenant", tenantId: tenant.id };
     }

@@ -22,7 +22,10 @@ export type WorkerPolicy = {
   pollMs: number;
 };
 
-export const DEFAULT_WORKER_POLICY: WorkerPolicy = { concurrency: 256, backoffBaseMs: 1000, backoffMaxMs: 300_000, pollMs: 50 };
+// Jobs are claimed within each tenant's concurrency cap, which is what bounds a tenant; this
+// bound is for the process, high enough that due timers and deliveries of many tenants start
+// together rather than in waves behind one another.
+export const DEFAULT_WORKER_POLICY: WorkerPolicy = { concurrency: 1024, backoffBaseMs: 1000, backoffMaxMs: 300_000, pollMs: 50 };
 
 function backoffMs(policy: WorkerPolicy, attempt: number): number {
   return Math.min(policy.backoffMaxMs, policy.backoffBaseMs * 2 ** Math.max(0, attempt - 1));
@@ -76,7 +79,7 @@ export function createJobWorker(deps: Deps) {
   async function startJobs(): Promise<Promise<void>[]> {
     const room = policy.concurrency - active.size;
     if (room <= 0) return [];
-    const started = (await store.jobs.claim(clock.now(), room)).map((job) => {
+    const started = (await store.jobs.claim(clock.now(), room, runner.room())).map((job) => {
       // A finished job makes room: the next step starts at once instead of at the next poll. A job
       // put back unrun waits for the poll, or a tenant at its cap would be claimed again in a loop.
       const p: Promise<void> = runJob(job)

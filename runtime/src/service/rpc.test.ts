@@ -51,6 +51,11 @@ describe("POST /v1/installs/:id/rpc/:handler", () => {
     expect(run.raw).not.toContain(SECRET);
     expect(logText).toContain(res.body.runId);
     expect(logText).not.toContain(SECRET);
+    // One line per call, the run's; other routes keep Fastify's request lines.
+    const lines = logText.trim().split("\n").map((l) => JSON.parse(l) as { msg: string; req?: { url: string }; runId?: string });
+    expect(lines.filter((l) => l.req?.url.includes("/rpc/"))).toEqual([]);
+    expect(lines.filter((l) => l.runId === res.body.runId).map((l) => l.msg)).toEqual(["run finished"]);
+    expect(lines.some((l) => l.req?.url === `/v1/runs/${res.body.runId}`)).toBe(true);
   });
 
   it("maps typed errors to statuses, each with code, hint and run id", async () => {

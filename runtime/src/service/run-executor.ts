@@ -5,16 +5,17 @@
  * interrupted) and finished with its redacted logs; events the handler emitted are published
  * before the run is marked finished, so a crash in between can repeat them but never lose them.
  */
-import { randomUUID } from "node:crypto";
 import type { FastifyBaseLogger } from "fastify";
 import { liveHttpTransport, type HttpBinding } from "../device/live-http-transport.js";
 import { sqliteTransport, type SqlBinding } from "../device/sqlite-transport.js";
 import { errorCode, execute, type ExecutionResult } from "../executor/execute.js";
 import type { LoadedIntegration } from "../executor/load-integration.js";
 import type { SandboxPool } from "../sandbox/pool.js";
+import type { TenantRoom } from "../scheduler/job-queue.js";
+import { timeOrderedId } from "../service-store/time-ordered-id.js";
 import type { InstallRecord, RunRecord, RunStatus, RunTrigger, ServiceStore } from "../service-store/service-store.js";
 import type { Clock } from "../storage/install-store.js";
-import type { Vault } from "../vault/credential-vault.js";
+import type { SealedCredential, Vault } from "../vault/credential-vault.js";
 import type { BundleLoader } from "./bundle-loader.js";
 import { ServiceError } from "./service-error.js";
 import type { ServiceMetrics } from "./service-metrics.js";
@@ -63,9 +64,26 @@ function transports(integration: LoadedIntegration, install: InstallRecord) {
   return { http: liveHttpTransport(http), sql: sqliteTransport(sql) };
 }
 
+/** Opened credentials kept per install; beyond it the oldest is decrypted again when next used. */
+const OPENED_CREDENTIALS = 10_000;
+
 export function createRunExecutor(deps: RunDeps) {
   const inFlight = new Map<string, number>();
   const running = new Set<Promise<unknown>>();
+  // Decrypting costs more than the rest of a warm run's reads together. The sealed record is still
+  // read every run, so a PATCH or a key rotation (which re-seals) is seen at once.
+  const opened = new Map<string, { sealed: SealedCredential; value: Record<string, unknown> }>();
+
+  function openCredential(installId: string, sealed: SealedCredential | null): Record<string, unknown> {
+    if (!sealed) return {};
+    const hit = opened.get(installId);
+    if (hit && hit.sealed.keyId === sealed.keyId && hit.sealed.iv === sealed.iv && hit.sealed.tag === sealed.tag && hit.sealed.ciphertext === sealed.ciphertext) return hit.value;
+    const value = deps.vault.open(installId, sealed);
+    opened.delete(installId);
+    if (opened.size >= OPENED_CREDENTIALS) opened.delete(opened.keys().next().value!);
+    opened.set(installId, { sealed, value: Object.freeze(value) });
+    return value;
+  }
 
   async function runHandler(req: RunRequest, runId: string): Promise<{ run: RunRecord; result: ExecutionResult }> {
     const { install, handler } = req;
@@ -83,7 +101,7 @@ export function createRunExecutor(deps: RunDeps) {
       const io = transports(integration, install);
       try {
         result = await execute({
-          integration, handler, input: req.input, config: install.config, credentials: sealed ? deps.vault.open(install.id, sealed) : {},
+          integration, handler, input: req.input, config: install.config, credentials: openCredential(install.id, sealed),
           installId: install.id, runId, store: deps.store.installData.forInstall(install.id), http: io.http, sql: io.sql, clock: deps.clock,
           invoke: (r) => deps.pool.invoke(r),
         });
@@ -98,7 +116,7 @@ export function createRunExecutor(deps: RunDeps) {
     }
     if (result.ok && result.events.length > 0) {
       for (const e of result.events) {
-        await deps.store.publishEvent({ id: randomUUID(), tenantId: install.tenantId, topic: e.topic, payload: e.payload, createdAt: deps.clock.now(), source: `run:${runId}` }, deps.eventMaxAttempts);
+        await deps.store.publishEvent({ id: timeOrderedId(), tenantId: install.tenantId, topic: e.topic, payload: e.payload, createdAt: deps.clock.now(), source: `run:${runId}` }, deps.eventMaxAttempts);
       }
       deps.onPublished();
     }
@@ -120,8 +138,11 @@ export function createRunExecutor(deps: RunDeps) {
   return {
     atCap: (tenantId: string) => (inFlight.get(tenantId) ?? 0) >= deps.tenantConcurrency,
 
+    /** Runs each tenant may still start, for claiming jobs within it. */
+    room: (): TenantRoom => ({ perTenant: deps.tenantConcurrency, inFlight: Object.fromEntries(inFlight) }),
+
     /** Refuses with 429 when the tenant already has its cap of runs in flight. */
-    run(req: RunRequest, runId: string = randomUUID()): Promise<{ run: RunRecord; result: ExecutionResult }> {
+    run(req: RunRequest, runId: string = timeOrderedId()): Promise<{ run: RunRecord; result: ExecutionResult }> {
       const tenant = req.install.tenantId;
       const n = inFlight.get(tenant) ?? 0;
       if (n >= deps.tenantConcurrency) {
@@ -136,6 +157,11 @@ export function createRunExecutor(deps: RunDeps) {
       });
       running.add(p);
       return p;
+    },
+
+    /** Drops what is kept in memory for an install that was removed. */
+    forget(installId: string): void {
+      opened.delete(installId);
     },
 
     /** Resolves when every run in flight has finished (SIGTERM waits for this). */

@@ -1,6 +1,6 @@
 /** POST /v1/events: stored with one delivery per subscribed install of the tenant, then delivered by the worker. */
-import { randomUUID } from "node:crypto";
 import type { FastifyInstance } from "fastify";
+import { timeOrderedId } from "../../service-store/time-ordered-id.js";
 import type { z } from "zod";
 import type { RouteSpec } from "../api-route.js";
 import { publishedEvent, publishEventBody } from "../api-schemas.js";
@@ -21,7 +21,7 @@ export const eventSpecs = {
 export async function eventRoutes(app: FastifyInstance) {
   const { store, worker, clock, eventMaxAttempts } = app.runtime;
   addRoute<{ body: z.infer<typeof publishEventBody> }>(app, eventSpecs.publish, async (request, reply) => {
-    const event = { id: randomUUID(), tenantId: tenantOf(request), topic: request.body.topic, payload: request.body.payload ?? null, createdAt: clock.now(), source: "api" };
+    const event = { id: timeOrderedId(), tenantId: tenantOf(request), topic: request.body.topic, payload: request.body.payload ?? null, createdAt: clock.now(), source: "api" };
     const deliveries = await store.publishEvent(event, eventMaxAttempts);
     worker.nudge();
     return reply.status(202).send({ eventId: event.id, deliveries });
