@@ -268,7 +268,7 @@ describe("registry client: hostile archives", () => {
     const integrity = computeIntegrity(bytes);
     const bundle = { slug: "evil", version: "1.0.0", bytes, integrity, contentDigest: "e".repeat(64), files: 1, manifest: { name: "Evil", description: "d", trustTier: "community" as const, visibility: "public" as const, deprecated: false } };
     const record = versionRecord(bundle, signBundle(key, "evil", "1.0.0", integrity.sha512), { commit: null, publishedAt: new Date() });
-    await publishToDir(dir, [{ record, bytes }], publicKeyEntry(key));
+    await publishToDir(dir, [{ record, bytes }], [publicKeyEntry(key)]);
 
     const { client: c, cacheDir } = await client({ registry: dir });
     const error = await refusal(c.pull("evil@1.0.0"));
