@@ -142,6 +142,52 @@ describe("registry client: trust", () => {
   });
 });
 
+describe("registry client: a newer version signed by a key it does not trust", () => {
+  /** A copy of the registry where someone with write access published 1.3.0 (and 1.1.1) under their own key. */
+  async function takenOver(): Promise<{ dir: string; stranger: SigningKey }> {
+    const dir = await copyRegistry();
+    const stranger = await loadSigningKey(base, { IHUB_SIGNING_KEY: pem() });
+    for (const version of ["1.1.1", "1.3.0"]) {
+      await writeSampleIntegration(base, { kind: "ping", slug: "weather", version, body: `takeover ${version}` });
+      const { bundles } = await buildSignedBundles(base, ["weather"], stranger);
+      await publishBundles(bundles, [{ kind: "dir", dir }], stranger, { commit: null });
+    }
+    return { dir, stranger };
+  }
+
+  it("falls back to the newest version it trusts, with a warning per skipped version, from a directory and over HTTP", async () => {
+    const { dir, stranger } = await takenOver();
+    const served = createRegistryServer(dir);
+    const { url } = await listen(served, 0, "127.0.0.1");
+    try {
+      for (const registryAt of [dir, url]) {
+        const { client: c } = await client({ registry: registryAt });
+        const pulled = await c.pull("weather@^1");
+        expect(pulled.version).toBe("1.1.0");
+        expect(await readFile(path.join(pulled.dir, "handlers", "ping.lua"), "utf8")).toContain("weather 1.1.0");
+        expect(pulled.warnings).toEqual([
+          `weather@1.3.0 is signed by ${stranger.keyId}, which is not a trusted key: skipped, weather@^1 resolves to 1.1.0`,
+          `weather@1.1.1 is signed by ${stranger.keyId}, which is not a trusted key: skipped, weather@^1 resolves to 1.1.0`,
+        ]);
+        // A client that trusts the new key takes the new version, without a word.
+        const { client: both } = await client({ registry: registryAt, trustedKeys: [key.publicKeyPem, stranger.publicKeyPem] });
+        expect(await both.resolve("weather@^1")).toEqual({ record: expect.objectContaining({ version: "1.3.0" }), warnings: [] });
+      }
+    } finally {
+      await new Promise((r) => served.close(r));
+    }
+  });
+
+  it("fails naming the untrusted key when no version in range is signed by a trusted key, and writes nothing", async () => {
+    const { dir, stranger } = await takenOver();
+    const { client: c, cacheDir } = await client({ registry: dir });
+    const error = await refusal(c.pull("weather@>=1.1.1 <2"));
+    expect(error).toMatchObject({ code: "REG_UNTRUSTED_KEY", hint: expect.stringMatching(/trusted keys/) });
+    expect(error.message).toBe(`no version of weather in >=1.1.1 <2 is signed by a trusted key (1.3.0 by ${stranger.keyId}, 1.1.1 by ${stranger.keyId})`);
+    expect(await readdir(cacheDir).catch(() => [])).toEqual([]);
+  });
+});
+
 describe("registry client: tampering", () => {
   it("detects a changed byte in the bundle", async () => {
     const dir = await copyRegistry();
@@ -268,7 +314,7 @@ describe("registry client: hostile archives", () => {
     const integrity = computeIntegrity(bytes);
     const bundle = { slug: "evil", version: "1.0.0", bytes, integrity, contentDigest: "e".repeat(64), files: 1, manifest: { name: "Evil", description: "d", trustTier: "community" as const, visibility: "public" as const, deprecated: false } };
     const record = versionRecord(bundle, signBundle(key, "evil", "1.0.0", integrity.sha512), { commit: null, publishedAt: new Date() });
-    await publishToDir(dir, [{ record, bytes }], publicKeyEntry(key));
+    await publishToDir(dir, [{ record, bytes }], [publicKeyEntry(key)]);
 
     const { client: c, cacheDir } = await client({ registry: dir });
     const error = await refusal(c.pull("evil@1.0.0"));

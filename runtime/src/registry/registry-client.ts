@@ -16,9 +16,9 @@ import { describeLocation, parseRegistryLocation, type RegistryLocation } from "
 import { readIntegrationIndex } from "./integration-index.js";
 import { registryFiles } from "./registry-layout.js";
 import { registryKeysSchema, type VersionRecord } from "./registry-schema.js";
-import { chooseVersion, parseVersionSpec, type Candidate } from "./resolve-version.js";
+import { installableVersions, parseVersionSpec, type Candidate, type VersionSpec } from "./resolve-version.js";
 import { DEFAULT_UNPACK_LIMITS, safeUnpack, type UnpackLimits } from "./safe-unpack.js";
-import { keyIdOf, trustedKeysFromPem, verifyRecordSignature, type TrustedKey } from "./signature.js";
+import { isTrusted, keyIdOf, trustedKeysFromPem, UNTRUSTED_KEY_HINT, verifyRecordSignature, type TrustedKey } from "./signature.js";
 
 export type RegistryClientOptions = {
   registry: string | RegistryLocation;
@@ -93,6 +93,15 @@ function staticTransport(base: { dir: string } | { baseUrl: URL }, maxDocument: 
   };
 }
 
+function skippedWarning(spec: VersionSpec, skipped: VersionRecord, chosen: string): string {
+  return `${spec.slug}@${skipped.version} is signed by ${skipped.signature.keyId}, which is not a trusted key: skipped, ${spec.slug}@${spec.range} resolves to ${chosen}`;
+}
+
+function untrustedOnly(spec: VersionSpec, untrusted: readonly VersionRecord[]): RegistryError {
+  const signers = untrusted.map((u) => `${u.version} by ${u.signature.keyId}`).join(", ");
+  return new RegistryError("REG_UNTRUSTED_KEY", `no version of ${spec.slug} in ${spec.range} is signed by a trusted key (${signers})`, { hint: UNTRUSTED_KEY_HINT });
+}
+
 function ociTransport(location: Extract<RegistryLocation, { kind: "oci" }>, credentials: OciCredentials | undefined, maxDocument: number): Transport {
   const client = new OciClient(location.registryUrl, credentials);
   const repo = (slug: string) => `${location.namespace}/${slug}`;
@@ -155,12 +164,25 @@ export function createRegistryClient(options: RegistryClientOptions) {
       };
     })());
 
+  /**
+   * The newest installable version signed by a trusted key. Newer ones signed by another key are
+   * skipped with a warning rather than failing the install: a stranger who can publish must not
+   * be able to block updates to what the caller trusts. (The signature itself is verified on pull.)
+   */
   async function resolve(spec: string, opts: PullOptions = {}): Promise<ResolvedVersion> {
     const wanted = parseVersionSpec(spec);
     const listing = await transport.list(wanted.slug);
-    const choice = chooseVersion(wanted, listing.candidates, opts);
-    const record = await listing.record(choice.version);
-    return { record, warnings: choice.warnings };
+    const { keys } = await trust();
+    const untrusted: VersionRecord[] = [];
+    for (const choice of installableVersions(wanted, listing.candidates, opts)) {
+      const record = await listing.record(choice.version);
+      if (!isTrusted(record, keys)) {
+        untrusted.push(record);
+        continue;
+      }
+      return { record, warnings: [...untrusted.map((u) => skippedWarning(wanted, u, record.version)), ...choice.warnings] };
+    }
+    throw untrustedOnly(wanted, untrusted);
   }
 
   async function verifiedBlob(record: VersionRecord, hex: string): Promise<Buffer> {

@@ -18,14 +18,16 @@ export function parseVersionSpec(spec: string): VersionSpec {
 }
 
 /**
- * Highest satisfying version that is not yanked. Prereleases only match when the range names a
- * prerelease of the same major.minor.patch (semver's own rule). A yanked version is only chosen
- * when pinned exactly and the caller allows it explicitly.
+ * The versions `spec` may resolve to, best first: satisfying and not yanked, highest first.
+ * Prereleases only match when the range names a prerelease of the same major.minor.patch
+ * (semver's own rule). A yanked version is only offered when pinned exactly and the caller
+ * allows it explicitly. The caller takes the first it trusts, so a newer version signed by a
+ * stranger does not block the ones before it.
  */
-export function chooseVersion(spec: VersionSpec, candidates: readonly Candidate[], opts: { allowYanked?: boolean } = {}): Choice {
+export function installableVersions(spec: VersionSpec, candidates: readonly Candidate[], opts: { allowYanked?: boolean } = {}): Choice[] {
   const matching = candidates.filter((c) => semver.valid(c.version) && semver.satisfies(c.version, spec.range)).sort((a, b) => semver.rcompare(a.version, b.version));
-  const live = matching.find((c) => !c.yanked);
-  if (live) return { version: live.version, warnings: [] };
+  const live = matching.filter((c) => !c.yanked);
+  if (live.length) return live.map((c) => ({ version: c.version, warnings: [] }));
   const yanked = matching[0];
   if (!yanked) {
     throw new RegistryError("REG_NO_MATCH", `no version of ${spec.slug} satisfies ${spec.range}`, {
@@ -33,7 +35,7 @@ export function chooseVersion(spec: VersionSpec, candidates: readonly Candidate[
     });
   }
   const pinned = semver.valid(spec.range) !== null;
-  if (pinned && opts.allowYanked) return { version: yanked.version, warnings: [`${spec.slug}@${yanked.version} is yanked: ${yanked.yanked!.reason}`] };
+  if (pinned && opts.allowYanked) return [{ version: yanked.version, warnings: [`${spec.slug}@${yanked.version} is yanked: ${yanked.yanked!.reason}`] }];
   throw new RegistryError("REG_YANKED", `${spec.slug}@${yanked.version} is yanked (${yanked.yanked!.reason}) and no other version satisfies ${spec.range}`, {
     hint: "Pick a newer version, or pin the exact version and allow yanked versions explicitly.",
   });

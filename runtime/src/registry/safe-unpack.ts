@@ -9,6 +9,7 @@ import { mkdir, rename, rm, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { gunzipSync } from "node:zlib";
 import { Parser, type ReadEntry } from "tar";
+import { checkEntryPath, collisionKey, displayName } from "./entry-name.js";
 import { RegistryError } from "./registry-error.js";
 
 export type UnpackLimits = {
@@ -38,16 +39,6 @@ function gunzipCapped(tgz: Uint8Array, limits: UnpackLimits): Buffer {
   }
 }
 
-/** A safe relative path, or a typed error saying why not. Folders come with a trailing slash, which is dropped. */
-export function checkEntryPath(raw: string): string {
-  if (raw.includes("\0") || raw.includes("\\")) throw new RegistryError("ARCHIVE_PATH_TRAVERSAL", `entry path ${JSON.stringify(raw)} contains a NUL or backslash`, { file: raw });
-  if (raw.startsWith("/") || /^[A-Za-z]:/.test(raw)) throw new RegistryError("ARCHIVE_ABSOLUTE_PATH", `entry path ${JSON.stringify(raw)} is absolute`, { file: raw });
-  const segments = raw.split("/").filter((s) => s !== "" && s !== ".");
-  if (segments.includes("..")) throw new RegistryError("ARCHIVE_PATH_TRAVERSAL", `entry path ${JSON.stringify(raw)} climbs out with ..`, { file: raw });
-  if (!segments.length) throw new RegistryError("ARCHIVE_CORRUPT", `entry path ${JSON.stringify(raw)} is empty`, { file: raw });
-  return segments.join("/");
-}
-
 /** Parses and checks every entry; returns the files (folders are implied by their paths). */
 export async function readArchive(tgz: Uint8Array, limits: UnpackLimits = DEFAULT_UNPACK_LIMITS): Promise<ArchiveFile[]> {
   const tarBytes = gunzipCapped(tgz, limits);
@@ -62,7 +53,7 @@ export async function readArchive(tgz: Uint8Array, limits: UnpackLimits = DEFAUL
   const claim = (p: string, kind: "file" | "dir") => {
     const prior = seen.get(p);
     if (prior && !(prior === "dir" && kind === "dir")) throw new RegistryError("ARCHIVE_DUPLICATE", `entry ${p} appears twice`, { file: p });
-    const key = p.normalize("NFC").toLowerCase();
+    const key = collisionKey(p);
     const other = folded.get(key);
     if (other !== undefined && other !== p) throw new RegistryError("ARCHIVE_CASE_COLLISION", `entries ${other} and ${p} differ only in case or Unicode form`, { file: p, hint: "They would overwrite each other on case-insensitive file systems." });
     seen.set(p, kind);
@@ -72,9 +63,10 @@ export async function readArchive(tgz: Uint8Array, limits: UnpackLimits = DEFAUL
   const check = (entry: ReadEntry): "file" | "dir" => {
     if (++entries > limits.maxEntries) throw new RegistryError("ARCHIVE_TOO_MANY_ENTRIES", `bundle has more than ${limits.maxEntries} entries`);
     const type = entry.type as string;
-    if (LINK_TYPES.has(type)) throw new RegistryError("ARCHIVE_LINK", `entry ${entry.path} is a ${type === "Link" ? "hard link" : "symbolic link"}`, { file: entry.path, hint: "Bundles carry regular files only." });
+    const shown = displayName(entry.path);
+    if (LINK_TYPES.has(type)) throw new RegistryError("ARCHIVE_LINK", `entry ${shown} is a ${type === "Link" ? "hard link" : "symbolic link"}`, { file: shown, hint: "Bundles carry regular files only." });
     const kind = FILE_TYPES.has(type) ? "file" : type === "Directory" ? "dir" : null;
-    if (!kind) throw new RegistryError("ARCHIVE_SPECIAL_FILE", `entry ${entry.path} is a ${type}`, { file: entry.path, hint: "Bundles carry regular files only." });
+    if (!kind) throw new RegistryError("ARCHIVE_SPECIAL_FILE", `entry ${shown} is a ${type}`, { file: shown, hint: "Bundles carry regular files only." });
     const p = checkEntryPath(entry.path);
     if (kind === "file" && (entry.size ?? 0) > limits.maxEntryBytes) {
       throw new RegistryError("ARCHIVE_ENTRY_TOO_LARGE", `entry ${p} is ${entry.size} bytes, above the ${limits.maxEntryBytes} limit`, { file: p });
@@ -110,7 +102,7 @@ export async function readArchive(tgz: Uint8Array, limits: UnpackLimits = DEFAUL
       entry.on("end", () => files.push({ path: checkEntryPath(entry.path), bytes: Buffer.concat(chunks) }));
     });
     parser.on("ignoredEntry", (entry: ReadEntry) => {
-      fail(new RegistryError("ARCHIVE_SPECIAL_FILE", `entry ${entry.path} has unsupported type ${entry.header.typeKey}`, { file: entry.path }));
+      fail(new RegistryError("ARCHIVE_SPECIAL_FILE", `entry ${displayName(entry.path)} has unsupported type ${entry.header.typeKey}`, { file: displayName(entry.path) }));
     });
     parser.on("warn", (_code: string, message: string | Error) => fail(new Error(String(message))));
     parser.on("error", fail);
@@ -127,8 +119,13 @@ export async function writeArchive(files: readonly ArchiveFile[], dest: string, 
     await mkdir(tmp, { recursive: true });
     for (const f of files) {
       const target = path.join(tmp, ...f.path.split("/"));
-      await mkdir(path.dirname(target), { recursive: true });
-      await writeFile(target, f.bytes, { flag: "wx", mode: 0o644 });
+      // The name limits leave room for a cache folder of ordinary depth; one nested deeper still gets a typed error.
+      const tooLong = (error: NodeJS.ErrnoException) => {
+        if (error.code !== "ENAMETOOLONG") throw error;
+        throw new RegistryError("ARCHIVE_PATH_TOO_LONG", `entry ${f.path} is too long to write below ${workDir}`, { file: f.path, hint: "Use a cache folder with a shorter path.", cause: error });
+      };
+      await mkdir(path.dirname(target), { recursive: true }).catch(tooLong);
+      await writeFile(target, f.bytes, { flag: "wx", mode: 0o644 }).catch(tooLong);
     }
     await mkdir(path.dirname(dest), { recursive: true });
     await rename(tmp, dest).catch(async (error: NodeJS.ErrnoException) => {

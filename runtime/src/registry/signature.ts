@@ -25,12 +25,18 @@ export function trustedKeysFromPem(pems: readonly string[]): TrustedKey[] {
 
 type Signed = Pick<VersionRecord, "slug" | "version" | "integrity" | "signature">;
 
+export const UNTRUSTED_KEY_HINT = "Add the publisher's public key to the trusted keys, or use dev trust (local runs only) to accept the registry's keys.json.";
+
+export function isTrusted(record: Pick<Signed, "signature">, trusted: readonly TrustedKey[]): boolean {
+  return trusted.some((k) => k.keyId === record.signature.keyId);
+}
+
 export function verifyRecordSignature(record: Signed, trusted: readonly TrustedKey[], file?: string): void {
   const key = trusted.find((k) => k.keyId === record.signature.keyId);
   if (!key) {
     throw new RegistryError("REG_UNTRUSTED_KEY", `${record.slug}@${record.version} is signed by ${record.signature.keyId}, which is not a trusted key`, {
       file,
-      hint: "Add the publisher's public key to the trusted keys, or use dev trust (local runs only) to accept the registry's keys.json.",
+      hint: UNTRUSTED_KEY_HINT,
     });
   }
   const ok = verify(null, signedPayload(record.slug, record.version, record.integrity.sha512), key.key, Buffer.from(record.signature.value, "base64"));

@@ -43,7 +43,7 @@ export const commands: Record<CommandName, Verb> = {
     load: () => import("../commands/publish/index.js"),
   },
   registry: {
-    summary: "serve a directory registry over HTTP (ihub registry serve [--dir DIR] [--port N] [--host 127.0.0.1])",
+    summary: "serve a directory registry over HTTP (ihub registry serve [--dir DIR] [--port N] [--host 127.0.0.1] [--allow-publish --trusted-key FILE ...])",
     format: "ihub.registry/v1",
     load: () => import("../commands/registry/index.js"),
   },

@@ -74,7 +74,7 @@ export async function publishBundles(
     if (target.kind === "oci") continue;
     const items = bundles.map((b) => ({ record: records.get(b)!, bytes: b.bytes }));
     const outcomes =
-      target.kind === "dir" ? await publishToDir(target.dir, items, publicKeyEntry(key)) : await publishToHttp(target.baseUrl, items, publicKeyEntry(key), opts.registryToken);
+      target.kind === "dir" ? await publishToDir(target.dir, items, [publicKeyEntry(key)]) : await publishToHttp(target.baseUrl, items, opts.registryToken);
     results.push(...directoryResults(describeLocation(target), outcomes));
   }
   return results;

@@ -1,6 +1,6 @@
 /** The publisher's side of HTTP publishing (registry/publish-protocol.ts): one POST per batch, one per yank. */
 import type { z } from "zod";
-import { parseDocument, RegistryError, type RegistryKeys } from "@ihub/runtime/registry";
+import { parseDocument, RegistryError } from "@ihub/runtime/registry";
 import { IhubError } from "../errors.js";
 import {
   PUBLISH_PATH,
@@ -56,8 +56,8 @@ async function postToRegistry<S extends z.ZodType>(baseUrl: URL, rel: string, re
   }
 }
 
-export async function publishToHttp(baseUrl: URL, items: readonly PublishItem[], key: RegistryKeys["keys"][number], token: string | undefined): Promise<PublishOutcome[]> {
-  const request: PublishRequest = { format: 1, key, items: items.map((i) => ({ record: i.record, bundle: Buffer.from(i.bytes).toString("base64") })) };
+export async function publishToHttp(baseUrl: URL, items: readonly PublishItem[], token: string | undefined): Promise<PublishOutcome[]> {
+  const request: PublishRequest = { format: 1, items: items.map((i) => ({ record: i.record, bundle: Buffer.from(i.bytes).toString("base64") })) };
   return (await postToRegistry(baseUrl, PUBLISH_PATH, request, publishResponseSchema, token)).outcomes;
 }
 

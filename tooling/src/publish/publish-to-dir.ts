@@ -42,9 +42,10 @@ async function publishOne(dir: string, item: PublishItem): Promise<PublishOutcom
   return { status: "unchanged", record: existing, repaired };
 }
 
-export async function publishToDir(dir: string, items: readonly PublishItem[], key: RegistryKeys["keys"][number]): Promise<PublishOutcome[]> {
+/** `keys` are the keys.json entries of the keys that signed `items`. */
+export async function publishToDir(dir: string, items: readonly PublishItem[], keys: RegistryKeys["keys"]): Promise<PublishOutcome[]> {
   return withRegistryLock(dir, async () => {
-    await ensureKey(dir, key);
+    for (const key of keys) await ensureKey(dir, key);
     const outcomes: PublishOutcome[] = [];
     for (const item of items) outcomes.push(await publishOne(dir, item));
     await rebuildIndexes(dir, items.map((i) => i.record.slug));

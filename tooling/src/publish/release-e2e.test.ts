@@ -87,8 +87,10 @@ describe("release end to end", () => {
     expect(tagged.out.tags.every((t: Row) => t.type === "create")).toBe(true);
     expect((await publish()).out.results.every((r: Row) => r.status === "published")).toBe(true);
 
-    // The directory registry, served over HTTP; it also accepts publishes carrying the token.
-    server = spawn(process.execPath, [IHUB, "registry", "serve", "--allow-publish", "--root", root, "--port", "0", "--json"], { env, stdio: ["ignore", "pipe", "inherit"] });
+    // The directory registry, served over HTTP; it also accepts publishes carrying the token and signed by the release key.
+    const trustedKeyFile = path.join(root, ".ihub", "release-key.pub.pem");
+    await writeFile(trustedKeyFile, publicKey);
+    server = spawn(process.execPath, [IHUB, "registry", "serve", "--allow-publish", "--trusted-key", trustedKeyFile, "--root", root, "--port", "0", "--json"], { env, stdio: ["ignore", "pipe", "inherit"] });
     httpUrl = await new Promise<string>((resolve, reject) => {
       let out = "";
       server!.stdout!.on("data", (c: Buffer) => {

@@ -1,16 +1,20 @@
 /**
  * The server side of HTTP publishing (publish-protocol.ts): authenticate, read a capped body,
- * check every bundle against its record and the record's signature against the key sent with
- * it, then publish into the directory under its lock. A request that fails any check publishes
- * nothing. Yanks go through the same door and the same lock.
+ * check every record's signature against the keys the server was started with and every bundle
+ * against its record, then publish into the directory under its lock. A request that fails any
+ * check publishes nothing. Yanks go through the same door and the same lock.
  */
-import { createPublicKey, timingSafeEqual } from "node:crypto";
+import { timingSafeEqual } from "node:crypto";
 import type http from "node:http";
-import { integrityMatches, keyIdOf, parseDocument, RegistryError, verifyRecordSignature } from "@ihub/runtime/registry";
+import { integrityMatches, parseDocument, RegistryError, type RegistryKeys, verifyRecordSignature } from "@ihub/runtime/registry";
 import { CodedError } from "@ihub/runtime/errors";
 import { publishToDir, type PublishItem } from "../publish/publish-to-dir.js";
 import { yankVersion } from "../publish/yank.js";
 import { MAX_PUBLISH_BYTES, publishRequestSchema, REGISTRY_TOKEN_ENV, yankRequestSchema } from "./publish-protocol.js";
+import type { PublisherKey } from "./trusted-publishers.js";
+
+/** What a server that accepts writes is configured with. */
+export type PublishAccess = { token: string; trustedKeys: readonly PublisherKey[] };
 
 /** A refusal answered with its own HTTP status. */
 class Refusal extends CodedError {
@@ -49,25 +53,27 @@ async function readBody(req: http.IncomingMessage): Promise<Buffer> {
   return Buffer.concat(chunks);
 }
 
-/** Every item checked before any is written: bytes match the record, the record is signed by the key sent. */
-function checkedItems(body: Buffer): { items: PublishItem[]; key: Parameters<typeof publishToDir>[2] } {
+/**
+ * Every item checked before any is written: signed by a configured key (cheapest refusal first),
+ * the signature verifies, the bytes match the record. Returns the keys.json entries of the keys
+ * used, labelled dev when their records say so, as a local publish would.
+ */
+function checkedItems(body: Buffer, trustedKeys: readonly PublisherKey[]): { items: PublishItem[]; keys: RegistryKeys["keys"] } {
   const request = parseDocument(body, publishRequestSchema, "publish request");
-  let publicKey;
-  try {
-    publicKey = createPublicKey(request.key.publicKey);
-  } catch {
-    throw new Refusal(400, "REG_BAD_DOCUMENT", "the key sent is not a PEM public key");
-  }
-  const keyId = keyIdOf(publicKey);
-  if (keyId !== request.key.keyId) throw new Refusal(400, "REG_BAD_DOCUMENT", `the key sent is ${keyId}, not ${request.key.keyId}`);
+  const keys = new Map<string, RegistryKeys["keys"][number]>();
   const items = request.items.map(({ record, bundle }) => {
-    const bytes = Buffer.from(bundle, "base64");
     const name = `${record.slug}@${record.version}`;
+    const signer = trustedKeys.find((k) => k.keyId === record.signature.keyId);
+    if (!signer) {
+      throw new Refusal(403, "IH_PUBLISH_UNTRUSTED_KEY", `${name} is signed by ${record.signature.keyId}, which this registry does not trust`, "Sign with a key the server was started with (ihub registry serve --trusted-key FILE), or ask its operator to add your public key.");
+    }
+    verifyRecordSignature(record, [signer], name);
+    const bytes = Buffer.from(bundle, "base64");
     if (bytes.length !== record.size || !integrityMatches(bytes, record.integrity)) throw new Refusal(400, "REG_INTEGRITY", `${name}: the bundle sent does not match its record's size and integrity`);
-    verifyRecordSignature(record, [{ keyId, key: publicKey }], name);
+    keys.set(signer.keyId, { ...signer.entry, dev: record.signature.dev === true });
     return { record, bytes };
   });
-  return { items, key: request.key };
+  return { items, keys: [...keys.values()] };
 }
 
 function send(res: http.ServerResponse, status: number, body: unknown): void {
@@ -90,15 +96,15 @@ async function respond(token: string, req: http.IncomingMessage, res: http.Serve
 
 const IHUB_STATUS: Record<string, number> = { IH_REGISTRY_LOCKED: 503, IH_YANK_NOT_FOUND: 404 };
 
-export function handlePublish(dir: string, token: string, req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
-  return respond(token, req, res, async (body) => {
-    const { items, key } = checkedItems(body);
-    return { outcomes: await publishToDir(dir, items, key) };
+export function handlePublish(dir: string, access: PublishAccess, req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
+  return respond(access.token, req, res, async (body) => {
+    const { items, keys } = checkedItems(body, access.trustedKeys);
+    return { outcomes: await publishToDir(dir, items, keys) };
   });
 }
 
-export function handleYank(dir: string, token: string, req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
-  return respond(token, req, res, async (body) => {
+export function handleYank(dir: string, access: PublishAccess, req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
+  return respond(access.token, req, res, async (body) => {
     const { slug, version, reason } = parseDocument(body, yankRequestSchema, "yank request");
     return yankVersion(dir, slug, version, reason);
   });

@@ -2,11 +2,13 @@
  * Publishing over HTTP to `ihub registry serve --allow-publish`: one POST to `<base>/-/publish`
  * (slugs never start with "-", so the path cannot shadow a registry file) carrying the signed
  * bundles, answered with one outcome per bundle; and POST `<base>/-/yank` for `ihub yank`. The server checks each bundle against its
- * record and signature, then runs the same locked directory publish as a local `ihub publish`,
- * so remote and local publishers share one lock and one set of rules.
+ * record and each record's signature against the keys it was started with (no key travels in
+ * the request: the record names its key, the server decides whether to trust it), then runs the
+ * same locked directory publish as a local `ihub publish`, so remote and local publishers share
+ * one lock and one set of rules.
  */
 import { z } from "zod";
-import { REGISTRY_FORMAT, registryKeysSchema, versionRecordSchema } from "@ihub/runtime/registry";
+import { REGISTRY_FORMAT, versionRecordSchema } from "@ihub/runtime/registry";
 
 export const PUBLISH_PATH = "-/publish";
 export const YANK_PATH = "-/yank";
@@ -17,7 +19,6 @@ export const MAX_PUBLISH_BYTES = 256 * 1024 * 1024;
 
 export const publishRequestSchema = z.strictObject({
   format: z.literal(REGISTRY_FORMAT),
-  key: registryKeysSchema.shape.keys.element,
   items: z.array(z.strictObject({ record: versionRecordSchema, bundle: z.base64() })).min(1).max(10_000),
 });
 export type PublishRequest = z.infer<typeof publishRequestSchema>;

@@ -2,12 +2,12 @@
  * Serves a directory registry over HTTP with sirv (ETag + If-None-Match -> 304). Bundles and
  * version records never change once written, so they are cached forever; indexes and keys
  * change on every publish, so clients revalidate them each time. With a publish token it also
- * accepts publishes over HTTP (publish-protocol.ts).
+ * accepts publishes over HTTP (publish-protocol.ts) signed by the keys it was started with.
  */
 import http from "node:http";
 import sirv from "sirv";
 import { EXIT, IhubError } from "../errors.js";
-import { handlePublish, handleYank } from "./publish-endpoint.js";
+import { handlePublish, handleYank, type PublishAccess } from "./publish-endpoint.js";
 import { PUBLISH_PATH, YANK_PATH } from "./publish-protocol.js";
 
 export const IMMUTABLE = "public, max-age=31536000, immutable";
@@ -18,8 +18,8 @@ export function cacheControlFor(pathname: string): string {
 }
 
 export type ServeOptions = {
-  /** When set, POST /-/publish and /-/yank with this bearer token write into `dir` (publish-endpoint.ts). */
-  publishToken?: string;
+  /** When set, POST /-/publish and /-/yank with its bearer token write into `dir`, publishes only under its keys (publish-endpoint.ts). */
+  publish?: PublishAccess;
 };
 
 export function createRegistryServer(dir: string, opts: ServeOptions = {}): http.Server {
@@ -38,8 +38,8 @@ export function createRegistryServer(dir: string, opts: ServeOptions = {}): http
       res.setHeader("content-type", "text/plain; charset=utf-8");
       res.end("not found\n");
     };
-    if (opts.publishToken && (pathname === `/${PUBLISH_PATH}` || pathname === `/${YANK_PATH}`)) {
-      void (pathname === `/${PUBLISH_PATH}` ? handlePublish : handleYank)(dir, opts.publishToken, req, res);
+    if (opts.publish && (pathname === `/${PUBLISH_PATH}` || pathname === `/${YANK_PATH}`)) {
+      void (pathname === `/${PUBLISH_PATH}` ? handlePublish : handleYank)(dir, opts.publish, req, res);
       return;
     }
     if (req.method !== "GET" && req.method !== "HEAD") {
