@@ -41,6 +41,11 @@ export type SandboxLimits = {
   outputBytes: number;
   /** Size of all ctx.log messages and fields as JSON. */
   logBytes: number;
+  /**
+   * Largest chunk `load` accepts, in bytes. Every byte loaded is also charged to `instructions`
+   * before parsing (LOAD_STEPS_PER_BYTE), so parsing costs the same budget on any machine.
+   */
+  loadBytes: number;
 };
 
 /** The Lua text of a bundle: handler files by bundle-relative path, shared modules by name. */

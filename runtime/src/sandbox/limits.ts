@@ -13,7 +13,15 @@ export const DEFAULT_LIMITS: SandboxLimits = {
   deviceCalls: 50,
   outputBytes: 1024 * 1024,
   logBytes: 64 * 1024,
+  loadBytes: 256 * 1024,
 };
+
+/**
+ * Instructions charged per byte of a chunk given to `load`, before it is parsed: fengari's
+ * parser runs outside the count hook, and ~16 steps a byte is about what it costs next to VM
+ * instructions, so a loop of loads runs out of budget instead of out of wall clock.
+ */
+export const LOAD_STEPS_PER_BYTE = 16;
 
 /** Instructions between two hook calls: checks cost ~1 % at this interval. */
 export const HOOK_INTERVAL = 1000;
@@ -44,6 +52,8 @@ export function limitMessage(limit: LimitName, limits: SandboxLimits): string {
       return `output of more than ${limits.outputBytes} bytes`;
     case "logBytes":
       return `log volume of ${limits.logBytes} bytes exceeded`;
+    case "loadBytes":
+      return `chunk given to load larger than ${limits.loadBytes} bytes`;
   }
 }
 
@@ -109,10 +119,27 @@ export function countHook(current: () => Meter | undefined): Hook {
       }
       return;
     }
-    lua.lua_sethook(L, hook, lua.LUA_MASKCOUNT, 1);
-    // A bare message: luaL_error would concatenate a position, an allocation the spent budget may refuse.
-    lua.lua_pushliteral(L, limitMessage(limit, meter.limits));
-    lua.lua_error(L);
+    raiseBreach(L, hook, meter, limit);
   };
   return hook;
+}
+
+/**
+ * Raises the breach of `limit` in `L` and makes the hook raise it again on every instruction,
+ * so a pcall that catches the error cannot run even one more loop turn.
+ */
+export function raiseBreach(L: LuaState, hook: Hook, meter: Meter, limit: LimitName): never {
+  meter.tripped = limit;
+  lua.lua_sethook(L, hook, lua.LUA_MASKCOUNT, 1);
+  // A bare message: luaL_error would concatenate a position, an allocation the spent budget may refuse.
+  lua.lua_pushliteral(L, limitMessage(limit, meter.limits));
+  return lua.lua_error(L);
+}
+
+/** Charges a chunk of `size` bytes about to be parsed by `load`; raises the breach when it is too large or the budget is spent. */
+export function chargeLoad(L: LuaState, hook: Hook, meter: Meter, size: number): void {
+  if (size > meter.limits.loadBytes) raiseBreach(L, hook, meter, "loadBytes");
+  meter.budget.steps -= size * LOAD_STEPS_PER_BYTE;
+  const limit = meter.check();
+  if (limit) raiseBreach(L, hook, meter, limit);
 }

@@ -1,7 +1,8 @@
 -- Runs once per sandbox state, before any integration code, with the full base library.
 -- It closes what the sandbox must not expose and returns the invocation entry point.
 -- COMPILED: chunk name -> binary chunk the host compiled from the same text (chunk-cache.ts).
-local json_encode, json_decode, SOURCES, MODULES, COMPILED = ...
+-- charge_load(size): the host's charge for parsing a chunk of `size` bytes; raises a limit breach.
+local json_encode, json_decode, SOURCES, MODULES, COMPILED, charge_load = ...
 
 local G = _G
 -- REQ tags host requests among coroutine yields; no integration code can reach it.
@@ -54,6 +55,8 @@ end
 
 G.load = function(chunk, name, mode, env)
   if type(chunk) ~= "string" then raw_error("load accepts only source text in the sandbox", 2) end
+  -- Parsing runs outside the count hook: pay for it up front, by size, so the outcome does not depend on the machine.
+  charge_load(#chunk)
   return raw_load(chunk, "=load:" .. (type(name) == "string" and name or "?"), "t", env == nil and G or env)
 end
 

@@ -4,9 +4,9 @@
  * because the breached code may have left module state half-written.
  */
 import { readFileSync } from "node:fs";
-import { lua, lauxlib, lualib, to_luastring, budgetSlot, type JsFunction, type LuaState } from "./fengari.js";
+import { lua, lauxlib, lualib, to_luastring, budgetSlot, type Hook, type JsFunction, type LuaState } from "./fengari.js";
 import { ConversionError, jsonBytes, luaStringToJs, luaToJs, pushInterned, pushJs, type Markers } from "./values.js";
-import { countHook, HOOK_INTERVAL, limitMessage, Meter, type LimitName } from "./limits.js";
+import { chargeLoad, countHook, HOOK_INTERVAL, limitMessage, Meter, type LimitName } from "./limits.js";
 import { luaErrorToSandboxError } from "./lua-errors.js";
 import { compiledChunk } from "./chunk-cache.js";
 import { capability } from "../capabilities/capability-table.js";
@@ -48,6 +48,7 @@ export class Sandbox {
   private readonly frozen: { config?: Frozen; install?: Frozen } = {};
   private readonly files: ReadonlySet<string>;
   private current: Meter | undefined;
+  private readonly hook: Hook = countHook(() => this.current);
   /** False once a limit breach or a VM failure retired this state; create a new one. */
   usable = true;
 
@@ -61,7 +62,7 @@ export class Sandbox {
       lua.lua_pop(L, 1);
     }
     // Threads inherit the hook of the thread that creates them, so setting it here covers every coroutine.
-    lua.lua_sethook(L, countHook(() => this.current), lua.LUA_MASKCOUNT, HOOK_INTERVAL);
+    lua.lua_sethook(L, this.hook, lua.LUA_MASKCOUNT, HOOK_INTERVAL);
     const prelude = compiledChunk(PRELUDE, "=prelude");
     if (!prelude || lauxlib.luaL_loadbufferx(L, prelude, null, to_luastring("=prelude"), to_luastring("b")) !== lua.LUA_OK) {
       throw new Error(`sandbox prelude does not compile: ${prelude ? lua.lua_tojsstring(L, -1) : "syntax error"}`);
@@ -74,7 +75,8 @@ export class Sandbox {
       ...Object.entries(bundle.sources).map(([file, text]): [string, string] => [`@${file}`, text]),
       ...Object.entries(modules).map(([name, text]): [string, string] => [`@modules/${name}/init.lua`, text]),
     ]);
-    if (lua.lua_pcall(L, 5, 5, 0) !== lua.LUA_OK) throw new Error(`sandbox prelude failed: ${lua.lua_tojsstring(L, -1)}`);
+    lua.lua_pushjsfunction(L, this.chargeLoad);
+    if (lua.lua_pcall(L, 6, 5, 0) !== lua.LUA_OK) throw new Error(`sandbox prelude failed: ${lua.lua_tojsstring(L, -1)}`);
     this.readonlyRef = lauxlib.luaL_ref(L, lua.LUA_REGISTRYINDEX);
     const arrayMtRef = lauxlib.luaL_ref(L, lua.LUA_REGISTRYINDEX);
     const nullRef = lauxlib.luaL_ref(L, lua.LUA_REGISTRYINDEX);
@@ -250,6 +252,12 @@ export class Sandbox {
   private fail(meter: Meter, error: SandboxError): InvokeResult {
     return { ok: false, error, stats: stats(meter) };
   }
+
+  /** charge_load(size) of the prelude: `load` calls it before parsing a chunk. */
+  private readonly chargeLoad = (L: LuaState): number => {
+    if (this.current) chargeLoad(L, this.hook, this.current, lua.lua_tonumber(L, 1));
+    return 0;
+  };
 
   private readonly jsonEncode = (L: LuaState): number => {
     try {

@@ -7,7 +7,7 @@ import { SandboxPool, type SandboxLimits, type SandboxError } from "../index.js"
 import { handlerBundle, recordingHost, testCtx } from "../../../test-support/test-host.js";
 
 // The wall clock is generous so that on a loaded 2-core CI machine only the runaway programs meant to hit it (host hangs) reach it first.
-const limits: SandboxLimits = { instructions: 1_000_000, timeoutMs: 3_000, memoryBytes: 4 * 1024 * 1024, deviceCalls: 3, outputBytes: 10_000, logBytes: 1_000 };
+const limits: SandboxLimits = { instructions: 1_000_000, timeoutMs: 3_000, memoryBytes: 4 * 1024 * 1024, deviceCalls: 3, outputBytes: 10_000, logBytes: 1_000, loadBytes: 64 * 1024 };
 
 type Expect = { limit: keyof SandboxLimits } | { internal: RegExp } | { output: unknown };
 
@@ -69,6 +69,9 @@ const programs: [string, string, Expect][] = [
   ["gsub doubling", "local s = ('x'):rep(100) while true do s = s:gsub('^.*$', '%0%0') end", { limit: "memoryBytes" }],
   ["table.concat of many strings", "local t = {} for i = 1, 100000 do t[i] = ('x'):rep(100) .. i end return #table.concat(t)", { limit: "memoryBytes" }],
   ["coroutine hoarding", "local t = {} for i = 1, 1e6 do t[i] = coroutine.create(function() end) end", { limit: "memoryBytes" }],
+  ["load of a chunk over the byte cap", "return load(('x = 1 '):rep(20000))", { limit: "loadBytes" }],
+  ["oversized load caught by pcall", "pcall(load, ('--'):rep(40000)) return 'survived'", { limit: "loadBytes" }],
+  ["loads in a loop pay for parsing", "local s = ('x = 1 '):rep(10000) while true do pcall(load, s) end", { limit: "instructions" }],
   ["unpack of a huge range", "return select('#', table.unpack({}, 1, 1e8))", { internal: /too many results/ }],
   // output and host traffic
   ["huge return value", "local t = {} for i = 1, 3000 do t[i] = ('x'):rep(10) end return t", { limit: "outputBytes" }],
