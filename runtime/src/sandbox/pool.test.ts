@@ -52,7 +52,7 @@ describe("SandboxPool", () => {
   });
 
   it("drops the least recently used state beyond maxStates, and evict drops one on request", async () => {
-    const pool = new SandboxPool(2);
+    const pool = new SandboxPool({ maxStates: 2 });
     await call(pool, "a");
     await call(pool, "b");
     await call(pool, "a");
@@ -62,5 +62,32 @@ describe("SandboxPool", () => {
     expect(await out(call(pool, "b"))).toBe(1);
     pool.evict("b", "1.0.0");
     expect(await out(call(pool, "b"))).toBe(1);
+  });
+
+  // A handler that keeps what it builds in a global: `n` strings of 100 bytes each.
+  const hoarder = {
+    sources: { "handlers/k.lua": "local M = {}\nfunction M.h(ctx, input)\n  KEPT = KEPT or {}\n  for i = 1, input.n do KEPT[#KEPT + 1] = ('x'):rep(100) .. i end\n  return #KEPT\nend\nreturn M\n" },
+    file: "handlers/k.lua",
+    fn: "h",
+  };
+  const hoard = (pool: SandboxPool, installId: string, n: number) => out(call(pool, installId, { n }, "1.0.0", hoarder));
+
+  it("drops a state that retained more than stateBytes: the next run gets a fresh one, its globals gone", async () => {
+    const pool = new SandboxPool({ stateBytes: 256 * 1024 });
+    expect(await hoard(pool, "a", 100)).toBe(100);
+    expect(await hoard(pool, "a", 100)).toBe(200);
+    expect(pool.size).toBe(1);
+    expect(await hoard(pool, "a", 2_000)).toBe(2_200);
+    expect(pool.size).toBe(0);
+    expect(await hoard(pool, "a", 1)).toBe(1);
+  });
+
+  it("keeps the total under totalBytes by dropping the least recently used states", async () => {
+    const pool = new SandboxPool({ stateBytes: 256 * 1024, totalBytes: 512 * 1024 });
+    for (const id of ["a", "b", "c", "d"]) expect(await hoard(pool, id, 1_000)).toBe(1_000);
+    expect(pool.retained).toBeLessThanOrEqual(512 * 1024);
+    expect(pool.size).toBeLessThan(4);
+    expect(await hoard(pool, "d", 1)).toBe(1_001);
+    expect(await hoard(pool, "a", 1)).toBe(1);
   });
 });

@@ -40,6 +40,10 @@ type Frozen = { json: string; ref: number };
 
 export class Sandbox {
   private readonly L: LuaState;
+  /** The main thread, for measuring what the state retains (retained-size.ts). */
+  get state(): LuaState {
+    return this.L;
+  }
   private readonly markers: Markers;
   private readonly invokeRef: number;
   private readonly requestRef: number;

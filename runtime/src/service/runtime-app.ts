@@ -38,6 +38,10 @@ export type ServiceLimits = {
   eventMaxAttempts: number;
   /** Installs whose Lua state stays warm; beyond it the least recently used state is rebuilt on its next run. */
   warmSandboxes: number;
+  /** Estimated bytes a warm state may retain after a run; a state above it is dropped and rebuilt on its next run. */
+  warmStateBytes: number;
+  /** Estimated bytes all warm states together may retain; least recently used states go first. */
+  warmTotalBytes: number;
   worker: WorkerPolicy;
 };
 
@@ -47,6 +51,8 @@ export const DEFAULT_LIMITS: ServiceLimits = {
   tenantConcurrency: 16,
   eventMaxAttempts: 5,
   warmSandboxes: 2048,
+  warmStateBytes: 4 * 1024 * 1024,
+  warmTotalBytes: 512 * 1024 * 1024,
   worker: DEFAULT_WORKER_POLICY,
 };
 
@@ -88,7 +94,7 @@ export async function createRuntimeApp(opts: RuntimeAppOptions) {
   const { store } = opts;
   const metrics = createServiceMetrics(() => store.jobs.depth());
   const bundles = createBundleLoader(opts.registry);
-  const pool = new SandboxPool(limits.warmSandboxes);
+  const pool = new SandboxPool({ maxStates: limits.warmSandboxes, stateBytes: limits.warmStateBytes, totalBytes: limits.warmTotalBytes });
   let worker: ServiceContext["worker"] | undefined;
   const runner = createRunExecutor({
     store, bundles, vault: opts.vault, pool, clock, metrics, log: app.log,
