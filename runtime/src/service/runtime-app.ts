@@ -31,6 +31,11 @@ import { createServiceMetrics } from "./service-metrics.js";
 export type ServiceLimits = {
   /** Largest request body in bytes. */
   bodyBytes: number;
+  /**
+   * Time for a whole request, body included, to arrive. Fastify's default is none, so a client
+   * trickling a body under the cap could hold up to bodyBytes on its connection for good.
+   */
+  requestTimeoutMs: number;
   rpcRate: RateLimit;
   /** Runs in flight per tenant, rpc and jobs together. */
   tenantConcurrency: number;
@@ -47,6 +52,7 @@ export type ServiceLimits = {
 
 export const DEFAULT_LIMITS: ServiceLimits = {
   bodyBytes: 1024 * 1024,
+  requestTimeoutMs: 60_000,
   rpcRate: { requests: 600, windowMs: 60_000 },
   tenantConcurrency: 16,
   eventMaxAttempts: 5,
@@ -89,6 +95,7 @@ export async function createRuntimeApp(opts: RuntimeAppOptions) {
     logger: opts.logger ?? false,
     logController: new LogController({ disableRequestLogging: (request) => RPC_PATH.test(request.url ?? "") }),
     bodyLimit: limits.bodyBytes,
+    requestTimeout: limits.requestTimeoutMs,
     ajv: { customOptions: { removeAdditional: false } },
   });
   const { store } = opts;
