@@ -2,3 +2,4 @@
 export * from "./json-pointer.js";
 export * from "./nesting-depth.js";
 export * from "./read-json.js";
+export * from "./text-position.js";

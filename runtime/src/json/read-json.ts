@@ -5,23 +5,11 @@
  */
 import { parseTree, printParseErrorCode, type ParseError } from "jsonc-parser";
 import { describeTooDeep, findDeepText } from "./nesting-depth.js";
-
-export type TextPosition = { offset: number; line: number; column: number };
+import { textPosition, type TextPosition } from "./text-position.js";
 
 export type JsonProblem = { problem: "too-deep" | "syntax"; message: string; position: TextPosition; pointer: string | null };
 
 export type JsonRead = { ok: true; value: unknown } | ({ ok: false } & JsonProblem);
-
-/** 1-based line and column of an offset. */
-export function textPosition(text: string, offset: number): TextPosition {
-  let line = 1;
-  let lineStart = 0;
-  for (let i = text.indexOf("\n"); i !== -1 && i < offset; i = text.indexOf("\n", i + 1)) {
-    line++;
-    lineStart = i + 1;
-  }
-  return { offset, line, column: offset - lineStart + 1 };
-}
 
 /** Where JSON.parse failed and why, by jsonc-parser's strict settings; safe to call because the nesting is already bounded. */
 function syntaxProblem(text: string): JsonProblem {

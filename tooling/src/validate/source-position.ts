@@ -4,29 +4,9 @@
  * valid files never pay for it.
  */
 import { parseTree, type Node } from "jsonc-parser";
-import { fromPointer } from "@ihub/runtime/json";
+import { fromPointer, LineIndex, type Position } from "@ihub/runtime/json";
 
-export type Position = { line: number; column: number };
-
-/** 1-based line and column of offsets into one text. */
-export class LineIndex {
-  private readonly starts: number[] = [0];
-
-  constructor(text: string) {
-    for (let i = text.indexOf("\n"); i !== -1; i = text.indexOf("\n", i + 1)) this.starts.push(i + 1);
-  }
-
-  position(offset: number): Position {
-    let lo = 0;
-    let hi = this.starts.length - 1;
-    while (lo < hi) {
-      const mid = (lo + hi + 1) >> 1;
-      if (this.starts[mid]! <= offset) lo = mid;
-      else hi = mid - 1;
-    }
-    return { line: lo + 1, column: offset - this.starts[lo]! + 1 };
-  }
-}
+export type { Position };
 
 /** A JSON text whose pointers can be located; the tree is built on the first lookup. */
 export class JsonLocator {

@@ -8,7 +8,8 @@
  */
 import { isMap, isNode, isScalar, parseDocument, type Document } from "yaml";
 import { describeTooDeep, findDeepText, findDeepValue, fromPointer } from "@ihub/runtime/json";
-import { JsonLocator, LineIndex, type Position } from "./source-position.js";
+import { LineIndex } from "@ihub/runtime/json";
+import { JsonLocator, type Position } from "./source-position.js";
 
 /** Aliases in YAML can expand exponentially ("billion laughs"); real documents need a handful. */
 const MAX_ALIAS_COUNT = 100;

@@ -8,7 +8,7 @@ import { HANDLERS_DIR } from "@ihub/runtime/layout";
 import type { CheckContext } from "../integration-context.js";
 import { listFolder } from "../read-inside.js";
 import { toPointer } from "@ihub/runtime/json";
-import { LineIndex } from "../source-position.js";
+import { LineIndex } from "@ihub/runtime/json";
 import { checkCtxCalls } from "./ctx-calls-check.js";
 import { analyseHandlerFile, type HandlerAnalysis } from "../../analysis/lua-handler-analysis.js";
 import { binaryReason, luaSyntaxError } from "./lua-syntax.js";
