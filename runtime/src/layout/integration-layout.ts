@@ -36,3 +36,8 @@ export function integrationPath(slug: string, ...rest: string[]): string {
 export function sharedModulePath(name: string, ...rest: string[]): string {
   return [INTEGRATIONS_DIR, SHARED_MODULES_DIR, name, ...rest].join("/");
 }
+
+/** Bundle-relative path of a shared module's entry: also the chunk name its errors carry in the sandbox. */
+export function bundleModuleEntry(name: string): string {
+  return [BUNDLE_MODULES_DIR, name, MODULE_ENTRY].join("/");
+}

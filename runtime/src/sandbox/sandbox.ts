@@ -11,6 +11,7 @@ import { luaErrorToSandboxError } from "./lua-errors.js";
 import { compiledChunk } from "./chunk-cache.js";
 import { capability } from "../capabilities/capability-table.js";
 import { luaBindings } from "../capabilities/lua-bindings.js";
+import { bundleModuleEntry } from "../layout/integration-layout.js";
 import type { CtxCall, HandlerBundle, InvocationRequest, InvokeResult, InvokeStats, SandboxError, SandboxHost } from "./index.js";
 
 const PRELUDE = withBindings(readFileSync(new URL("./prelude.lua", import.meta.url), "utf8"));
@@ -58,7 +59,7 @@ export class Sandbox {
 
   constructor(bundle: HandlerBundle) {
     const modules = bundle.modules ?? {};
-    this.files = new Set([...Object.keys(bundle.sources), ...Object.keys(modules).map((m) => `modules/${m}/init.lua`)]);
+    this.files = new Set([...Object.keys(bundle.sources), ...Object.keys(modules).map(bundleModuleEntry)]);
     const L = lauxlib.luaL_newstate();
     this.L = L;
     for (const [name, open] of LIBRARIES) {
@@ -77,7 +78,7 @@ export class Sandbox {
     pushStringTable(L, modules);
     pushCompiled(L, [
       ...Object.entries(bundle.sources).map(([file, text]): [string, string] => [`@${file}`, text]),
-      ...Object.entries(modules).map(([name, text]): [string, string] => [`@modules/${name}/init.lua`, text]),
+      ...Object.entries(modules).map(([name, text]): [string, string] => [`@${bundleModuleEntry(name)}`, text]),
     ]);
     lua.lua_pushjsfunction(L, this.chargeLoad);
     if (lua.lua_pcall(L, 6, 5, 0) !== lua.LUA_OK) throw new Error(`sandbox prelude failed: ${lua.lua_tojsstring(L, -1)}`);
