@@ -1,7 +1,10 @@
-// Writes docs/ctx.md from the capability table; run as `npm run docs:ctx`.
-import { writeFile } from "node:fs/promises";
-import { CTX_REFERENCE_FILE, renderCtxReference } from "../src/capabilities/ctx-reference.js";
+// Writes docs/ctx.md, the LuaLS definitions and .luarc.json from the capability table; run as `npm run docs:ctx`.
+import { mkdir, writeFile } from "node:fs/promises";
+import { GENERATED_FILES } from "../src/capabilities/generated-files.js";
 
-const target = new URL(`../../${CTX_REFERENCE_FILE}`, import.meta.url);
-await writeFile(target, renderCtxReference());
-console.log(`wrote ${CTX_REFERENCE_FILE}`);
+for (const { path, render } of GENERATED_FILES) {
+  const target = new URL(`../../${path}`, import.meta.url);
+  await mkdir(new URL(".", target), { recursive: true });
+  await writeFile(target, render());
+  console.log(`wrote ${path}`);
+}

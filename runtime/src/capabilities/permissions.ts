@@ -95,3 +95,32 @@ export function permissionText(p: Permission): string {
       return "the topic listed in `permissions.events.emit`";
   }
 }
+
+/** For docs: the errors a call raises when the manifest refuses it, as the host decides above. */
+export function permissionFailures(p: Permission): { code: DenialCode | "INVALID_ARGUMENT"; when: string }[] {
+  const subject = { device: "alias", container: "container name", emit: "topic" } as const;
+  const notString = (what: string) => ({ code: "INVALID_ARGUMENT" as const, when: `the ${what} is not a non-empty string` });
+  switch (p.kind) {
+    case "none":
+      return [];
+    case "cache":
+      return [{ code: "PERMISSION_DENIED", when: "`permissions.cache` is not true" }];
+    case "device":
+      return [
+        notString(subject.device),
+        { code: "UNDECLARED_ALIAS", when: "the alias is not declared under `resources`" },
+        {
+          code: "PERMISSION_DENIED",
+          when: `the alias is not of kind ${p.resource}, or \`permissions.device\` does not grant it${p.resource === "http" ? " (or the method, when its `methods` are listed)" : ""}`,
+        },
+      ];
+    case "container":
+      return [
+        notString(subject.container),
+        { code: "UNDECLARED_CONTAINER", when: "the container is not declared under `dataContainerSchemas`" },
+        { code: "PERMISSION_DENIED", when: `\`permissions.containers\` does not grant it${p.access === "readwrite" ? ' as "readwrite"' : ""}` },
+      ];
+    case "emit":
+      return [notString(subject.emit), { code: "PERMISSION_DENIED", when: "`permissions.events.emit` does not list the topic" }];
+  }
+}

@@ -19,7 +19,8 @@ const scalar = z.union([z.string(), z.number(), z.boolean()]);
 /** Lua's empty table arrives as [] or {}; both mean "none". */
 const record = z.union([z.record(z.string(), scalar), z.array(z.never()).max(0)]).optional();
 
-const httpArgsSchema = z.strictObject({
+/** The request table of ctx.device.http; the capability table documents each field (a test keeps both in step). */
+export const httpArgsSchema = z.strictObject({
   method: z.string().optional(),
   path: z.string(),
   query: record,

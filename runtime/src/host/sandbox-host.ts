@@ -13,14 +13,12 @@ import type { Redactor } from "../redact/redactor.js";
 import { HostCallError } from "../sandbox/host-error.js";
 import type { SandboxHost } from "../sandbox/index.js";
 import { assertContainerValue } from "../storage/container-schemas.js";
-import type { Clock, InstallStore } from "../storage/install-store.js";
+import { STORAGE_LIMITS, type Clock, type InstallStore } from "../storage/install-store.js";
 import { CtxError } from "./ctx-error.js";
 import type { InvocationRecord } from "./invocation-record.js";
 import { isCtxCall, logLevels, type CtxCall, type LogLevel } from "../capabilities/capability-table.js";
 import { containerSchema, declaredResource, deviceGrant } from "../capabilities/permissions.js";
 import { authorize } from "./authorize.js";
-
-export const STORAGE_LIMITS = { keyChars: 512, valueBytes: 256 * 1024, maxTtlSeconds: 365 * 24 * 3600 } as const;
 
 export type HostOptions = {
   manifest: Manifest;

@@ -12,6 +12,7 @@ import { compiledChunk } from "./chunk-cache.js";
 import { capability } from "../capabilities/capability-table.js";
 import { luaBindings } from "../capabilities/lua-bindings.js";
 import { bundleModuleEntry } from "../layout/integration-layout.js";
+import { SANDBOX_LIBRARIES } from "./sandbox-globals.js";
 import type { CtxCall, HandlerBundle, InvocationRequest, InvokeResult, InvokeStats, SandboxError, SandboxHost } from "./index.js";
 
 const PRELUDE = withBindings(readFileSync(new URL("./prelude.lua", import.meta.url), "utf8"));
@@ -22,15 +23,8 @@ function withBindings(prelude: string): string {
   return parts[0] + "CTX_BINDINGS" + parts[1] + luaBindings() + parts[2];
 }
 
-/** The only libraries opened: base, string, table, math, utf8 and coroutine (no io, os, debug, package, js). */
-const LIBRARIES: [string, JsFunction][] = [
-  ["_G", lualib.luaopen_base],
-  ["string", lualib.luaopen_string],
-  ["table", lualib.luaopen_table],
-  ["math", lualib.luaopen_math],
-  ["utf8", lualib.luaopen_utf8],
-  ["coroutine", lualib.luaopen_coroutine],
-];
+/** The only libraries opened: base and SANDBOX_LIBRARIES (no io, os, debug, package, js). */
+const LIBRARIES: [string, JsFunction][] = [["_G", lualib.luaopen_base], ...SANDBOX_LIBRARIES.map((name): [string, JsFunction] => [name, lualib[`luaopen_${name}`]])];
 
 const encoder = new TextEncoder();
 

@@ -32,5 +32,8 @@ export interface Storage {
   close(): void;
 }
 
+/** What one cache or container entry may hold, checked by the host before the store sees it. */
+export const STORAGE_LIMITS = { keyChars: 512, valueBytes: 256 * 1024, maxTtlSeconds: 365 * 24 * 3600 } as const;
+
 export const DEFAULT_LIST_LIMIT = 100;
 export const MAX_LIST_LIMIT = 1000;

@@ -91,8 +91,12 @@ function manifest(slug: string, name: string, auth: AuthType): Manifest {
 
 const HANDLER_LUA = `-- Handlers get ctx (device calls, cache, containers, log, emit) and the validated input.
 -- The runtime adds the credential to device calls itself: handlers never see the secret.
+-- Every ctx function is in docs/ctx.md; with the annotations below, an editor running the Lua
+-- language server completes and checks ctx.* (the repository's .luarc.json sets it up).
 local M = {}
 
+---@param ctx ihub.Ctx
+---@param input table
 function M.get_item(ctx, input)
   local res = ctx.device.http("api", { method = "GET", path = "/items/" .. input.id })
   if res.status == 404 then
