@@ -13,6 +13,7 @@ export const findingSchema = z.object({
   pointer: z.string().nullable(),
   message: z.string(),
   hint: z.string(),
+  excerpt: z.string().optional(),
 }) satisfies z.ZodType<Finding>;
 
 const changeReasonSchema = z.discriminatedUnion("kind", [

@@ -18,6 +18,8 @@ export type Finding = {
   pointer: string | null;
   message: string;
   hint: string;
+  /** The source line at `line` with a caret under `column` (source-excerpt.ts), where showing it helps. */
+  excerpt?: string;
 };
 
 export function countBySeverity(findings: readonly Finding[]): Record<Severity, number> {

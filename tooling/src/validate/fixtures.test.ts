@@ -65,7 +65,7 @@ const committed: Record<string, Expected[]> = {
   "ih061-operation-missing": [{ code: "IH061", file: "integrations/ih061-operation-missing/handlers/main.lua", pointer: null, line: 4 }],
   "ih070-readme-missing": [{ code: "IH070", file: "integrations/ih070-readme-missing/README.md", pointer: null, line: null }],
   "ih071-changelog-missing": [{ code: "IH071", file: "integrations/ih071-changelog-missing/CHANGELOG.md", pointer: null, line: null }],
-  "ih072-changelog-entry": [{ code: "IH072", file: "integrations/ih072-changelog-entry/CHANGELOG.md", pointer: null, line: null }],
+  "ih072-changelog-entry": [{ code: "IH072", file: "integrations/ih072-changelog-entry/CHANGELOG.md", pointer: null, line: 3 }],
   "ih080-no-test-case": [{ code: "IH080", file: "integrations/ih080-no-test-case/integration.json", pointer: "/handlers/ping", line: 20 }],
   "ih081-test-case-invalid": [
     { code: "IH081", file: "integrations/ih081-test-case-invalid/tests/pong.test.yaml", pointer: "/expect", line: 1 },

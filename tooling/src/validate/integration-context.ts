@@ -10,8 +10,12 @@ import { FINDING_CODES, type FindingCode } from "./codes.js";
 import type { ReadOutcome } from "./read-inside.js";
 import type { JsonLocator, Position } from "./source-position.js";
 
-/** Where a finding points: a file relative to the integration folder, and a pointer or a position in it. */
-export type FindingLocation = { file?: string | null; pointer?: string | null; position?: Position | null };
+/**
+ * Where a finding points: a file relative to the integration folder, and a pointer or a position
+ * in it; `hint` replaces the code's own where the finding knows better (the version to use, the
+ * alias probably meant), and `excerpt` shows the source line.
+ */
+export type FindingLocation = { file?: string | null; pointer?: string | null; position?: Position | null; hint?: string; excerpt?: string };
 
 export type Report = (code: FindingCode, message: string, at?: FindingLocation) => void;
 
@@ -58,7 +62,8 @@ export function findingsCollector(ref: IntegrationRef, findings: Finding[]): Rep
       column: at.position?.column ?? null,
       pointer: at.pointer ?? null,
       message,
-      hint: info.hint,
+      hint: at.hint ?? info.hint,
+      ...(at.excerpt === undefined ? {} : { excerpt: at.excerpt }),
     });
   };
 }

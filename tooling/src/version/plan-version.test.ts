@@ -170,3 +170,39 @@ describe("version gate: the registry floor and immutability", () => {
     expect(p.suggested).toBe("1.2.2");
   });
 });
+
+describe("version gate findings carry the manifest line of the field involved", () => {
+  const file = "integrations/github-issues/integration.json";
+  /** 1-based line and column where `needle` starts in the manifest of `files`. */
+  const where = (files: Files, needle: string) => {
+    const lines = text(files, file).split("\n");
+    const i = lines.findIndex((l) => l.includes(needle));
+    return { line: i + 1, column: lines[i]!.indexOf(needle) + 1 };
+  };
+
+  it("a bump finding points at the value of version", async () => {
+    const head = edited("github-issues", (m) => {
+      m.version = "1.1.0";
+    });
+    const p = await plan("github-issues", head);
+    expect(p.findings).toEqual([
+      { code: "IH_VERSION_DOWNGRADE", severity: "error", integration: "github-issues", file, pointer: "/version", ...where(head, '"1.1.0"'), message: "version went down from 1.2.0 to 1.1.0", hint: 'Set "version" to 1.2.1 and add a CHANGELOG entry.' },
+    ]);
+  });
+
+  it("an invalid manifest points at the field the schema refuses", async () => {
+    const head = edited("github-issues", (m) => {
+      m.trustTier = "bogus";
+    });
+    const p = await plan("github-issues", head);
+    expect(p.findings).toMatchObject([{ code: "IH_VERSION_MANIFEST_INVALID", file, pointer: "/trustTier", ...where(head, '"bogus"') }]);
+  });
+
+  it("a manifest that is not JSON points at the syntax error", async () => {
+    const head = new Map(examples);
+    put(head, file, text(head, file).replace(/("version": "[^"]+"),/, "$1"));
+    const p = await plan("github-issues", head);
+    const next = text(head, file).split("\n").findIndex((l) => l.includes('"version"')) + 2;
+    expect(p.findings).toMatchObject([{ code: "IH_VERSION_MANIFEST_INVALID", file, line: next }]);
+  });
+});

@@ -41,7 +41,7 @@ export type VersionInput = { slug: string; base: Side; head: Side; published: re
 const ZERO_NOTE = " (on 0.y.z a breaking change bumps y, anything else bumps z)";
 
 function finding(slug: string, head: Snapshot | null, f: Pick<Finding, "code" | "message" | "hint"> & Partial<Finding>): Finding {
-  return { severity: "error", integration: slug, file: head?.manifestFile ?? null, line: null, column: null, pointer: "/version", ...f };
+  return { severity: "error", integration: slug, file: head?.manifestFile ?? null, line: head?.versionAt.line ?? null, column: head?.versionAt.column ?? null, pointer: "/version", ...f };
 }
 
 const digestOf = (side: Side) => (side.kind === "present" ? side.snapshot.contentDigest : null);
@@ -108,12 +108,12 @@ export function planVersion(input: VersionInput): VersionPlan {
 
   if (head.kind === "absent") return { ...plan, status: "removed" };
   if (head.kind === "invalid") {
-    const { code, message, file, pointer } = head.error;
+    const { code, message, file, pointer, at } = head.error;
     return {
       ...plan,
       status: "invalid",
       sufficient: false,
-      findings: [{ code, severity: "error", integration: slug, file: file ?? null, line: null, column: null, pointer: pointer ?? null, message, hint: "Run `ihub validate` for every problem with a hint." }],
+      findings: [{ code, severity: "error", integration: slug, file: file ?? null, line: at?.line ?? null, column: at?.column ?? null, pointer: pointer ?? null, message, hint: "Run `ihub validate` for every problem with a hint." }],
     };
   }
 
@@ -122,7 +122,7 @@ export function planVersion(input: VersionInput): VersionPlan {
     // A new integration promises nothing yet; it only has to stay clear of the registry's history.
     plan.status = "new";
     if (base.kind === "invalid") {
-      plan.findings.push({ ...finding(slug, now, { code: "IH_VERSION_BASE_UNREADABLE", message: `the base version could not be read (${base.error.message}); compared as a new integration`, hint: "Nothing to fix here if the base was broken." }), severity: "warning", pointer: null });
+      plan.findings.push({ ...finding(slug, now, { code: "IH_VERSION_BASE_UNREADABLE", message: `the base version could not be read (${base.error.message}); compared as a new integration`, hint: "Nothing to fix here if the base was broken." }), severity: "warning", line: null, column: null, pointer: null });
     }
     plan.findings.push(...registryFindings(slug, now, published, () => suggestVersion(now.manifest.version, "major", taken)));
   } else {

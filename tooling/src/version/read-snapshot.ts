@@ -10,6 +10,8 @@ import { collectBundleEntries, contentDigest, type FileSource } from "../bundle/
 import { deviceHttpCallsIn } from "../analysis/lua-handler-analysis.js";
 import { operationsUsed, readOpenApi } from "../analysis/openapi-operations.js";
 import { IhubError } from "../errors.js";
+import { JsonLocator } from "../validate/source-position.js";
+import { readJson } from "@ihub/runtime/json";
 import { BUNDLE_MODULES_DIR, HANDLERS_DIR, INTEGRATIONS_DIR, MANIFEST_FILE, sharedModulePath } from "@ihub/runtime/layout";
 import type { AliasOperations, Side } from "./snapshot.js";
 
@@ -18,14 +20,21 @@ const MODULE_PREFIX = `${BUNDLE_MODULES_DIR}/`;
 export async function readSnapshot(source: FileSource, slug: string): Promise<Side> {
   const dir = `${INTEGRATIONS_DIR}/${slug}`;
   const manifestFile = `${dir}/${MANIFEST_FILE}`;
-  if (!(await source.read(manifestFile))) return { kind: "absent" };
+  const manifestBytes = await source.read(manifestFile);
+  if (!manifestBytes) return { kind: "absent" };
+  const manifestText = Buffer.from(manifestBytes).toString("utf8");
   let manifest;
   try {
     manifest = await readManifest(source, slug);
   } catch (error) {
     if (!(error instanceof IhubError)) throw error;
-    return { kind: "invalid", error: { code: "IH_VERSION_MANIFEST_INVALID", message: error.message, file: error.location.file ?? manifestFile, pointer: error.location.pointer } };
+    const { pointer } = error.location;
+    const json = readJson(manifestText);
+    // A syntax error has its own position; a schema error the position of its pointer.
+    const at = !json.ok ? { line: json.position.line, column: json.position.column } : pointer !== undefined ? new JsonLocator(manifestText).locate(pointer) : undefined;
+    return { kind: "invalid", error: { code: "IH_VERSION_MANIFEST_INVALID", message: error.message, file: error.location.file ?? manifestFile, pointer, at } };
   }
+  const versionAt = new JsonLocator(manifestText).locate("/version");
 
   const entries = await collectBundleEntries(source, slug, manifest);
   const files: Record<string, string> = {};
@@ -48,5 +57,5 @@ export async function readSnapshot(source: FileSource, slug: string): Promise<Si
     operations[alias] = { file: `${dir}/${path.normalize(resource.openapi)}`, documented: api.operations, used: operationsUsed(calls.filter((c) => c.alias === alias), api) };
   }
 
-  return { kind: "present", snapshot: { manifest, manifestFile, contentDigest: contentDigest(entries), files, repoPaths, operations } };
+  return { kind: "present", snapshot: { manifest, manifestFile, versionAt, contentDigest: contentDigest(entries), files, repoPaths, operations } };
 }

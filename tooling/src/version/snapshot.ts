@@ -4,6 +4,7 @@
  * planning core is a pure function of two snapshots.
  */
 import type { Operation } from "../catalog/catalog-schema.js";
+import type { Position } from "@ihub/runtime/json";
 import type { Manifest } from "@ihub/runtime/manifest";
 
 export type AliasOperations = {
@@ -19,6 +20,8 @@ export type Snapshot = {
   manifest: Manifest;
   /** Repository path of the manifest, e.g. integrations/<slug>/integration.json. */
   manifestFile: string;
+  /** Where the manifest's `version` value is, for findings about it. */
+  versionAt: Position;
   contentDigest: string;
   /** Bundle path -> sha256 (hex) of the file's bytes. */
   files: Record<string, string>;
@@ -28,7 +31,7 @@ export type Snapshot = {
   operations: Record<string, AliasOperations>;
 };
 
-export type SnapshotError = { code: string; message: string; file?: string; pointer?: string };
+export type SnapshotError = { code: string; message: string; file?: string; pointer?: string; at?: Position };
 
 /** One side of the comparison: the integration did not exist, could not be read, or was read. */
 export type Side = { kind: "absent" } | { kind: "invalid"; error: SnapshotError } | { kind: "present"; snapshot: Snapshot };

@@ -20,6 +20,7 @@ export function renderHuman(result: ValidateDocument): string {
       const sev = f.severity === "error" ? colors.red("error  ") : colors.yellow("warning");
       lines.push(`  ${sev} ${colors.dim(f.code)} ${where(f)}`);
       lines.push(`          ${f.message}`);
+      if (f.excerpt) lines.push(...f.excerpt.split("\n").map((l) => `          ${colors.dim(l.slice(0, l.indexOf("|") + 1))}${l.slice(l.indexOf("|") + 1)}`));
       lines.push(`          ${colors.cyan("hint")} ${f.hint}`);
     }
     lines.push("");

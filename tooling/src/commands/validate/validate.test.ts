@@ -63,6 +63,25 @@ describe("ihub validate", () => {
     });
   });
 
+  it("shows a syntax error's source line with a caret under the message", async () => {
+    const root = await mkdtemp(path.join(tmpdir(), "ihub-validate-cli-"));
+    temps.push(root);
+    await cp(path.join(FIXTURES, "minimal"), root, { recursive: true });
+    const manifest = path.join(root, "integrations", "minimal", "integration.json");
+    await writeFile(manifest, fs.readFileSync(manifest, "utf8").replace('"version": "1.0.0",', '"version": "1.0.0"'));
+    const run = await ihub(["validate", "--root", root]);
+    expect(run.code).toBe(1);
+    expect(run.stdout).toContain(
+      [
+        "  error   IH003 integrations/minimal/integration.json:7:3",
+        "          integration.json is not valid JSON at line 7, column 3: expected ',' between two entries",
+        '          7 |   "publisher": "Example Corp",',
+        "            |   ^",
+        `          hint ${FINDING_CODES.IH003.hint}`,
+      ].join("\n"),
+    );
+  });
+
   it("takes slugs and paths, and exits 2 on an unknown one", async () => {
     const root = path.join(FIXTURES, "good");
     const byPath = await ihub(["validate", "integrations/good-example/handlers/items.lua", "--json"], { cwd: root });

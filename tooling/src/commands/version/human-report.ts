@@ -20,7 +20,8 @@ function reasonLine(r: Reason): string {
 
 function findingLines(f: Finding): string[] {
   const sev = f.severity === "error" ? colors.red("error") : colors.yellow("warning");
-  return [`    ${sev} ${colors.dim(f.code)} ${f.message}`, `          ${colors.cyan("hint")} ${f.hint}`];
+  const where = [f.file, f.line, f.column].filter((x) => x !== null).join(":");
+  return [`    ${sev} ${colors.dim(f.code)} ${where ? `${where} ` : ""}${f.message}`, `          ${colors.cyan("hint")} ${f.hint}`];
 }
 
 /** Pads on visible width, so colour codes do not skew the columns. */

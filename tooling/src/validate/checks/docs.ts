@@ -17,7 +17,17 @@ export async function checkDocs(ctx: CheckContext): Promise<void> {
   const changelog = await ctx.read(CHANGELOG);
   if (!changelog.ok) {
     ctx.report(changelog.code === "IH020" ? "IH071" : changelog.code, changelog.code === "IH020" ? `${CHANGELOG} is missing` : changelog.message, { file: CHANGELOG });
-  } else if (!hasChangelogEntry(textOf(changelog.bytes), ctx.manifest.version)) {
-    ctx.report("IH072", `${CHANGELOG} has no heading for version ${ctx.manifest.version}`, { file: CHANGELOG });
+  } else {
+    const text = textOf(changelog.bytes);
+    const { version } = ctx.manifest;
+    if (!hasChangelogEntry(text, version)) {
+      // Points at the newest entry's heading, where the missing one goes above.
+      const newest = text.split("\n").findIndex((l) => /^#{2,6}\s/.test(l));
+      ctx.report("IH072", `${CHANGELOG} has no heading for version ${version}`, {
+        file: CHANGELOG,
+        position: newest === -1 ? null : { line: newest + 1, column: 1 },
+        hint: `Add a heading \`## ${version}\` to ${CHANGELOG}${newest === -1 ? "" : " above the newest entry"}, with what changed in it.`,
+      });
+    }
   }
 }

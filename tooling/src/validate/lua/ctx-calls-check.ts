@@ -4,11 +4,27 @@
  * reading knows less than the host: an alias that is not a string literal cannot be checked
  * (IH036), and a container or topic that is not one is left to run time.
  */
-import { CAPABILITIES, ctxCallAt, type Denial, hasSubject, permissionDenials } from "@ihub/runtime/capabilities";
+import { closest } from "fastest-levenshtein";
+import { CAPABILITIES, ctxCallAt, type Denial, hasSubject, permissionDenials, type Permission } from "@ihub/runtime/capabilities";
+import type { Manifest } from "@ihub/runtime/manifest";
 import type { LuaCtxCall } from "../../analysis/lua-handler-analysis.js";
 import type { CheckContext } from "../integration-context.js";
 
-type Finding = { code: "IH034" | "IH035" | "IH037" | "IH038"; message: string };
+type Finding = { code: "IH034" | "IH035" | "IH037" | "IH038"; message: string; hint?: string };
+
+/**
+ * For an undeclared alias: the declared one spelled closest to it, preferring aliases of the
+ * kind the call needs (a typo usually keeps the kind), or nothing when none is declared.
+ */
+function aliasHint(manifest: Manifest, used: string, permission: Permission): string | undefined {
+  const declared = Object.entries(manifest.resources ?? {});
+  const kind = permission.kind === "device" ? permission.resource : undefined;
+  const sameKind = declared.filter(([, r]) => r.kind === kind).map(([alias]) => alias);
+  const candidates = sameKind.length > 0 ? sameKind : declared.map(([alias]) => alias);
+  if (candidates.length === 0) return undefined;
+  const best = closest(used, candidates);
+  return `Did you mean "${best}", the declared ${manifest.resources![best]!.kind} alias closest to "${used}"? Otherwise declare "${used}" under \`resources\` with kind ${kind}.`;
+}
 
 function finding(d: Denial, fn: string, name: string, method: string | undefined): Finding {
   switch (d.reason) {
@@ -47,7 +63,8 @@ export function checkCtxCalls(ctx: CheckContext, relFile: string, calls: readonl
     const subject = typeof call.firstArg === "string" ? { name: call.firstArg, ...(call.method ? { method: call.method } : {}) } : undefined;
     for (const d of permissionDenials(ctx.manifest, permission, subject)) {
       const f = finding(d, fn, subject?.name ?? "", call.method ?? undefined);
-      ctx.report(f.code, f.message, at);
+      const hint = d.reason === "undeclared-resource" ? aliasHint(ctx.manifest, subject!.name, permission) : undefined;
+      ctx.report(f.code, f.message, hint === undefined ? at : { ...at, hint });
     }
   }
 }

@@ -12,6 +12,8 @@ import { LineIndex } from "@ihub/runtime/json";
 import { checkCtxCalls } from "./ctx-calls-check.js";
 import { analyseHandlerFile, type HandlerAnalysis } from "../../analysis/lua-handler-analysis.js";
 import { binaryReason, luaSyntaxError } from "./lua-syntax.js";
+import { plainLuaSyntax } from "./plain-syntax-message.js";
+import { sourceExcerpt } from "../../findings/source-excerpt.js";
 
 function luaFilesUnderHandlers(dir: string): string[] {
   return listFolder(path.join(dir, HANDLERS_DIR), true)
@@ -22,7 +24,7 @@ function luaFilesUnderHandlers(dir: string): string[] {
 /** What one Lua file is, as a pure function of its name and bytes (so equal files are judged once per run). */
 type LuaVerdict =
   | { kind: "binary"; offset: number; reason: string }
-  | { kind: "syntax"; line: number; message: string }
+  | { kind: "syntax"; line: number; column: number; message: string; excerpt: string }
   | { kind: "unanalysable"; line: number; column: number; message: string }
   | { kind: "ok"; analysis: HandlerAnalysis };
 
@@ -30,7 +32,11 @@ function judgeLuaFile(bytes: Buffer, file: string): LuaVerdict {
   const binary = binaryReason(bytes);
   if (binary) return { kind: "binary", ...binary };
   const syntax = luaSyntaxError(bytes, file);
-  if (syntax) return { kind: "syntax", ...syntax };
+  if (syntax) {
+    const text = bytes.toString("utf8");
+    const { message, column } = plainLuaSyntax(syntax.message, text, syntax.line);
+    return { kind: "syntax", line: syntax.line, column, message, excerpt: sourceExcerpt(text, { line: syntax.line, column }) };
+  }
   try {
     return { kind: "ok", analysis: analyseHandlerFile(bytes.toString("utf8")) };
   } catch (error) {
@@ -58,7 +64,7 @@ export async function checkLua(ctx: CheckContext): Promise<Map<string, HandlerAn
         break;
       }
       case "syntax":
-        ctx.report("IH030", `${file}:${verdict.line}: ${verdict.message}`, { file, position: { line: verdict.line, column: 1 } });
+        ctx.report("IH030", `${file}:${verdict.line}: ${verdict.message}`, { file, position: { line: verdict.line, column: verdict.column }, excerpt: verdict.excerpt });
         break;
       case "unanalysable":
         ctx.report("IH033", `${file} could not be analysed: ${verdict.message}`, { file, position: { line: verdict.line, column: verdict.column } });

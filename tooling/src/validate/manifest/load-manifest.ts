@@ -7,6 +7,7 @@ import { parseManifestJson } from "@ihub/runtime/manifest";
 import type { Report } from "../integration-context.js";
 import { readInside, textOf } from "../read-inside.js";
 import { JsonLocator } from "../source-position.js";
+import { sourceExcerpt } from "../../findings/source-excerpt.js";
 
 /** Real manifests are a few KB; 1 MiB leaves room for large embedded schemas. */
 export const MAX_MANIFEST_BYTES = 1024 * 1024;
@@ -22,7 +23,8 @@ export async function loadManifest(dir: string, realDir: string, report: Report)
   const text = textOf(read.bytes);
   const json = parseManifestJson(text);
   if (json.ok) return { text, value: json.json, locator: new JsonLocator(text) };
-  const at = { file: MANIFEST_FILE, pointer: json.pointer, position: { line: json.position.line, column: json.position.column } };
+  const position = { line: json.position.line, column: json.position.column };
+  const at = { file: MANIFEST_FILE, pointer: json.pointer, position, excerpt: sourceExcerpt(text, position) };
   if (json.problem === "too-deep") report("IH005", `${MANIFEST_FILE}: ${json.message}`, at);
   else report("IH003", `${MANIFEST_FILE} is ${json.message}`, at);
   return null;
