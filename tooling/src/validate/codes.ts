@@ -58,6 +58,16 @@ export const FINDING_CODES = {
     title: "handler name is not snake_case",
     hint: "Name handlers like `list_issues`: lowercase words joined by underscores.",
   },
+  IH015: {
+    severity: "error",
+    title: "publisher is a placeholder",
+    hint: "Set `publisher` to the person or organisation that maintains the integration, as the catalog should show it.",
+  },
+  IH016: {
+    severity: "warning",
+    title: "placeholder in a name or description",
+    hint: 'Replace the placeholder with the text the catalog should show; if the word is meant (a "TODO item"), ignore this warning.',
+  },
   IH020: {
     severity: "error",
     title: "referenced file missing",
@@ -192,6 +202,11 @@ export const FINDING_CODES = {
     severity: "error",
     title: "no CHANGELOG entry for the version",
     hint: "Add a heading for the manifest's version to CHANGELOG.md, e.g. `## 1.2.0`.",
+  },
+  IH073: {
+    severity: "warning",
+    title: "placeholder in README.md",
+    hint: "Finish README.md where the placeholder stands: what the integration does, its auth, each handler's input and output.",
   },
   IH080: {
     severity: "error",

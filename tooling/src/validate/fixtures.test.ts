@@ -40,6 +40,8 @@ const committed: Record<string, Expected[]> = {
     { code: "IH010", file: "integrations/Bad_Folder/integration.json", pointer: "/slug", line: 3 },
   ],
   "ih014-handler-name": [{ code: "IH014", file: "integrations/ih014-handler-name/integration.json", pointer: "/handlers/Ping", line: 20 }],
+  "ih015-publisher-placeholder": [{ code: "IH015", file: "integrations/ih015-publisher-placeholder/integration.json", pointer: "/publisher", line: 7 }],
+  "ih016-description-placeholder": [{ code: "IH016", file: "integrations/ih016-description-placeholder/integration.json", pointer: "/handlers/ping/description", line: 25 }],
   "ih020-file-missing": [{ code: "IH020", file: "integrations/ih020-file-missing/integration.json", pointer: "/handlers/ping/file", line: 22 }],
   "ih030-lua-syntax": [{ code: "IH030", file: "integrations/ih030-lua-syntax/handlers/main.lua", pointer: null, line: 3 }],
   "ih032-function-missing": [{ code: "IH032", file: "integrations/ih032-function-missing/integration.json", pointer: "/handlers/ping/function", line: 23 }],
@@ -66,6 +68,7 @@ const committed: Record<string, Expected[]> = {
   "ih070-readme-missing": [{ code: "IH070", file: "integrations/ih070-readme-missing/README.md", pointer: null, line: null }],
   "ih071-changelog-missing": [{ code: "IH071", file: "integrations/ih071-changelog-missing/CHANGELOG.md", pointer: null, line: null }],
   "ih072-changelog-entry": [{ code: "IH072", file: "integrations/ih072-changelog-entry/CHANGELOG.md", pointer: null, line: 3 }],
+  "ih073-readme-placeholder": [{ code: "IH073", file: "integrations/ih073-readme-placeholder/README.md", pointer: null, line: 3 }],
   "ih080-no-test-case": [{ code: "IH080", file: "integrations/ih080-no-test-case/integration.json", pointer: "/handlers/ping", line: 20 }],
   "ih081-test-case-invalid": [
     { code: "IH081", file: "integrations/ih081-test-case-invalid/tests/pong.test.yaml", pointer: "/expect", line: 1 },

@@ -3,30 +3,9 @@
  * errors in plain words, the alias probably meant, the version the CHANGELOG needs. Each case
  * edits the committed `minimal` fixture in a temp dir and asserts the whole finding.
  */
-import { cp, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
-import { tmpdir } from "node:os";
-import path from "node:path";
-import { fileURLToPath } from "node:url";
-import { afterAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
+import { findingsOfEditedMinimal as findingsWith } from "../../test-support/edited-fixture.js";
 import { FINDING_CODES } from "./codes.js";
-import { validateRepo } from "./validate-repo.js";
-
-const MINIMAL = fileURLToPath(new URL("../../test-fixtures/validate/minimal/", import.meta.url));
-const temps: string[] = [];
-afterAll(() => Promise.all(temps.map((t) => rm(t, { recursive: true, force: true }))));
-
-/** The minimal integration with some files replaced (`edit` gets the current text). */
-async function findingsWith(edits: Record<string, (text: string) => string>) {
-  const root = await mkdtemp(path.join(tmpdir(), "ihub-sharper-"));
-  temps.push(root);
-  await cp(MINIMAL, root, { recursive: true });
-  const dir = path.join(root, "integrations", "minimal");
-  for (const [file, edit] of Object.entries(edits)) {
-    const text = await readFile(path.join(dir, file), "utf8").catch(() => "");
-    await writeFile(path.join(dir, file), edit(text));
-  }
-  return (await validateRepo(root)).findings;
-}
 
 const base = { integration: "minimal", severity: "error" } as const;
 

@@ -9,6 +9,7 @@ import type { Manifest } from "@ihub/runtime/manifest";
 import { MANIFEST_FILE } from "@ihub/runtime/layout";
 import { checkDependencies } from "./checks/dependencies.js";
 import { checkDocs } from "./checks/docs.js";
+import { checkPlaceholders } from "./checks/placeholders.js";
 import { checkEmbeddedSchemas } from "./checks/embedded-schemas.js";
 import { checkHandlerRules } from "./checks/handler-rules.js";
 import { checkIcon } from "./checks/icon.js";
@@ -125,6 +126,7 @@ async function checkIntegration(ref: IntegrationRef, scope: RunScope, findings: 
   const settled = await Promise.allSettled([
     checkReferencedFiles(ctx),
     checkDocs(ctx),
+    checkPlaceholders(ctx),
     checkTestCases(ctx),
     checkDependencies(ctx),
     checkIcon(ctx),

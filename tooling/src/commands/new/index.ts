@@ -25,6 +25,7 @@ export default defineCommand("new", {
     cmd
       .argument("<slug>", "lowercase letters, digits and hyphens, e.g. acme-billing")
       .option("--name <name>", "display name (default: the slug in title case)")
+      .option("--publisher <name>", "who maintains it, as the catalog shows it (default: a placeholder validate reports)")
       .addOption(new Option("--auth <type>", "how the external API authenticates").choices(AUTH_TYPES).default("none")),
   async run(ctx, args, opts) {
     const slug = args[0]!;
@@ -33,9 +34,11 @@ export default defineCommand("new", {
     }
     const name = typeof opts.name === "string" ? opts.name.trim() : undefined;
     if (name === "") throw new UsageError("--name is empty", "Give a display name, or leave --name out to derive it from the slug.");
+    const publisher = typeof opts.publisher === "string" ? opts.publisher.trim() : undefined;
+    if (publisher === "") throw new UsageError("--publisher is empty", "Give the person or organisation that maintains the integration, or leave --publisher out and set it in integration.json.");
     const root = await ctx.root();
     const dir = path.join(root, INTEGRATIONS_DIR, slug);
-    const files = scaffoldFiles(slug, { name, auth: opts.auth as AuthType });
+    const files = scaffoldFiles(slug, { name, auth: opts.auth as AuthType, publisher });
     await createFolder(dir, slug);
     for (const [rel, text] of Object.entries(files)) {
       await mkdir(path.dirname(path.join(dir, rel)), { recursive: true });
@@ -45,7 +48,8 @@ export default defineCommand("new", {
     if (ctx.json) {
       printJson(ctx, { ok: true, slug, dir: relDir, files: Object.keys(files).map((f) => `${relDir}/${f}`) });
     } else {
-      ctx.out(`created ${relDir}/ (${Object.keys(files).length} files)\n\nnext:\n  edit ${relDir}/integration.json and handlers/\n  ihub validate ${slug}\n  ihub test ${slug}\n`);
+      const setPublisher = publisher === undefined ? `  set "publisher" in ${relDir}/integration.json (validate reports the placeholder until then)\n` : "";
+      ctx.out(`created ${relDir}/ (${Object.keys(files).length} files)\n\nnext:\n${setPublisher}  edit ${relDir}/integration.json and handlers/\n  ihub validate ${slug}\n  ihub test ${slug}\n`);
     }
     return 0;
   },

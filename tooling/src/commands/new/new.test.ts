@@ -38,17 +38,32 @@ describe("scaffoldFiles", () => {
 describe("ihub new", () => {
   it("scaffolds, for every auth type, a complete folder that passes ihub validate with no finding", async () => {
     for (const auth of AUTH_TYPES) {
-      const run = await ihub(["new", `svc-${auth.replace("_", "-")}`, "--auth", auth, "--root", root, "--json"]);
+      const run = await ihub(["new", `svc-${auth.replace("_", "-")}`, "--auth", auth, "--publisher", "Acme Inc.", "--root", root, "--json"]);
       expect(run.code, run.stderr).toBe(0);
       expect(JSON.parse(run.stdout)).toMatchObject({ ok: true, slug: `svc-${auth.replace("_", "-")}` });
     }
     const files = (await readdir(path.join(root, "integrations", "svc-basic"), { recursive: true })).sort();
     expect(files).toEqual(["CHANGELOG.md", "README.md", "handlers", "handlers/items.lua", "icon.svg", "integration.json", "tests", "tests/get-item.test.json"]);
     const manifest = JSON.parse(await readFile(path.join(root, "integrations", "svc-basic", "integration.json"), "utf8"));
-    expect(manifest).toMatchObject({ $schema: "../../schemas/integration.schema.json", auth: { type: "basic" } });
+    expect(manifest).toMatchObject({ $schema: "../../schemas/integration.schema.json", auth: { type: "basic" }, publisher: "Acme Inc." });
     const result = await validateRepo(root, { workers: 0 });
     expect(result.integrations).toHaveLength(AUTH_TYPES.length);
     expect(result.findings).toEqual([]);
+  });
+
+  it("without --publisher writes a placeholder that validate reports until it is replaced", async () => {
+    const own = await mkdtemp(path.join(tmpdir(), "ihub-new-"));
+    try {
+      await mkdir(path.join(own, "integrations"));
+      const run = await ihub(["new", "unsigned", "--root", own]);
+      expect(run.stdout).toContain('set "publisher" in integrations/unsigned/integration.json (validate reports the placeholder until then)');
+      const result = await validateRepo(own, { workers: 0 });
+      expect(result.findings.map((f) => [f.code, f.pointer, f.message])).toEqual([
+        ["IH015", "/publisher", 'publisher "TODO: your name or organisation" is a placeholder (a marker left to fill in: "TODO")'],
+      ]);
+    } finally {
+      await rm(own, { recursive: true, force: true });
+    }
   });
 
   it("gives a case the harness runs green", async () => {

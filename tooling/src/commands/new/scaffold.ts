@@ -58,14 +58,17 @@ export function defaultName(slug: string): string {
     .join(" ");
 }
 
-function manifest(slug: string, name: string, auth: AuthType): Manifest {
+/** What `ihub new` writes without `--publisher`: validate reports it (IH015) until it is replaced. */
+export const PUBLISHER_PLACEHOLDER = "TODO: your name or organisation";
+
+function manifest(slug: string, name: string, auth: AuthType, publisher: string): Manifest {
   return {
     $schema: "../../schemas/integration.schema.json",
     slug,
     name,
     description: `Reads items from the ${name} API.`,
     version: FIRST_VERSION,
-    publisher: "TODO: your name or organisation",
+    publisher,
     trustTier: "community",
     visibility: "private",
     categories: ["other"],
@@ -128,7 +131,7 @@ function readme(name: string, auth: AuthType): string {
   };
   return `# ${name}
 
-TODO: what the integration does and which API it calls.
+Reads items from the ${name} API.
 
 ## Auth
 
@@ -163,11 +166,11 @@ function testCase(): TestCase {
 
 const json = (value: unknown) => JSON.stringify(value, null, 2) + "\n";
 
-export function scaffoldFiles(slug: string, opts: { name?: string; auth?: AuthType } = {}): Record<string, string> {
+export function scaffoldFiles(slug: string, opts: { name?: string; auth?: AuthType; publisher?: string } = {}): Record<string, string> {
   const name = opts.name ?? defaultName(slug);
   const auth = opts.auth ?? "none";
   return {
-    [MANIFEST_FILE]: json(manifest(slug, name, auth)),
+    [MANIFEST_FILE]: json(manifest(slug, name, auth, opts.publisher ?? PUBLISHER_PLACEHOLDER)),
     [HANDLER_FILE]: HANDLER_LUA,
     "icon.svg": ICON,
     "README.md": readme(name, auth),
