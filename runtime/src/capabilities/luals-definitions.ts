@@ -114,7 +114,8 @@ export function renderLuarc(): string {
     "runtime.version": "Lua 5.3",
     "runtime.builtin": Object.fromEntries([...CLOSED_BUILTINS.map((b) => [b, "disable"]), ...SANDBOX_LIBRARIES.map((b) => [b, "enable"])].sort(([a], [b]) => a!.localeCompare(b!))),
     "workspace.library": [LUALS_DIR],
-    "workspace.ignoreDir": ["node_modules", ".ihub"],
+    // Lua that is not handler code: the prelude (full base library), benchmarks (plain Lua 5.4) and deliberately broken fixtures.
+    "workspace.ignoreDir": ["node_modules", ".ihub", "bench", "runtime/src", "runtime/test-fixtures", "tooling/test-fixtures"],
   };
   return JSON.stringify(config, null, 2) + "\n";
 }
