@@ -65,4 +65,14 @@ describe("ihub version", () => {
     expect(code).toBe(1);
     expect(JSON.parse(out).integrations[0]).toMatchObject({ slug: "weather", required: "patch", suggested: "1.0.1", findings: [{ code: "IH_VERSION_NOT_BUMPED" }] });
   });
+
+  it("prints each finding at the manifest line of the version", async () => {
+    await initRepo();
+    await writeSampleIntegration(root, { kind: "ping", slug: "weather", body: "changed" });
+    const manifest = fs.readFileSync(path.join(root, "integrations", "weather", "integration.json"), "utf8").split("\n");
+    const line = manifest.findIndex((l) => l.includes('"version"'));
+    const column = manifest[line]!.indexOf('"1.0.0"') + 1;
+    const { out } = await run({ base: "main" });
+    expect(out).toContain(`error IH_VERSION_NOT_BUMPED integrations/weather/integration.json:${line + 1}:${column} the bundle changed (a patch change) but the version stays 1.0.0`);
+  });
 });
