@@ -2,10 +2,12 @@
  * The ctx functions that reach the host, one entry each. Everything else about them is derived
  * from this table: the sandbox's Lua bindings (lua-bindings.ts), the `CtxCall` names the sandbox
  * forwards, the host's dispatch and permission verdict (host/sandbox-host.ts through
- * permissions.ts), `ihub validate`'s static check and docs/ctx.md (ctx-reference.ts).
+ * permissions.ts), `ihub validate`'s static check, docs/ctx.md (ctx-reference.ts) and the LuaLS
+ * definitions editors use (luals-definitions.ts).
  *
  * Adding a ctx function: one entry here, plus its implementation in host/sandbox-host.ts (the
- * compiler asks for it there).
+ * compiler asks for it there); then `npm run docs:ctx` rewrites the generated files, which a test
+ * compares with this table. Limits quoted in descriptions come from the constants that enforce them.
  */
 import type { DeviceErrorCode } from "../device/device-error.js";
 import { HTTP_DEFAULTS } from "../device/http-call.js";
