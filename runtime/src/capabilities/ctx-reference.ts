@@ -51,7 +51,7 @@ function callSection(path: string, c: Capability, alsoAt: string[]): string[] {
     "",
     ...(failures.length
       ? ["| error code | when |", "| --- | --- |", ...failures.map((f) => `| \`${f.code}\` | ${cell(f.when)} |`)]
-      : ["It raises no error of its own."]),
+      : ["It raises no error code of its own."]),
     "",
     "```lua",
     c.example,
@@ -74,8 +74,9 @@ export function renderCtxReference(): string {
     "A call that fails raises a table `{ code = ..., message = ... }` at the call site: catch it with",
     "`pcall` to handle it, or let it end the invocation as an error result with that code. The",
     "codes are listed with each function below. Passing an invocation limit (time, memory,",
-    "instructions, device calls, log volume) is not catchable: it ends the invocation. How values",
-    "cross between Lua and the runtime (nil, empty tables, arrays, 32-bit integers) is in",
+    "instructions, device calls, log volume) is not catchable: it ends the invocation. An argument",
+    "with no JSON form (NaN, a function, a cycle) fails its call with a Lua error naming the rule;",
+    "how values cross between Lua and the runtime (nil, empty tables, arrays, 32-bit integers) is in",
     "[runtime-values.md](runtime-values.md).",
     "",
     "## Editor support",
