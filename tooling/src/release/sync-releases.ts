@@ -37,6 +37,7 @@ async function syncOne(github: GitHubReleases, registryDir: string, tag: Release
 }
 
 export async function syncReleases(github: GitHubReleases, registryDir: string, tags: readonly ReleaseTag[], progress?: (tag: string) => void): Promise<ReleaseOutcome[]> {
+  if (!tags.length) return [];
   const releases = await github.list();
   const outcomes: ReleaseOutcome[] = [];
   for (const tag of tags) {
