@@ -3,7 +3,8 @@
  * three issue-comment endpoints of the sticky comment; listing, reading by tag and creating
  * releases and uploading their assets), with GitHub's Link-header pagination, and records every
  * request it receives. `failWith` makes the requests of one method (and, if given, a path that
- * matches) answer an error status instead, until `recover`.
+ * matches) answer an error status instead, until `recover`; `before` lets another client's write
+ * land just ahead of one, for races.
  */
 import { createServer, type IncomingMessage } from "node:http";
 import type { AddressInfo } from "node:net";
@@ -21,6 +22,10 @@ export type FakeGitHub = {
   requests: ReceivedRequest[];
   failWith(method: string, status: number, message: string, path?: RegExp): void;
   recover(): void;
+  /** Runs `change` once, just before the next request of `method` to a matching path is handled: another client's write landing first. */
+  before(method: string, path: RegExp, change: () => void): void;
+  /** A release as GitHub would hold it, with the next id. */
+  addRelease(release: Omit<FakeRelease, "id">): FakeRelease;
   close(): Promise<void>;
 };
 
@@ -38,12 +43,19 @@ export async function startFakeGitHub(opts: { owner: string; repo: string; pr?: 
   const releases: FakeRelease[] = [];
   const requests: ReceivedRequest[] = [];
   const failures: { method: string; path?: RegExp; status: number; message: string }[] = [];
+  const interleaved: { method: string; path: RegExp; change: () => void }[] = [];
   const repoPath = `/repos/${opts.owner}/${opts.repo}`;
   const releaseByTag = new RegExp(`^${repoPath}/releases/tags/(.+)$`);
   const releaseAssets = new RegExp(`^${repoPath}/releases/(\\d+)/assets$`);
   let nextId = Math.max(1000, ...comments.map((c) => c.id)) + 1;
   const listPath = `/repos/${opts.owner}/${opts.repo}/issues/${opts.pr}/comments`;
   const commentPath = new RegExp(`^/repos/${opts.owner}/${opts.repo}/issues/comments/(\\d+)$`);
+
+  const addRelease = (release: Omit<FakeRelease, "id">) => {
+    const added = { id: nextId++, ...release };
+    releases.push(added);
+    return added;
+  };
 
   const server = createServer(async (req, res) => {
     const url = new URL(req.url ?? "/", "http://127.0.0.1");
@@ -56,6 +68,8 @@ export async function startFakeGitHub(opts: { owner: string; repo: string; pr?: 
     const html = (id: number) => `https://github.example/${opts.owner}/${opts.repo}/pull/${opts.pr}#issuecomment-${id}`;
     const view = (c: Comment) => ({ ...c, html_url: html(c.id) });
 
+    const hook = interleaved.findIndex((h) => h.method === req.method && h.path.test(url.pathname));
+    if (hook >= 0) interleaved.splice(hook, 1)[0]!.change();
     const failure = failures.find((f) => f.method === req.method && (!f.path || f.path.test(url.pathname)));
     if (failure) return send(failure.status, { message: failure.message, documentation_url: "https://docs.github.com/rest" });
     /** One page of `items` as GitHub pages a list: `per_page`, `page` and a Link header to the next and last pages. */
@@ -89,9 +103,7 @@ export async function startFakeGitHub(opts: { owner: string; repo: string; pr?: 
       if (releases.some((r) => r.tag_name === input.tag_name)) {
         return send(422, { message: "Validation Failed", errors: [{ resource: "Release", code: "already_exists", field: "tag_name" }] });
       }
-      const created: FakeRelease = { id: nextId++, tag_name: input.tag_name, name: input.name, body: input.body, prerelease: input.prerelease ?? false, assets: [] };
-      releases.push(created);
-      return send(201, releaseView(created));
+      return send(201, releaseView(addRelease({ tag_name: input.tag_name, name: input.name, body: input.body, prerelease: input.prerelease ?? false, assets: [] })));
     }
     const assetMatch = releaseAssets.exec(url.pathname);
     if (req.method === "POST" && assetMatch) {
@@ -126,6 +138,8 @@ export async function startFakeGitHub(opts: { owner: string; repo: string; pr?: 
     requests,
     failWith: (method, status, message, path) => void failures.push({ method, path, status, message }),
     recover: () => void failures.splice(0),
+    before: (method, path, change) => void interleaved.push({ method, path, change }),
+    addRelease,
     close: () => new Promise((resolve) => server.close(() => resolve())),
   };
 }

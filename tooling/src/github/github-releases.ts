@@ -19,6 +19,13 @@ const HINTS: StatusHints = {
   422: "GitHub refused the release or asset; check that the tag was pushed (`git push origin --tags`) before `ihub release` runs.",
 };
 
+/** GitHub's answer when a release's tag or an asset's name is taken: 422 with an `already_exists` error. */
+function isAlreadyThere(error: unknown): boolean {
+  if (!(error instanceof RequestError) || error.status !== 422) return false;
+  const errors = (error.response?.data as { errors?: { code?: string }[] } | undefined)?.errors ?? [];
+  return errors.some((e) => e.code === "already_exists");
+}
+
 type ApiRelease = { id: number; tag_name: string; upload_url: string; html_url: string; assets: { name: string }[] };
 const view = (r: ApiRelease): GitHubRelease => ({ id: r.id, tag: r.tag_name, uploadUrl: r.upload_url, assets: r.assets.map((a) => a.name), url: r.html_url });
 
@@ -47,20 +54,21 @@ export function githubReleases(client: GitHubClient, target: RepositoryTarget) {
       }
     },
 
-    /** Creates the release of an existing tag; when another run created it first, that one. */
-    async create(release: { tag: string; name: string; body: string; prerelease: boolean }): Promise<GitHubRelease> {
+    /** Creates the release of an existing tag (`created`); when another run created it first, that one. */
+    async create(release: { tag: string; name: string; body: string; prerelease: boolean }): Promise<{ release: GitHubRelease; created: boolean }> {
       try {
         const { data } = await client.rest.repos.createRelease({ owner, repo, tag_name: release.tag, name: release.name, body: release.body, prerelease: release.prerelease, draft: false });
-        return view(data as ApiRelease);
+        return { release: view(data as ApiRelease), created: true };
       } catch (error) {
         // 422 already_exists: a concurrent run won the race; its release is as good as ours.
-        const existing = error instanceof RequestError && error.status === 422 ? await byTag(release.tag) : null;
-        if (existing) return existing;
+        const existing = isAlreadyThere(error) ? await byTag(release.tag) : null;
+        if (existing) return { release: existing, created: false };
         throw failed(error, `creating the release of ${release.tag} in ${where}`);
       }
     },
 
-    async upload(release: GitHubRelease, asset: { name: string; contentType: string; bytes: Uint8Array }): Promise<void> {
+    /** Uploads the asset; false when the release already holds one of that name (another run's upload landed first). */
+    async upload(release: GitHubRelease, asset: { name: string; contentType: string; bytes: Uint8Array }): Promise<boolean> {
       try {
         await client.request({
           method: "POST",
@@ -69,7 +77,9 @@ export function githubReleases(client: GitHubClient, target: RepositoryTarget) {
           data: asset.bytes,
           headers: { "content-type": asset.contentType, "content-length": asset.bytes.length },
         });
+        return true;
       } catch (error) {
+        if (isAlreadyThere(error)) return false;
         throw failed(error, `uploading ${asset.name} to the release of ${release.tag} in ${where}`);
       }
     },

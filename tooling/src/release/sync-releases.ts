@@ -25,15 +25,14 @@ async function syncOne(github: GitHubReleases, registryDir: string, tag: Release
   // A complete release costs no read of the registry: only the names were needed to judge it.
   if (!plan.create && !plan.upload.length) return { tag: tag.tag, status: "unchanged", url: existing!.url };
   const material = await readReleaseMaterial(registryDir, tag.slug, tag.version);
-  const release = existing ?? (await github.create(material));
+  const { release, created } = existing ? { release: existing, created: false } : await github.create(material);
   const uploaded: string[] = [];
   for (const asset of material.assets) {
-    // A release another run created meanwhile may already hold some assets.
+    // A release another run created meanwhile may already hold some assets, or get them while this one uploads.
     if (!plan.upload.includes(asset.name) || release.assets.includes(asset.name)) continue;
-    await github.upload(release, asset);
-    uploaded.push(asset.name);
+    if (await github.upload(release, asset)) uploaded.push(asset.name);
   }
-  return { tag: tag.tag, status: plan.create ? "created" : "completed", url: release.url, uploaded };
+  return { tag: tag.tag, status: created ? "created" : "completed", url: release.url, uploaded };
 }
 
 export async function syncReleases(github: GitHubReleases, registryDir: string, tags: readonly ReleaseTag[], progress?: (tag: string) => void): Promise<ReleaseOutcome[]> {

@@ -137,6 +137,27 @@ describe("ihub release", () => {
     expect((await release()).doc.releases.find((r) => r.tag === "delta@2.0.0")).toMatchObject({ status: "created" });
   });
 
+  it("takes a release another run created meanwhile as it is, and only adds what it still lacks", async () => {
+    await writeSampleIntegration(root, { kind: "ping", slug: "epsilon", version: "1.0.0" });
+    await shipped("epsilon");
+    const names = { bundle: "epsilon-1.0.0.tgz", record: "epsilon-1.0.0.record.json" };
+    // Between this run's listing and its writes, the other run creates the release with the bundle, then uploads the record.
+    github.before("POST", /\/releases$/, () => {
+      github.addRelease({ tag_name: "epsilon@1.0.0", name: "Epsilon 1.0.0", body: "- Release.", prerelease: false, assets: [{ id: 1, name: names.bundle, contentType: "application/gzip", bytes: Buffer.from("other") }] });
+    });
+    github.before("POST", /\/assets$/, () => {
+      byTag("epsilon@1.0.0")!.assets.push({ id: 2, name: names.record, contentType: "application/json", bytes: Buffer.from("{}") });
+    });
+    const [created, uploaded] = [creations().length, uploads().length];
+    const { code, doc } = await release();
+    expect(code).toBe(0);
+    expect(doc.releases.find((r) => r.tag === "epsilon@1.0.0")).toMatchObject({ status: "completed", uploaded: [] });
+    // One create and one upload were tried, each answered 422 already_exists, and neither counts as a failure.
+    expect([creations().length - created, uploads().length - uploaded]).toEqual([1, 1]);
+    expect(github.releases.filter((r) => r.tag_name === "epsilon@1.0.0")).toHaveLength(1);
+    expect(byTag("epsilon@1.0.0")!.assets.map((a) => a.name)).toEqual([names.bundle, names.record]);
+  });
+
   it("is a usage error without a token or repository, before any request", async () => {
     const before = github.requests.length;
     const run = await ihub(["release", "--json"], { GITHUB_TOKEN: "", GITHUB_REPOSITORY: "acme/integrations", GITHUB_API_URL: github.baseUrl });
