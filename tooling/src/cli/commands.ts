@@ -23,7 +23,7 @@ export const commands: Record<CommandName, Verb> = {
     load: () => import("../commands/validate/index.js"),
   },
   pipeline: {
-    summary: "run every stage in order (validate, test, version, tag, bundle, publish, catalog)",
+    summary: "run every stage in order (validate, test, version, tag, bundle, publish, catalog); off the release branch, the gates only",
     format: "ihub.pipeline/v1",
     load: () => import("../commands/pipeline/index.js"),
   },
