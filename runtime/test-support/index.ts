@@ -2,3 +2,4 @@
 export { loadKitSink } from "./test-integration.js";
 export { notesManifest } from "./service/notes-integration.js";
 export { buildTestRegistry } from "./service/test-registry.js";
+export { MiB, settledRss } from "./settled-rss.js";

@@ -8,7 +8,7 @@ type Verb = {
   load: () => Promise<{ default: CommandSpec }>;
 };
 
-export const commandNames = ["validate", "pipeline", "catalog", "bundle", "publish", "registry", "yank", "version", "tag", "test", "run", "new", "pr-comment", "runtime"] as const;
+export const commandNames = ["validate", "pipeline", "catalog", "bundle", "publish", "registry", "yank", "version", "tag", "test", "run", "new", "pr-comment", "release", "runtime"] as const;
 export type CommandName = (typeof commandNames)[number];
 
 /**
@@ -23,7 +23,7 @@ export const commands: Record<CommandName, Verb> = {
     load: () => import("../commands/validate/index.js"),
   },
   pipeline: {
-    summary: "run every stage in order (validate, test, version, tag, bundle, publish, catalog)",
+    summary: "run every stage in order (validate, test, version, tag, bundle, publish, catalog); off the release branch, the gates only",
     format: "ihub.pipeline/v1",
     load: () => import("../commands/pipeline/index.js"),
   },
@@ -82,6 +82,11 @@ export const commands: Record<CommandName, Verb> = {
       "summarise the validate/test/version --json reports in one sticky pull-request comment (on Actions also the job summary and test annotations)",
     format: "ihub.pr-comment/v1",
     load: () => import("../commands/pr-comment/index.js"),
+  },
+  release: {
+    summary: "create the GitHub Release of every <slug>@<version> tag (CHANGELOG section as body, bundle and signed record as assets); idempotent, retries what failed",
+    format: "ihub.release/v1",
+    load: () => import("../commands/release/index.js"),
   },
   runtime: {
     summary: "run the runtime service (ihub runtime start [--registry DIR|URL|oci://…] [--db FILE] [--host H] [--port N] [--trusted-key FILE ...]) or re-seal its credentials with a new key (ihub runtime rotate-key [--db FILE])",

@@ -1,8 +1,8 @@
 /**
- * Where the comment goes, from the environment GitHub Actions sets: the token, `owner/repo`,
- * the pull request number (from the event payload, or given) and the API base URL, which
- * GitHub Enterprise Server and tests change. Every missing piece is a usage error with a hint
- * that says which workflow line provides it.
+ * Where ihub's GitHub calls go (the pull-request comment, the releases), from the environment
+ * GitHub Actions sets: the token, `owner/repo`, the pull request number (from the event payload,
+ * or given) and the API base URL, which GitHub Enterprise Server and tests change. Every missing
+ * piece is a usage error with a hint that says which workflow line provides it.
  */
 import { readFile } from "node:fs/promises";
 import { UsageError } from "../errors.js";
@@ -34,15 +34,23 @@ async function prFromEvent(eventPath: string | undefined): Promise<number> {
   return prNumber(number, "pull_request.number");
 }
 
-export async function pullRequestTarget(env: Env, opts: { pr?: string } = {}): Promise<PullRequestTarget> {
+export type RepositoryTarget = Omit<PullRequestTarget, "pr">;
+
+/** The token, `owner/repo` and API root every GitHub call of ihub needs. */
+export function repositoryTarget(env: Env): RepositoryTarget {
   const token = env.GITHUB_TOKEN;
-  if (!token) throw new UsageError("GITHUB_TOKEN is not set", "In the workflow step add `env: GITHUB_TOKEN: ${{ secrets.GITHUB_TOKEN }}`; locally, use --dry-run.");
+  if (!token) throw new UsageError("GITHUB_TOKEN is not set", "In the workflow step add `env: GITHUB_TOKEN: ${{ secrets.GITHUB_TOKEN }}`; locally, export a token (ihub pr-comment also has --dry-run).");
   const [owner, repo, ...rest] = (env.GITHUB_REPOSITORY ?? "").split("/");
   if (!owner || !repo || rest.length) throw new UsageError(`GITHUB_REPOSITORY must be owner/repo, got ${JSON.stringify(env.GITHUB_REPOSITORY ?? "")}`, "GitHub Actions sets it; elsewhere export GITHUB_REPOSITORY=owner/repo.");
-  const pr = opts.pr !== undefined ? prNumber(opts.pr, "--pr") : await prFromEvent(env.GITHUB_EVENT_PATH);
   const baseUrl = (env.GITHUB_API_URL || DEFAULT_API_URL).replace(/\/+$/, "");
   if (!/^https?:\/\//.test(baseUrl)) throw new UsageError(`GITHUB_API_URL is not an http(s) URL: ${baseUrl}`, `Unset it for ${DEFAULT_API_URL}, or give the API root of your GitHub Enterprise Server (https://HOST/api/v3).`);
-  return { token, owner, repo, pr, baseUrl };
+  return { token, owner, repo, baseUrl };
+}
+
+export async function pullRequestTarget(env: Env, opts: { pr?: string } = {}): Promise<PullRequestTarget> {
+  const target = repositoryTarget(env);
+  const pr = opts.pr !== undefined ? prNumber(opts.pr, "--pr") : await prFromEvent(env.GITHUB_EVENT_PATH);
+  return { ...target, pr };
 }
 
 /** The workflow run's page, for the comment's "see the job log" link; null outside Actions. */

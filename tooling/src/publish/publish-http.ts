@@ -1,15 +1,16 @@
-/** The publisher's side of HTTP publishing (registry/publish-protocol.ts): one POST per batch, one per yank. */
+/** The publisher's side of HTTP publishing (registry/publish-protocol.ts): one framed POST per batch, one JSON POST per yank. */
 import type { z } from "zod";
 import { parseDocument, RegistryError } from "@ihub/runtime/registry";
 import { IhubError } from "../errors.js";
 import {
+  PUBLISH_CONTENT_TYPE,
   PUBLISH_PATH,
+  publishBodyParts,
   publishErrorSchema,
   publishResponseSchema,
   REGISTRY_TOKEN_ENV,
   YANK_PATH,
   yankResponseSchema,
-  type PublishRequest,
   type YankRequest,
 } from "../registry/publish-protocol.js";
 import type { PublishItem, PublishOutcome } from "./publish-to-dir.js";
@@ -33,14 +34,14 @@ function failed(url: URL, status: number, body: Buffer): never {
   throw new IhubError(refusal?.code === "IH_YANK_NOT_FOUND" ? refusal.code : "IH_PUBLISH_HTTP_FAILED", `${url.href} refused (${refusal ? `${refusal.code}: ${refusal.message}` : `HTTP ${status}`})`, { hint });
 }
 
-async function postToRegistry<S extends z.ZodType>(baseUrl: URL, rel: string, request: unknown, schema: S, token: string | undefined): Promise<z.infer<S>> {
+async function postToRegistry<S extends z.ZodType>(baseUrl: URL, rel: string, request: { type: string; data: Blob | string }, schema: S, token: string | undefined): Promise<z.infer<S>> {
   const url = new URL(rel, baseUrl);
   let response: Response;
   try {
     response = await fetch(url, {
       method: "POST",
-      headers: { "content-type": "application/json", ...(token ? { authorization: `Bearer ${token}` } : {}) },
-      body: JSON.stringify(request),
+      headers: { "content-type": request.type, ...(token ? { authorization: `Bearer ${token}` } : {}) },
+      body: request.data,
       signal: AbortSignal.timeout(TIMEOUT_MS),
     });
   } catch (cause) {
@@ -56,11 +57,12 @@ async function postToRegistry<S extends z.ZodType>(baseUrl: URL, rel: string, re
   }
 }
 
-export async function publishToHttp(baseUrl: URL, items: readonly PublishItem[], token: string | undefined): Promise<PublishOutcome[]> {
-  const request: PublishRequest = { format: 1, items: items.map((i) => ({ record: i.record, bundle: Buffer.from(i.bytes).toString("base64") })) };
-  return (await postToRegistry(baseUrl, PUBLISH_PATH, request, publishResponseSchema, token)).outcomes;
+/** `items` are a local publish's: bundles in memory. The Blob sends their bytes as they are, with a content-length. */
+export async function publishToHttp(baseUrl: URL, items: readonly { record: PublishItem["record"]; bytes: Uint8Array }[], token: string | undefined): Promise<PublishOutcome[]> {
+  const body = { type: PUBLISH_CONTENT_TYPE, data: new Blob(publishBodyParts(items)) };
+  return (await postToRegistry(baseUrl, PUBLISH_PATH, body, publishResponseSchema, token)).outcomes;
 }
 
 export function yankOverHttp(baseUrl: URL, request: YankRequest, token: string | undefined) {
-  return postToRegistry(baseUrl, YANK_PATH, request, yankResponseSchema, token);
+  return postToRegistry(baseUrl, YANK_PATH, { type: "application/json", data: JSON.stringify(request) }, yankResponseSchema, token);
 }

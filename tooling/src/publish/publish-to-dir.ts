@@ -1,10 +1,28 @@
 /** Publishes signed bundles into a directory registry: bundle first, then its record, then the indexes. */
-import { readFile } from "node:fs/promises";
-import { integrityMatches, type RegistryKeys, type VersionRecord } from "@ihub/runtime/registry";
+import { mkdir, readFile, rename } from "node:fs/promises";
+import path from "node:path";
+import { type Integrity, integrityMatches, type RegistryKeys, type VersionRecord } from "@ihub/runtime/registry";
 import { writeFileAtomic } from "./atomic-write.js";
 import { ensureKey, readRecord, rebuildIndexes, registryPaths, withRegistryLock, writeRecord } from "./dir-registry.js";
 
-export type PublishItem = { record: VersionRecord; bytes: Uint8Array };
+/**
+ * A bundle to publish: its bytes in memory (a local publish), or a file staged beside the registry
+ * whose bytes were checked against the record as they arrived (registry/publish-body.ts).
+ */
+export type PublishItem = { record: VersionRecord; bytes: Uint8Array } | { record: VersionRecord; file: string };
+
+/** Whether the item's bytes carry `integrity`; a staged file's were checked against its own record. */
+function carries(item: PublishItem, integrity: Integrity): boolean {
+  if ("bytes" in item) return integrityMatches(item.bytes, integrity);
+  return item.record.integrity.sha256 === integrity.sha256 && item.record.integrity.sha512 === integrity.sha512;
+}
+
+/** Puts the bundle at `file` whole: written beside it and renamed, or a staged file renamed into place. */
+async function placeBundle(item: PublishItem, file: string): Promise<void> {
+  if ("bytes" in item) return writeFileAtomic(file, item.bytes);
+  await mkdir(path.dirname(file), { recursive: true });
+  await rename(item.file, file);
+}
 
 export type PublishOutcome =
   | { status: "published"; record: VersionRecord }
@@ -19,11 +37,11 @@ async function bundleIntact(file: string, record: VersionRecord): Promise<boolea
 }
 
 async function publishOne(dir: string, item: PublishItem): Promise<PublishOutcome> {
-  const { record, bytes } = item;
+  const { record } = item;
   const bundleFile = registryPaths(dir).bundle(record.slug, record.version);
   const existing = await readRecord(dir, record.slug, record.version);
   if (!existing) {
-    await writeFileAtomic(bundleFile, bytes);
+    await placeBundle(item, bundleFile);
     await writeRecord(dir, record);
     return { status: "published", record };
   }
@@ -31,8 +49,8 @@ async function publishOne(dir: string, item: PublishItem): Promise<PublishOutcom
 
   const repaired: string[] = [];
   // The same content may have been packed by another zlib; the registry keeps the bytes its record signs.
-  if (!(await bundleIntact(bundleFile, existing)) && integrityMatches(bytes, existing.integrity)) {
-    await writeFileAtomic(bundleFile, bytes);
+  if (!(await bundleIntact(bundleFile, existing)) && carries(item, existing.integrity)) {
+    await placeBundle(item, bundleFile);
     repaired.push("bundle");
   }
   if (record.ociDigest && !existing.ociDigest) {

@@ -57,6 +57,7 @@ describe("npm run pipeline on a fresh clone", () => {
     const a = await clone("a", "022");
     const first = JSON.parse((await ihub(a, "pipeline", "--json")).stdout);
     expect(first.ok).toBe(true);
+    expect(first.release).toEqual({ branch: "main", releaseBranch: "main", released: true });
     expect(first.stages.map((s: { stage: string }) => s.stage)).toEqual(expect.arrayContaining(["validate", "version", "tag", "bundle", "publish", "catalog"]));
     // Every stage's document is exactly what its schema describes (nothing stripped, nothing missing).
     for (const { stage, output } of first.stages as { stage: StageName; output: object }[]) expect(jsonDocumentSchema(stage).parse(output), stage).toEqual(output);
@@ -96,5 +97,27 @@ describe("npm run pipeline on a fresh clone", () => {
     expect(gated!.out.stages.at(-1)).toMatchObject({ stage: "version", exitCode: 1 });
     const verdict = gated!.out.stages.at(-1).output.integrations.find((p: { slug: string }) => p.slug === slug);
     expect(verdict).toMatchObject({ status: "changed", required: "patch", comparedWith: `${slug}@${tags.find((t) => t.slug === slug)!.version}` });
+  }, 300_000);
+
+  it("off the release branch runs the gates only, says why it stopped, and tags and publishes nothing", async () => {
+    const c = await clone("feature", "022");
+    await run("git", ["-C", c, "checkout", "--quiet", "-b", "feature/faster-polling"]);
+    const gates = JSON.parse((await ihub(c, "pipeline", "--json")).stdout);
+    expect(gates).toMatchObject({
+      ok: true,
+      release: { branch: "feature/faster-polling", releaseBranch: "main", released: false, reason: expect.stringMatching(/^on branch feature\/faster-polling, not main: tag, bundle, publish and catalog run only on the release branch/) },
+    });
+    expect(gates.stages.map((s: { stage: string }) => s.stage)).toEqual(["validate", "test", "version"]);
+    // Off main the version gate compares with the base branch, as on a pull request, not with the release tags.
+    expect(gates.stages[2].output.against).toEqual({ kind: "merge-base", ref: "origin/main" });
+    expect(await listReleaseTags(c)).toEqual([]);
+    expect(fs.existsSync(path.join(c, ".ihub", "registry"))).toBe(false);
+    expect(fs.existsSync(path.join(c, "site", "dist"))).toBe(false);
+
+    // The release branch is configurable: on main, a pipeline told to release from `release` stops at the gates too.
+    await run("git", ["-C", c, "checkout", "--quiet", "main"]);
+    const human = await ihub(c, "pipeline", "--release-branch", "release");
+    expect(human.stderr).toMatch(/gates ok[\s\S]*stopped after the gates: on branch main, not release/);
+    expect(await listReleaseTags(c)).toEqual([]);
   }, 300_000);
 });
