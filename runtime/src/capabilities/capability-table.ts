@@ -117,6 +117,50 @@ export const CAPABILITIES = {
     scope: "tenant",
     description: "Publishes an event on the tenant's event bus.",
   },
+  "billing.charge": {
+    args: [arg("usd", "the cost in US dollars, a number from 0 to 1000"), arg("note", "what the cost is for, up to 200 characters (optional)")],
+    returns: "nil",
+    permission: { kind: "billing" },
+    scope: "install",
+    description: "Records what this call cost; the run keeps each charge and `GET /v1/usage` sums them.",
+  },
+  "cache.get": {
+    args: [arg("key", "a key of the tenant's cache")],
+    returns: "the value, or nil",
+    permission: { kind: "tenantApi", api: "cache" },
+    scope: "tenant",
+    description: "Reads a value of the cache the tenant's installs share.",
+  },
+  "cache.set": {
+    args: [arg("entry", "`{ key, value, ttl }`, ttl in seconds")],
+    returns: "nil",
+    permission: { kind: "tenantApi", api: "cache" },
+    scope: "tenant",
+    description: "Stores a value in the cache the tenant's installs share, for ttl seconds when given.",
+  },
+  "cache.delete": {
+    args: [arg("key", "a key of the tenant's cache")],
+    returns: "whether the key was there",
+    permission: { kind: "tenantApi", api: "cache" },
+    scope: "tenant",
+    description: "Removes a value from the cache the tenant's installs share.",
+  },
+  sql: {
+    args: [arg("query", "one SQL statement"), arg("params", "positional parameters")],
+    returns: "rows, as an array of tables",
+    permission: { kind: "tenantApi", api: "sql" },
+    scope: "tenant",
+    counts: "deviceCalls",
+    description: "Runs a parameterised query against the tenant's own database (its `sql` binding).",
+  },
+  graphql: {
+    args: [arg("query", "a GraphQL document"), arg("variables", "a table of variables")],
+    returns: "`{ status, data, errors }` as the endpoint answered (data and errors nil when the reply is not JSON)",
+    permission: { kind: "tenantApi", api: "graphql" },
+    scope: "tenant",
+    counts: "deviceCalls",
+    description: "Posts a query to the tenant's own GraphQL endpoint (its `graphql` binding).",
+  },
 } as const satisfies Record<string, Capability>;
 
 /** The name the sandbox forwards a ctx call under; also the key of its entry. */

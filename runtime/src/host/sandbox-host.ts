@@ -5,7 +5,7 @@
  */
 import { buildAuthHeader, type AuthHeader } from "../device/auth-header.js";
 import { DeviceError } from "../device/device-error.js";
-import type { HttpTransport } from "../device/http-exchange.js";
+import type { HttpExchange, HttpTransport } from "../device/http-exchange.js";
 import { buildExchange, HTTP_DEFAULTS, shapeResponse } from "../device/http-call.js";
 import { buildSqlExchange, type SqlTransport } from "../device/sql-call.js";
 import type { Manifest } from "../manifest/manifest-schema.js";
@@ -19,8 +19,10 @@ import type { InvocationRecord } from "./invocation-record.js";
 import { isCtxCall, logLevels, type CtxCall, type LogLevel } from "../capabilities/capability-table.js";
 import { containerSchema, declaredResource, deviceGrant } from "../capabilities/permissions.js";
 import { authorize } from "./authorize.js";
+import { graphqlBody, tenantApi, type TenantApis } from "./tenant-apis.js";
 
 export const STORAGE_LIMITS = { keyChars: 512, valueBytes: 256 * 1024, maxTtlSeconds: 365 * 24 * 3600 } as const;
+export const BILLING_LIMITS = { maxUsd: 1000, noteChars: 200, chargesPerRun: 100 } as const;
 
 export type HostOptions = {
   manifest: Manifest;
@@ -34,6 +36,13 @@ export type HostOptions = {
   /** Wall-clock left in the invocation; a device call never waits longer. */
   remainingMs?: () => number;
   maxResponseBytes?: number;
+  /** The tenant's cache, database and GraphQL endpoint; absent outside the runtime service. */
+  tenant?: TenantApis;
+  /**
+   * Fresh credentials after a device call answered 401 (an OAuth access token refreshed), or null
+   * when there are none to be had. Asked at most once per invocation; the call is then sent again.
+   */
+  reauthorize?: () => Promise<Record<string, unknown> | null>;
 };
 
 function key(what: string, v: unknown): string {
@@ -59,12 +68,45 @@ type HostState = {
   opts: HostOptions;
   /** The injected header, built at the first device call (missing credentials fail there, where the handler sees it). */
   authHeader: AuthHeader | null | undefined;
+  credentials: Record<string, unknown>;
+  reauthorized: boolean;
   callsPerAlias: Map<string, number>;
 };
 
 function auth(s: HostState): AuthHeader | null {
-  if (s.authHeader === undefined) s.authHeader = buildAuthHeader(s.opts.manifest.auth, s.opts.credentials);
+  if (s.authHeader === undefined) s.authHeader = buildAuthHeader(s.opts.manifest.auth, s.credentials);
   return s.authHeader;
+}
+
+/** The same exchange with the header of fresh credentials, once per invocation after a 401; null when there are none. */
+async function reauthorized(s: HostState, exchange: HttpExchange): Promise<HttpExchange | null> {
+  if (s.reauthorized || !s.opts.reauthorize) return null;
+  s.reauthorized = true;
+  const fresh = await s.opts.reauthorize();
+  if (!fresh) return null;
+  s.credentials = fresh;
+  s.authHeader = undefined;
+  const header = auth(s);
+  return header ? { ...exchange, headers: { ...exchange.headers, [header.name.toLowerCase()]: header.value } } : null;
+}
+
+async function cacheSetIn(store: InstallStore, what: string, entry: unknown): Promise<null> {
+  const { key: k, value, ttl } = optionsTable(`${what}: the argument`, entry) as { key?: unknown; value?: unknown; ttl?: unknown };
+  if (ttl !== undefined && ttl !== null && (typeof ttl !== "number" || !Number.isFinite(ttl) || ttl <= 0 || ttl > STORAGE_LIMITS.maxTtlSeconds)) {
+    throw new CtxError("INVALID_ARGUMENT", `${what}: ttl must be a number of seconds from 0 to ${STORAGE_LIMITS.maxTtlSeconds}`);
+  }
+  await store.cacheSet(key(`${what}: key`, k), storable(`${what}: value`, value), typeof ttl === "number" ? ttl : undefined);
+  return null;
+}
+
+function charge(usd: unknown, note: unknown): { usd: number; note: string | null } {
+  if (typeof usd !== "number" || !Number.isFinite(usd) || usd < 0 || usd > BILLING_LIMITS.maxUsd) {
+    throw new CtxError("INVALID_ARGUMENT", `ctx.billing.charge: usd must be a number from 0 to ${BILLING_LIMITS.maxUsd}`);
+  }
+  if (note !== undefined && note !== null && (typeof note !== "string" || note.length > BILLING_LIMITS.noteChars)) {
+    throw new CtxError("INVALID_ARGUMENT", `ctx.billing.charge: note must be a string of at most ${BILLING_LIMITS.noteChars} characters`);
+  }
+  return { usd, note: typeof note === "string" ? note : null };
 }
 
 function countCall(s: HostState, alias: string, maxCalls: number | undefined): void {
@@ -84,7 +126,10 @@ const handlers: Record<CtxCall, (s: HostState, args: unknown[]) => Promise<unkno
     const entry = { kind: "http" as const, alias: name, method: exchange.method, path: exchange.path, query: exchange.query } as InvocationRecord["requests"][number] & { kind: "http" };
     s.opts.record.requests.push(entry);
     try {
-      const reply = await s.opts.http.send(exchange, s.opts.maxResponseBytes ?? HTTP_DEFAULTS.maxResponseBytes);
+      const max = s.opts.maxResponseBytes ?? HTTP_DEFAULTS.maxResponseBytes;
+      let reply = await s.opts.http.send(exchange, max);
+      const again = reply.status === 401 ? await reauthorized(s, exchange) : null;
+      if (again) reply = await s.opts.http.send(again, max);
       entry.status = reply.status;
       return shapeResponse(reply);
     } catch (error) {
@@ -112,12 +157,7 @@ const handlers: Record<CtxCall, (s: HostState, args: unknown[]) => Promise<unkno
     return s.opts.store.cacheGet(key("cacheGet: key", k));
   },
   async "integration.cacheSet"(s, [entry]) {
-    const { key: k, value, ttl } = optionsTable("cacheSet: the argument", entry) as { key?: unknown; value?: unknown; ttl?: unknown };
-    if (ttl !== undefined && ttl !== null && (typeof ttl !== "number" || !Number.isFinite(ttl) || ttl <= 0 || ttl > STORAGE_LIMITS.maxTtlSeconds)) {
-      throw new CtxError("INVALID_ARGUMENT", `cacheSet: ttl must be a number of seconds from 0 to ${STORAGE_LIMITS.maxTtlSeconds}`);
-    }
-    await s.opts.store.cacheSet(key("cacheSet: key", k), storable("cacheSet: value", value), typeof ttl === "number" ? ttl : undefined);
-    return null;
+    return cacheSetIn(s.opts.store, "cacheSet", entry);
   },
   async "integration.cacheDelete"(s, [k]) {
     return s.opts.store.cacheDelete(key("cacheDelete: key", k));
@@ -162,10 +202,64 @@ const handlers: Record<CtxCall, (s: HostState, args: unknown[]) => Promise<unkno
     s.opts.record.events.push({ topic: topic as string, payload: s.opts.redactor.value(payload ?? null) });
     return null;
   },
+  async "billing.charge"(s, [usd, note]) {
+    if (s.opts.record.charges.length >= BILLING_LIMITS.chargesPerRun) throw new CtxError("INVALID_ARGUMENT", `ctx.billing.charge: more than ${BILLING_LIMITS.chargesPerRun} charges in one invocation`);
+    const c = charge(usd, note);
+    s.opts.record.charges.push({ usd: c.usd, note: c.note === null ? null : s.opts.redactor.text(c.note) });
+    return null;
+  },
+  async "cache.get"(s, [k]) {
+    return tenantApi(s.opts.tenant, "cache").cacheGet(key("cache.get: key", k));
+  },
+  async "cache.set"(s, [entry]) {
+    return cacheSetIn(tenantApi(s.opts.tenant, "cache"), "cache.set", entry);
+  },
+  async "cache.delete"(s, [k]) {
+    return tenantApi(s.opts.tenant, "cache").cacheDelete(key("cache.delete: key", k));
+  },
+  async sql(s, [query, params]) {
+    const transport = tenantApi(s.opts.tenant, "sql");
+    const exchange = buildSqlExchange(TENANT_SQL_ALIAS, "sqlite", false, query, params);
+    const entry = { kind: "sql" as const, alias: TENANT_SQL_ALIAS, query: exchange.query, params: exchange.params } as InvocationRecord["requests"][number] & { kind: "sql" };
+    s.opts.record.requests.push(entry);
+    try {
+      const rows = await transport.query(exchange);
+      entry.rows = rows.length;
+      return rows;
+    } catch (error) {
+      entry.error = s.opts.redactor.text((error as Error).message);
+      throw error;
+    }
+  },
+  async graphql(s, [query, variables]) {
+    const { transport, url } = tenantApi(s.opts.tenant, "graphql");
+    const body = graphqlBody(query, variables);
+    // The binding's URL is the endpoint itself: the request goes to its path, or "/" when it has none.
+    const exchange: HttpExchange = {
+      alias: TENANT_GRAPHQL_ALIAS, method: "POST", path: new URL(url).pathname === "/" ? "/" : "", query: {},
+      headers: { "content-type": "application/json", accept: "application/graphql-response+json, application/json" }, body,
+      timeoutMs: Math.max(1, Math.ceil(Math.min(HTTP_DEFAULTS.timeoutMs, s.opts.remainingMs?.() ?? HTTP_DEFAULTS.timeoutMs))),
+    };
+    const entry = { kind: "http" as const, alias: TENANT_GRAPHQL_ALIAS, method: "POST", path: exchange.path, query: {} } as InvocationRecord["requests"][number] & { kind: "http" };
+    s.opts.record.requests.push(entry);
+    try {
+      const reply = shapeResponse(await transport.send(exchange, s.opts.maxResponseBytes ?? HTTP_DEFAULTS.maxResponseBytes));
+      entry.status = reply.status;
+      const json = (reply.json ?? {}) as { data?: unknown; errors?: unknown };
+      return { status: reply.status, data: json.data ?? null, errors: json.errors ?? null };
+    } catch (error) {
+      entry.error = s.opts.redactor.text((error as Error).message);
+      throw error;
+    }
+  },
 };
 
+/** Names the tenant's targets go by in request records and transports; not valid aliases, so they never clash with a manifest's. */
+export const TENANT_SQL_ALIAS = "tenant.sql";
+export const TENANT_GRAPHQL_ALIAS = "tenant.graphql";
+
 export function createSandboxHost(opts: HostOptions): SandboxHost {
-  const state: HostState = { opts, authHeader: undefined, callsPerAlias: new Map() };
+  const state: HostState = { opts, authHeader: undefined, credentials: opts.credentials, reauthorized: false, callsPerAlias: new Map() };
   const { redactor } = opts;
   return {
     async call(name, args) {
