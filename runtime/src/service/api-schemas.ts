@@ -5,6 +5,7 @@
  */
 import { z } from "zod";
 import { ALIAS_PATTERN, TOPIC_PATTERN } from "../manifest/manifest-schema.js";
+import { installLifecycleFields, tenantBindingsBody } from "./lifecycle-schemas.js";
 
 export const errorBody = z
   .object({
@@ -27,7 +28,7 @@ export const pageQuery = z.strictObject({
 
 export const createTenantBody = z.strictObject({
   name: z.string().min(1).max(200),
-  bindings: z.record(z.string(), z.unknown()).optional().describe("Tenant-scoped bindings (sql, graphql) for tenant APIs."),
+  bindings: tenantBindingsBody.optional(),
 });
 export const createdTenant = z.object({
   id: z.string(),
@@ -66,6 +67,7 @@ export const installView = z.object({
   warnings: z.array(z.string()),
   createdAt: z.string(),
   updatedAt: z.string(),
+  ...installLifecycleFields,
 });
 export const installPage = z.object({ items: z.array(installView), cursor: z.string().nullable() });
 
