@@ -71,3 +71,6 @@ export interface LifecycleStore {
 }
 
 export const USD_MICROS = 1_000_000;
+
+/** A sum of dollar amounts in millionths, so 0.1 + 0.2 is 0.3. */
+export const sumUsd = (amounts: readonly number[]) => amounts.reduce((sum, usd) => sum + Math.round(usd * USD_MICROS), 0) / USD_MICROS;

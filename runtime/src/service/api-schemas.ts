@@ -5,7 +5,7 @@
  */
 import { z } from "zod";
 import { ALIAS_PATTERN, TOPIC_PATTERN } from "../manifest/manifest-schema.js";
-import { installLifecycleFields, tenantBindingsBody } from "./lifecycle-schemas.js";
+import { installLifecycleFields, runCost, tenantBindingsBody } from "./lifecycle-schemas.js";
 
 export const errorBody = z
   .object({
@@ -100,6 +100,7 @@ export const runView = z.object({
   error: z.object({ kind: z.string(), code: z.string(), message: z.string() }).nullable(),
   limitHit: z.string().nullable(),
   logs: z.array(logRecord).describe("What the handler logged, credentials redacted."),
+  cost: runCost,
 });
 export const runPage = z.object({ items: z.array(runView), cursor: z.string().nullable() });
 

@@ -4,9 +4,10 @@
  * api-schemas.ts, from which Fastify's schemas and /openapi.json are derived.
  */
 import { z } from "zod";
-import type { InstallLifecycle } from "../service-store/lifecycle-store.js";
+import { sumUsd, type InstallLifecycle, type RecordedCharge } from "../service-store/lifecycle-store.js";
 
-const httpUrl = z.url({ protocol: /^https?$/ });
+// A pattern rather than z.url's protocol option, which the derived JSON Schema (what Fastify checks) would drop.
+const httpUrl = z.url().max(2048).regex(/^https?:\/\//);
 
 export const tenantBindingsBody = z
   .strictObject({
@@ -74,6 +75,17 @@ export function viewLifecycle(l: InstallLifecycle | undefined) {
     connectedAccount: a && { account: a.account, error: a.error, runId: a.runId, checkedAt: isoOf(a.checkedAt)! },
     billing: { totalUsd: l?.billedUsd ?? 0 },
   };
+}
+
+export const runCost = z
+  .object({
+    usd: z.number().describe("Sum of the run's charges, in US dollars."),
+    charges: z.array(z.object({ usd: z.number(), note: z.string().nullable() })).describe("Each ctx.billing.charge of the run, in order."),
+  })
+  .describe("What the run reported it cost (integrations with `billing: true`).");
+
+export function viewCost(charges: readonly RecordedCharge[]): z.infer<typeof runCost> {
+  return { usd: sumUsd(charges.map((c) => c.usd)), charges: charges.map((c) => ({ usd: c.usd, note: c.note })) };
 }
 
 export const usageQuery = z.strictObject({

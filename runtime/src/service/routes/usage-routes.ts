@@ -6,7 +6,7 @@ import { tenantOf } from "../auth.js";
 import { usageQuery, usageReport } from "../lifecycle-schemas.js";
 import { addRoute } from "../service-context.js";
 import { ServiceError } from "../service-error.js";
-import { USD_MICROS } from "../../service-store/lifecycle-store.js";
+import { sumUsd } from "../../service-store/lifecycle-store.js";
 
 export const DEFAULT_USAGE_PERIOD_MS = 30 * 24 * 3600_000;
 
@@ -31,7 +31,6 @@ export async function usageRoutes(app: FastifyInstance) {
     if (request.query.installId) await installs.get(tenant, request.query.installId);
     const rows = await store.lifecycle.usage(tenant, { from, to, ...(request.query.installId ? { installId: request.query.installId } : {}) });
     const items = rows.map((r) => ({ installId: r.installId, integration: r.slug, handler: r.handler, usd: r.usd, charges: r.charges, runs: r.runs }));
-    const micros = rows.reduce((sum, r) => sum + Math.round(r.usd * USD_MICROS), 0);
-    return { from: new Date(from).toISOString(), to: new Date(to).toISOString(), items, totalUsd: micros / USD_MICROS };
+    return { from: new Date(from).toISOString(), to: new Date(to).toISOString(), items, totalUsd: sumUsd(rows.map((r) => r.usd)) };
   });
 }
