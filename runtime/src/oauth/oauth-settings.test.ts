@@ -1,4 +1,5 @@
 /** The OAuth settings read from the environment, the built-in providers and how a manifest's client is resolved. */
+import { readFile } from "node:fs/promises";
 import { describe, expect, it } from "vitest";
 import type { Manifest } from "../manifest/manifest-schema.js";
 import { notesManifest } from "../../test-support/service/notes-integration.js";
@@ -15,6 +16,17 @@ describe("the built-in providers", () => {
       expect(new URL(p.authorizationUrl).protocol).toBe("https:");
       expect(new URL(p.tokenUrl).protocol).toBe("https:");
     }
+  });
+
+  it("are the table docs/oauth.md shows", async () => {
+    const doc = await readFile(new URL("../../../docs/oauth.md", import.meta.url), "utf8");
+    const table = doc.slice(doc.indexOf("<!-- oauth-providers:start -->"), doc.indexOf("<!-- oauth-providers:end -->"));
+    const rows = table.split("\n").filter((l) => l.startsWith("| `"));
+    const expected = Object.entries(OAUTH_PROVIDERS).map(([name, p]) => {
+      const params = "authorizationParams" in p ? Object.entries(p.authorizationParams).map(([k, v]) => `\`${k}=${v}\``).join(", ") : "—";
+      return `| \`${name}\` | ${p.authorizationUrl} | ${p.tokenUrl} | ${p.pkce ? "yes" : "no"} | ${p.scopeSeparator === " " ? "space" : `\`${p.scopeSeparator}\``} | ${params} |`;
+    });
+    expect(rows).toEqual(expected);
   });
 });
 
