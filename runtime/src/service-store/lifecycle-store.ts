@@ -56,6 +56,8 @@ export interface LifecycleStore {
 
   setOAuthConnection(installId: string, c: OAuthConnection): Promise<void>;
   getOAuthConnection(installId: string): Promise<OAuthConnection | null>;
+  /** A credential set by hand replaces the connection's tokens: its expiry and errors no longer apply. */
+  deleteOAuthConnection(installId: string): Promise<void>;
 
   setAccountCheck(installId: string, check: AccountCheck): Promise<void>;
 

@@ -33,6 +33,7 @@ export function sqliteLifecycleStore(db: Database.Database): LifecycleStore {
        ON CONFLICT (install_id) DO UPDATE SET connected_at = excluded.connected_at, expires_at = excluded.expires_at, refreshed_at = excluded.refreshed_at, scope = excluded.scope, last_error = excluded.last_error`,
     ),
     getConnection: db.prepare<[string], ConnectionRow>("SELECT * FROM oauth_connections WHERE install_id = ?"),
+    deleteConnection: db.prepare("DELETE FROM oauth_connections WHERE install_id = ?"),
     setAccount: db.prepare(
       `INSERT INTO connected_accounts (install_id, account, error, run_id, checked_at) VALUES (?, ?, ?, ?, ?)
        ON CONFLICT (install_id) DO UPDATE SET account = excluded.account, error = excluded.error, run_id = excluded.run_id, checked_at = excluded.checked_at`,
@@ -76,6 +77,9 @@ export function sqliteLifecycleStore(db: Database.Database): LifecycleStore {
     async getOAuthConnection(installId) {
       const row = q.getConnection.get(installId);
       return row ? toConnection(row) : null;
+    },
+    async deleteOAuthConnection(installId) {
+      q.deleteConnection.run(installId);
     },
     async setAccountCheck(installId, check) {
       q.setAccount.run(installId, check.account === null ? null : JSON.stringify(check.account), check.error === null ? null : JSON.stringify(check.error), check.runId, check.checkedAt);

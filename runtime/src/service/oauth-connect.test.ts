@@ -241,4 +241,10 @@ describe("an oauth2 install over time", () => {
     expect((await callback(provider.approve(started.body.authorizationUrl))).body.oauth.lastError).toBeNull();
     expect((await api.post(`/v1/installs/${install.id}/rpc/lookup`, { input: { id: "z" } })).status).toBe(200);
   });
+
+  it("forgets the connection when a credential is set by hand", async () => {
+    const { api, install } = await connectedInstall("by-hand");
+    const patched = await api.patch(`/v1/installs/${install.id}`, { credentials: { accessToken: provider.accessTokens().at(-1) } });
+    expect(patched.body).toMatchObject({ oauth: null, credentials: { set: ["accessToken"] }, connectedAccount: { account: { id: "4242" } } });
+  });
 });

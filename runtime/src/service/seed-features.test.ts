@@ -156,6 +156,9 @@ describe("billing", () => {
     // Defaults: the 30 days up to now (exclusive).
     clock.advance(1);
     expect((await api.get("/v1/usage")).body).toMatchObject({ to: new Date(clock.now()).toISOString(), totalUsd: 0.03 });
+    // Uninstalling deletes the install's charges with the rest of its data.
+    await api.delete(`/v1/installs/${b.id}`);
+    expect((await api.get("/v1/usage")).body).toMatchObject({ totalUsd: 0.0225, items: [{ installId: a.id }] });
   });
 
   it("keeps tenants' usage apart and refuses a bad period or another tenant's install", async () => {

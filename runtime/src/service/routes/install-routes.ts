@@ -30,7 +30,10 @@ export async function installRoutes(app: FastifyInstance) {
   addRoute<Id>(app, installSpecs.get, async (request) => views.one(await installs.get(tenantOf(request), request.params.id)));
   addRoute<Id & { body: z.infer<typeof patchInstallBody> }>(app, installSpecs.patch, async (request) => {
     const install = await installs.patch(tenantOf(request), request.params.id, request.body);
-    if (request.body.credentials !== undefined) await checkAccount(install, (await bundles.load(install)).manifest);
+    if (request.body.credentials !== undefined) {
+      await store.lifecycle.deleteOAuthConnection(install.id);
+      await checkAccount(install, (await bundles.load(install)).manifest);
+    }
     return views.one(install);
   });
   addRoute<Id>(app, installSpecs.remove, async (request, reply) => {
