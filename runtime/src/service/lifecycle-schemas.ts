@@ -19,6 +19,8 @@ export const tenantBindingsBody = z
   })
   .describe("Tenant-scoped bindings for the tenant APIs (`permissions.tenantApis`).");
 
+const accountObject = z.object({ id: z.string(), name: z.string(), email: z.string().optional(), avatarUrl: z.string().optional() });
+
 export const oauthStartBody = z.strictObject({
   returnTo: httpUrl.optional().describe("Where the callback sends the browser when the connection is made, with `installId` and `oauth=connected` added to its query."),
 });
@@ -26,6 +28,13 @@ export const oauthStarted = z.object({
   authorizationUrl: z.string().describe("Send the user here; the provider redirects back to /v1/oauth/callback."),
   expiresAt: z.string().describe("The authorization must complete before this time."),
 });
+export const oauthConnected = z
+  .object({
+    installId: z.string(),
+    connected: z.literal(true),
+    account: accountObject.nullable().describe("The external account, when the connectedAccount handler reported one."),
+  })
+  .describe("The answer to the browser: no bearer token was needed, so it carries no more of the install than this.");
 export const oauthCallbackQuery = z
   .object({ state: z.string().max(512).optional(), code: z.string().max(4096).optional(), error: z.string().max(200).optional(), error_description: z.string().max(2000).optional(), iss: z.string().max(2048).optional() })
   .describe("What the provider appends to the redirect URI.");
@@ -44,7 +53,7 @@ const oauthView = z
   .describe("The OAuth 2.0 connection; null until one is made.");
 const accountView = z
   .object({
-    account: z.object({ id: z.string(), name: z.string(), email: z.string().optional(), avatarUrl: z.string().optional() }).nullable(),
+    account: accountObject.nullable(),
     error: z.object({ kind: z.string(), code: z.string(), message: z.string() }).nullable().describe("Why the connectedAccount handler gave no account."),
     runId: z.string().nullable(),
     checkedAt: iso,

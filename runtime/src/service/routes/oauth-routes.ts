@@ -6,9 +6,9 @@
 import type { FastifyInstance } from "fastify";
 import type { z } from "zod";
 import type { RouteSpec } from "../api-route.js";
-import { idParams, installView } from "../api-schemas.js";
+import { idParams } from "../api-schemas.js";
 import { tenantOf } from "../auth.js";
-import { oauthCallbackQuery, oauthStartBody, oauthStarted } from "../lifecycle-schemas.js";
+import { oauthCallbackQuery, oauthConnected, oauthStartBody, oauthStarted } from "../lifecycle-schemas.js";
 import { CALLBACK_PATH } from "../oauth/oauth-connector.js";
 import { addRoute } from "../service-context.js";
 
@@ -25,15 +25,15 @@ export const oauthSpecs = {
   callback: {
     method: "GET",
     url: CALLBACK_PATH,
-    summary: "Where the provider redirects the browser: exchanges the code, stores the tokens encrypted, answers the install (or redirects to the start's returnTo).",
+    summary: "Where the provider redirects the browser: exchanges the code, stores the tokens encrypted, answers which install is connected (or redirects to the start's returnTo).",
     access: "public",
     querystring: oauthCallbackQuery,
-    response: { 200: installView, 302: null },
+    response: { 200: oauthConnected, 302: null },
   },
 } satisfies Record<string, RouteSpec>;
 
 export async function oauthRoutes(app: FastifyInstance) {
-  const { oauth, views, checkAccount, bundles } = app.runtime;
+  const { oauth, checkAccount, bundles, store } = app.runtime;
   addRoute<{ params: z.infer<typeof idParams>; body: z.infer<typeof oauthStartBody> | undefined }>(app, oauthSpecs.start, async (request) => {
     const origin = `${request.protocol}://${request.host}`;
     const started = await oauth.start(tenantOf(request), request.params.id, request.body?.returnTo ?? null, origin);
@@ -42,7 +42,10 @@ export async function oauthRoutes(app: FastifyInstance) {
   addRoute(app, oauthSpecs.callback, async (request, reply) => {
     const { install, returnTo } = await oauth.callback(new URL(request.url, "http://callback.invalid"));
     await checkAccount(install, (await bundles.load(install)).manifest);
-    if (returnTo === null) return views.one(install);
+    if (returnTo === null) {
+      const account = (await store.lifecycle.installLifecycle(install.tenantId, [install.id])).get(install.id)?.account?.account ?? null;
+      return { installId: install.id, connected: true, account };
+    }
     const target = new URL(returnTo);
     target.searchParams.set("installId", install.id);
     target.searchParams.set("oauth", "connected");
