@@ -5,9 +5,9 @@
  */
 import { buildAuthHeader, type AuthHeader } from "../device/auth-header.js";
 import { DeviceError } from "../device/device-error.js";
-import type { HttpExchange, HttpTransport } from "../device/http-exchange.js";
+import type { HttpExchange, HttpReply, HttpResponse, HttpTransport } from "../device/http-exchange.js";
 import { buildExchange, HTTP_DEFAULTS, shapeResponse } from "../device/http-call.js";
-import { buildSqlExchange, type SqlTransport } from "../device/sql-call.js";
+import { buildSqlExchange, type SqlExchange, type SqlRow, type SqlTransport } from "../device/sql-call.js";
 import type { Manifest } from "../manifest/manifest-schema.js";
 import type { Redactor } from "../redact/redactor.js";
 import { HostCallError } from "../sandbox/host-error.js";
@@ -15,7 +15,7 @@ import type { SandboxHost } from "../sandbox/index.js";
 import { assertContainerValue } from "../storage/container-schemas.js";
 import type { Clock, InstallStore } from "../storage/install-store.js";
 import { CtxError } from "./ctx-error.js";
-import type { InvocationRecord } from "./invocation-record.js";
+import type { DeviceRequestRecord, InvocationRecord } from "./invocation-record.js";
 import { isCtxCall, logLevels, type CtxCall, type LogLevel } from "../capabilities/capability-table.js";
 import { containerSchema, declaredResource, deviceGrant } from "../capabilities/permissions.js";
 import { authorize } from "./authorize.js";
@@ -109,6 +109,34 @@ function charge(usd: unknown, note: unknown): { usd: number; note: string | null
   return { usd, note: typeof note === "string" ? note : null };
 }
 
+/** Sends an http exchange under its request record: the status it answered, or the redacted error. */
+async function recordedHttp(s: HostState, exchange: HttpExchange, send: (ex: HttpExchange, maxBytes: number) => Promise<HttpReply>): Promise<HttpResponse> {
+  const entry: DeviceRequestRecord & { kind: "http" } = { kind: "http", alias: exchange.alias, method: exchange.method, path: exchange.path, query: exchange.query };
+  s.opts.record.requests.push(entry);
+  try {
+    const reply = await send(exchange, s.opts.maxResponseBytes ?? HTTP_DEFAULTS.maxResponseBytes);
+    entry.status = reply.status;
+    return shapeResponse(reply);
+  } catch (error) {
+    entry.error = s.opts.redactor.text((error as Error).message);
+    throw error;
+  }
+}
+
+/** Runs a sql exchange under its request record: the rows it returned, or the redacted error. */
+async function recordedSql(s: HostState, transport: SqlTransport, exchange: SqlExchange): Promise<SqlRow[]> {
+  const entry: DeviceRequestRecord & { kind: "sql" } = { kind: "sql", alias: exchange.alias, query: exchange.query, params: exchange.params };
+  s.opts.record.requests.push(entry);
+  try {
+    const rows = await transport.query(exchange);
+    entry.rows = rows.length;
+    return rows;
+  } catch (error) {
+    entry.error = s.opts.redactor.text((error as Error).message);
+    throw error;
+  }
+}
+
 function countCall(s: HostState, alias: string, maxCalls: number | undefined): void {
   const n = (s.callsPerAlias.get(alias) ?? 0) + 1;
   s.callsPerAlias.set(alias, n);
@@ -123,35 +151,18 @@ const handlers: Record<CtxCall, (s: HostState, args: unknown[]) => Promise<unkno
     const name = alias as string;
     countCall(s, name, deviceGrant(s.opts.manifest, name)!.maxCalls);
     const exchange = buildExchange(name, options, { authHeader: auth(s), maxTimeoutMs: Math.max(1, s.opts.remainingMs?.() ?? HTTP_DEFAULTS.timeoutMs) });
-    const entry = { kind: "http" as const, alias: name, method: exchange.method, path: exchange.path, query: exchange.query } as InvocationRecord["requests"][number] & { kind: "http" };
-    s.opts.record.requests.push(entry);
-    try {
-      const max = s.opts.maxResponseBytes ?? HTTP_DEFAULTS.maxResponseBytes;
-      let reply = await s.opts.http.send(exchange, max);
-      const again = reply.status === 401 ? await reauthorized(s, exchange) : null;
-      if (again) reply = await s.opts.http.send(again, max);
-      entry.status = reply.status;
-      return shapeResponse(reply);
-    } catch (error) {
-      entry.error = s.opts.redactor.text((error as Error).message);
-      throw error;
-    }
+    return recordedHttp(s, exchange, async (ex, max) => {
+      const reply = await s.opts.http.send(ex, max);
+      const again = reply.status === 401 ? await reauthorized(s, ex) : null;
+      return again ? s.opts.http.send(again, max) : reply;
+    });
   },
   async "device.sql"(s, [alias, query, params]) {
     const name = alias as string;
     const grant = deviceGrant(s.opts.manifest, name)!;
     countCall(s, name, grant.maxCalls);
     const exchange = buildSqlExchange(name, declaredResource(s.opts.manifest, name)!.dialect ?? "sqlite", grant.readOnly === true, query, params);
-    const entry = { kind: "sql" as const, alias: name, query: exchange.query, params: exchange.params } as InvocationRecord["requests"][number] & { kind: "sql" };
-    s.opts.record.requests.push(entry);
-    try {
-      const rows = await s.opts.sql.query(exchange);
-      entry.rows = rows.length;
-      return rows;
-    } catch (error) {
-      entry.error = s.opts.redactor.text((error as Error).message);
-      throw error;
-    }
+    return recordedSql(s, s.opts.sql, exchange);
   },
   async "integration.cacheGet"(s, [k]) {
     return s.opts.store.cacheGet(key("cacheGet: key", k));
@@ -219,17 +230,7 @@ const handlers: Record<CtxCall, (s: HostState, args: unknown[]) => Promise<unkno
   },
   async sql(s, [query, params]) {
     const transport = tenantApi(s.opts.tenant, "sql");
-    const exchange = buildSqlExchange(TENANT_SQL_ALIAS, "sqlite", false, query, params);
-    const entry = { kind: "sql" as const, alias: TENANT_SQL_ALIAS, query: exchange.query, params: exchange.params } as InvocationRecord["requests"][number] & { kind: "sql" };
-    s.opts.record.requests.push(entry);
-    try {
-      const rows = await transport.query(exchange);
-      entry.rows = rows.length;
-      return rows;
-    } catch (error) {
-      entry.error = s.opts.redactor.text((error as Error).message);
-      throw error;
-    }
+    return recordedSql(s, transport, buildSqlExchange(TENANT_SQL_ALIAS, "sqlite", false, query, params));
   },
   async graphql(s, [query, variables]) {
     const { transport, url } = tenantApi(s.opts.tenant, "graphql");
@@ -240,17 +241,9 @@ const handlers: Record<CtxCall, (s: HostState, args: unknown[]) => Promise<unkno
       headers: { "content-type": "application/json", accept: "application/graphql-response+json, application/json" }, body,
       timeoutMs: Math.max(1, Math.ceil(Math.min(HTTP_DEFAULTS.timeoutMs, s.opts.remainingMs?.() ?? HTTP_DEFAULTS.timeoutMs))),
     };
-    const entry = { kind: "http" as const, alias: TENANT_GRAPHQL_ALIAS, method: "POST", path: exchange.path, query: {} } as InvocationRecord["requests"][number] & { kind: "http" };
-    s.opts.record.requests.push(entry);
-    try {
-      const reply = shapeResponse(await transport.send(exchange, s.opts.maxResponseBytes ?? HTTP_DEFAULTS.maxResponseBytes));
-      entry.status = reply.status;
-      const json = (reply.json ?? {}) as { data?: unknown; errors?: unknown };
-      return { status: reply.status, data: json.data ?? null, errors: json.errors ?? null };
-    } catch (error) {
-      entry.error = s.opts.redactor.text((error as Error).message);
-      throw error;
-    }
+    const reply = await recordedHttp(s, exchange, (ex, max) => transport.send(ex, max));
+    const json = (reply.json ?? {}) as { data?: unknown; errors?: unknown };
+    return { status: reply.status, data: json.data ?? null, errors: json.errors ?? null };
   },
 };
 
