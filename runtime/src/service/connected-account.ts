@@ -13,7 +13,7 @@ import type { Clock } from "../storage/install-store.js";
 import { errorCode } from "../executor/execute.js";
 import type { RunExecutor } from "./run-executor.js";
 
-export const externalAccount = z
+const externalAccount = z
   .object({
     id: z.union([z.string().min(1).max(200), z.number()]).transform(String).describe("The account's id at the external service."),
     name: z.string().min(1).max(200),
@@ -23,7 +23,7 @@ export const externalAccount = z
   .describe("The external account the install acts as.");
 
 /** What the ref of the handler's run says it was for. */
-export const ACCOUNT_RUN_REF = "connected-account";
+const ACCOUNT_RUN_REF = "connected-account";
 
 type Deps = { store: ServiceStore; runner: RunExecutor; clock: Clock; log: FastifyBaseLogger };
 

@@ -89,7 +89,8 @@ describe("the authorization code flow", () => {
     expect(JSON.stringify(q)).not.toContain(provider.clientSecret);
 
     const tokenCalls = provider.tokenRequests.length;
-    const done = await callback(provider.approve(started.body.authorizationUrl));
+    // Providers add parameters of their own to the redirect (Google: authuser, prompt); they do no harm.
+    const done = await callback(`${provider.approve(started.body.authorizationUrl)}&authuser=0&prompt=consent`);
     expect(done.status).toBe(200);
     const exchange = provider.tokenRequests[tokenCalls]!;
     expect(exchange).toMatchObject({ grant_type: "authorization_code", client_id: provider.clientId, client_secret: provider.clientSecret, redirect_uri: q.redirect_uri });
@@ -130,6 +131,22 @@ describe("the authorization code flow", () => {
     expect(again.body.error.code).toBe("OAUTH_STATE_INVALID");
     expect((await callback("/v1/oauth/callback?code=x&state=forged-state-value")).body.error.code).toBe("OAUTH_STATE_INVALID");
     expect((await callback("/v1/oauth/callback?code=x")).body.error).toMatchObject({ code: "OAUTH_STATE_INVALID", hint: expect.stringContaining("oauth/start") });
+  });
+
+  it("refuses hostile start bodies and callback queries before touching any state", async () => {
+    const tenant = await createTenant(rt.app, "hostile");
+    const created = await tenant.api.post("/v1/installs", { integration: "crm@^1", bindings: { api: { url: provider.url } } });
+    for (const returnTo of ["javascript:alert(1)", "ftp://files.example.com/", "not a url", "https://" + "a".repeat(2100) + ".example.com"]) {
+      const res = await tenant.api.post(`/v1/installs/${created.body.id}/oauth/start`, { returnTo });
+      expect(res.status, returnTo.slice(0, 30)).toBe(400);
+      expect(res.body.error).toMatchObject({ code: "INVALID_REQUEST", pointer: "/returnTo" });
+    }
+    expect((await tenant.api.post(`/v1/installs/${created.body.id}/oauth/start`, { returnTo: "https://a.example.com", extra: 1 })).status).toBe(400);
+    for (const query of [`state=${"s".repeat(600)}&code=x`, `state=x&code=${"c".repeat(5000)}`]) {
+      const res = await callback(`/v1/oauth/callback?${query}`);
+      expect(res.status).toBe(400);
+      expect(res.body.error.code).toBe("INVALID_REQUEST");
+    }
   });
 
   it("lets a state expire after ten minutes on the clock", async () => {
