@@ -90,7 +90,7 @@ export const runView = z.object({
   installId: z.string(),
   handler: z.string(),
   trigger: z.enum(["rpc", "timer", "event"]),
-  triggerRef: z.string().nullable().describe("The timer slot or the event id."),
+  triggerRef: z.string().nullable().describe("The timer slot, the event id, or `connected-account` for the run that asked the connectedAccount handler."),
   version: z.string(),
   attempt: z.number().int(),
   status: z.enum(["running", "ok", "error", "dead_letter", "interrupted"]),
