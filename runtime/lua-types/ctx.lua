@@ -33,6 +33,11 @@
 ---@field items { key: string, value: any }[] the records of the page, each with its key
 ---@field cursor? string pass it to read the next page; nil on the last page
 
+---@class ihub.GraphqlReply
+---@field status integer the HTTP status code
+---@field data? any the reply's `data`; nil when the reply is not JSON or has none
+---@field errors? table[] the reply's `errors`; nil when there are none
+
 ---@class ihub.Install
 ---@field id string the install's id
 ---@field slug string the integration's slug
@@ -54,6 +59,8 @@
 ---@field device ihub.Ctx.device ctx.device.*
 ---@field integration ihub.Ctx.integration ctx.integration.*
 ---@field log ihub.Ctx.log ctx.log.*
+---@field billing ihub.Ctx.billing ctx.billing.*
+---@field cache ihub.Ctx.cache ctx.cache.*
 local ctx = {}
 
 ---@class ihub.Ctx.device
@@ -136,10 +143,47 @@ function log.warn(message, fields) end
 ---@param fields? table<string, any> structured fields of the line
 function log.error(message, fields) end
 
+---@class ihub.Ctx.billing
+local billing = {}
+
+--- Records what this call cost; the run keeps each charge and `GET /v1/usage` sums them.
+---@param usd number the cost in US dollars, from 0 to 1000
+---@param note? string what the cost is for, at most 200 characters
+function billing.charge(usd, note) end
+
+---@class ihub.Ctx.cache
+local cache = {}
+
+--- Reads a value of the cache the tenant's installs share.
+---@param key string a key of the tenant's shared cache, non-empty and at most 512 characters
+---@return any # the value stored under the key, or nil when there is none or its ttl ran out
+function cache.get(key) end
+
+--- Stores a value in the cache the tenant's installs share, for ttl seconds when given.
+---@param entry ihub.CacheEntry what to store
+function cache.set(entry) end
+
+--- Removes a value from the cache the tenant's installs share.
+---@param key string a key of the tenant's shared cache, non-empty and at most 512 characters
+---@return boolean # whether the key was there
+function cache.delete(key) end
+
 --- Publishes an event on the tenant's event bus.
 ---@param topic string an event topic listed in `permissions.events.emit`
 ---@param payload any the event's data, any JSON value
 function ctx.emit(topic, payload) end
+
+--- Runs a parameterised query against the tenant's own database (its `sql` binding; `sqlite:` DSNs).
+---@param query string one SQL statement, with `?` placeholders
+---@param params? (string|number|boolean|nil)[] the placeholders' values in order, at most 1000
+---@return table<string, any>[] # the rows, each a table of column name to value (empty for a statement that returns none)
+function ctx.sql(query, params) end
+
+--- Posts a query to the tenant's own GraphQL endpoint (its `graphql` binding).
+---@param query string a GraphQL document, at most 100000 characters
+---@param variables? table<string, any> the document's variables
+---@return ihub.GraphqlReply # the endpoint's answer, whatever its status
+function ctx.graphql(query, variables) end
 
 ---@class ihub.Ctx.json
 ---@field null ihub.JsonNull Stands for JSON `null` where Lua's nil cannot: in an array slot or a field that must be present.

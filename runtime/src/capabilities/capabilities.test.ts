@@ -93,8 +93,14 @@ describe("the capability table", () => {
     "integration.containersList": { items: [{ key: "2026-01", value: {} }], cursor: null },
     log: null,
     emit: null,
+    "billing.charge": null,
+    "cache.get": "eu",
+    "cache.set": null,
+    "cache.delete": true,
+    sql: [{ name: "Ada" }],
+    graphql: { status: 200, data: { customer: { name: "Ada" } }, errors: null },
   };
-  const input = { owner: "ada", orderId: "o-1" };
+  const input = { owner: "ada", orderId: "o-1", customerId: "c-1" };
 
   it.each(ctxCalls)("the example of %s runs in the sandbox and makes that call", async (call) => {
     const { sources, file, fn } = handlerBundle(CAPABILITIES[call].example);

@@ -11,7 +11,9 @@
  */
 import type { DeviceErrorCode } from "../device/device-error.js";
 import { HTTP_DEFAULTS } from "../device/http-call.js";
+import { BILLING_LIMITS } from "../host/billing-charge.js";
 import type { CtxErrorCode } from "../host/ctx-error.js";
+import { MAX_GRAPHQL_QUERY_CHARS } from "../host/tenant-apis.js";
 import { httpMethods } from "../manifest/manifest-schema.js";
 import { DEFAULT_LIST_LIMIT, MAX_LIST_LIMIT, STORAGE_LIMITS } from "../storage/install-store.js";
 import type { StorageErrorCode } from "../storage/storage-error.js";
@@ -72,6 +74,8 @@ const UNBOUND = fail("UNBOUND_ALIAS", "the install did not bind the alias to a t
 const MAX_CALLS = fail("DEVICE_CALLS_EXCEEDED", "the call is one more than `permissions.device.<alias>.maxCalls` allows in one invocation");
 const NO_FIXTURE = fail("NO_FIXTURE_MATCH", "under `ihub test` or `ihub run` without `--live`: no recorded fixture matches the request");
 const SCALARS = "table<string, string|number|boolean>";
+const TENANT_KEY = arg("key", "string", `a key of the tenant's shared cache, non-empty and at most ${STORAGE_LIMITS.keyChars} characters`);
+const NO_TENANT = fail("TENANT_API_UNAVAILABLE", "the run has no tenant (`ihub test`, `ihub run`) or the tenant has no binding of this name");
 
 export const CAPABILITIES = {
   "device.http": {
@@ -263,6 +267,100 @@ export const CAPABILITIES = {
     description: "Publishes an event on the tenant's event bus.",
     errors: [],
     example: `ctx.emit("order.paid", { orderId = input.orderId })`,
+  },
+  "billing.charge": {
+    args: [
+      arg("usd", "number", `the cost in US dollars, from 0 to ${BILLING_LIMITS.maxUsd}`),
+      arg("note", "string", `what the cost is for, at most ${BILLING_LIMITS.noteChars} characters`, true),
+    ],
+    returns: { type: "nil", description: "nothing" },
+    permission: { kind: "billing" },
+    scope: "install",
+    description: "Records what this call cost; the run keeps each charge and `GET /v1/usage` sums them.",
+    errors: [
+      fail("INVALID_ARGUMENT", `\`usd\` is not a number from 0 to ${BILLING_LIMITS.maxUsd}, \`note\` is not a string of at most ${BILLING_LIMITS.noteChars} characters, or the invocation already made ${BILLING_LIMITS.chargesPerRun} charges`),
+    ],
+    example: `ctx.billing.charge(0.002, "one search request")`,
+  },
+  "cache.get": {
+    args: [TENANT_KEY],
+    returns: { type: "any", description: "the value stored under the key, or nil when there is none or its ttl ran out" },
+    permission: { kind: "tenantApi", api: "cache" },
+    scope: "tenant",
+    description: "Reads a value of the cache the tenant's installs share.",
+    errors: [BAD_KEY, NO_TENANT],
+    example: `local region = ctx.cache.get("default-region")\nreturn { region = region }`,
+  },
+  "cache.set": {
+    args: [
+      {
+        ...arg("entry", "ihub.CacheEntry", "what to store"),
+        fields: [
+          TENANT_KEY,
+          field("value", "any", `any JSON value, at most ${STORAGE_LIMITS.valueBytes / 1024} KiB as JSON`),
+          field("ttl", "number", `seconds to keep it, above 0 and at most ${STORAGE_LIMITS.maxTtlSeconds} (a year); kept until deleted when left out`, true),
+        ],
+      },
+    ],
+    returns: { type: "nil", description: "nothing" },
+    permission: { kind: "tenantApi", api: "cache" },
+    scope: "tenant",
+    description: "Stores a value in the cache the tenant's installs share, for ttl seconds when given.",
+    errors: [BAD_KEY, TOO_LARGE, fail("INVALID_ARGUMENT", "`ttl` is not a number of seconds in range, or `entry` is not a table"), NO_TENANT],
+    example: `ctx.cache.set({ key = "default-region", value = "eu", ttl = 3600 })`,
+  },
+  "cache.delete": {
+    args: [TENANT_KEY],
+    returns: { type: "boolean", description: "whether the key was there" },
+    permission: { kind: "tenantApi", api: "cache" },
+    scope: "tenant",
+    description: "Removes a value from the cache the tenant's installs share.",
+    errors: [BAD_KEY, NO_TENANT],
+    example: `local removed = ctx.cache.delete("default-region")\nreturn { removed = removed }`,
+  },
+  sql: {
+    args: [
+      arg("query", "string", "one SQL statement, with `?` placeholders"),
+      arg("params", "(string|number|boolean|nil)[]", "the placeholders' values in order, at most 1000", true),
+    ],
+    returns: { type: "table<string, any>[]", description: "the rows, each a table of column name to value (empty for a statement that returns none)" },
+    permission: { kind: "tenantApi", api: "sql" },
+    scope: "tenant",
+    counts: "deviceCalls",
+    description: "Runs a parameterised query against the tenant's own database (its `sql` binding; `sqlite:` DSNs).",
+    errors: [
+      fail("SQL_ERROR", "the query is empty or too long, `params` is not a list of scalars, or the database refused the statement"),
+      fail("SQL_TOO_MANY_ROWS", "the statement returns more rows than the driver hands over; add a LIMIT"),
+      NO_TENANT,
+    ],
+    example: `local rows = ctx.sql("SELECT name FROM customers WHERE id = ?", { input.customerId })\nreturn { name = rows[1] and rows[1].name }`,
+  },
+  graphql: {
+    args: [
+      arg("query", "string", `a GraphQL document, at most ${MAX_GRAPHQL_QUERY_CHARS} characters`),
+      arg("variables", "table<string, any>", "the document's variables", true),
+    ],
+    returns: {
+      type: "ihub.GraphqlReply",
+      description: "the endpoint's answer, whatever its status",
+      fields: [
+        field("status", "integer", "the HTTP status code"),
+        field("data", "any", "the reply's `data`; nil when the reply is not JSON or has none", true),
+        field("errors", "table[]", "the reply's `errors`; nil when there are none", true),
+      ],
+    },
+    permission: { kind: "tenantApi", api: "graphql" },
+    scope: "tenant",
+    counts: "deviceCalls",
+    description: "Posts a query to the tenant's own GraphQL endpoint (its `graphql` binding).",
+    errors: [
+      fail("INVALID_ARGUMENT", "the query is empty or too long, or `variables` is not a table of names to values"),
+      fail("HTTP_TIMEOUT", "no complete reply before the invocation's time runs out"),
+      fail("HTTP_TRANSPORT", "the connection failed (refused, reset, DNS)"),
+      fail("HTTP_RESPONSE_TOO_LARGE", `the reply's body exceeds ${HTTP_DEFAULTS.maxResponseBytes / 1024 / 1024} MiB`),
+      NO_TENANT,
+    ],
+    example: `local res = ctx.graphql("query($id: ID!) { customer(id: $id) { name } }", { id = input.customerId })\nreturn res.data`,
   },
 } as const satisfies Record<string, Capability>;
 

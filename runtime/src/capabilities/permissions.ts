@@ -5,13 +5,15 @@
  * validator reports each. Lookups are own-property only, so an alias named `constructor` is
  * undeclared rather than found on Object.prototype.
  */
-import type { Manifest, Resource } from "../manifest/manifest-schema.js";
+import type { Manifest, Resource, TenantApi } from "../manifest/manifest-schema.js";
 
 export type Permission =
   | { kind: "device"; resource: Resource["kind"] }
   | { kind: "cache" }
   | { kind: "container"; access: "read" | "readwrite" }
   | { kind: "emit" }
+  | { kind: "billing" }
+  | { kind: "tenantApi"; api: TenantApi }
   | { kind: "none" };
 
 /** What the call names (alias, container or topic), and for http the method when it is known. */
@@ -29,6 +31,8 @@ export type Denial = { code: DenialCode; field: string } & (
   | { reason: "container-not-granted" }
   | { reason: "container-read-only" }
   | { reason: "topic-not-granted" }
+  | { reason: "billing-not-declared" }
+  | { reason: "tenant-api-not-granted"; api: TenantApi }
 );
 
 type DeviceGrant = NonNullable<NonNullable<Manifest["permissions"]["device"]>[string]>;
@@ -77,6 +81,12 @@ export function permissionDenials(m: Manifest, permission: Permission, subject?:
       return containerDenials(m, permission.access, subject!);
     case "emit":
       return (m.permissions.events?.emit ?? []).includes(subject!.name) ? [] : [{ code: "PERMISSION_DENIED", field: "permissions.events.emit", reason: "topic-not-granted" }];
+    case "billing":
+      return m.billing === true ? [] : [{ code: "PERMISSION_DENIED", field: "billing", reason: "billing-not-declared" }];
+    case "tenantApi":
+      return (m.permissions.tenantApis ?? []).includes(permission.api)
+        ? []
+        : [{ code: "PERMISSION_DENIED", field: "permissions.tenantApis", reason: "tenant-api-not-granted", api: permission.api }];
   }
 }
 
@@ -93,6 +103,10 @@ export function permissionText(p: Permission): string {
       return `\`dataContainerSchemas.<name>\` and \`permissions.containers.<name>\`: ${p.access === "read" ? '"read" or "readwrite"' : '"readwrite"'}`;
     case "emit":
       return "the topic listed in `permissions.events.emit`";
+    case "billing":
+      return "`billing: true`";
+    case "tenantApi":
+      return `\`"${p.api}"\` in \`permissions.tenantApis\``;
   }
 }
 
@@ -122,5 +136,9 @@ export function permissionFailures(p: Permission): { code: DenialCode | "INVALID
       ];
     case "emit":
       return [notString(subject.emit), { code: "PERMISSION_DENIED", when: "`permissions.events.emit` does not list the topic" }];
+    case "billing":
+      return [{ code: "PERMISSION_DENIED", when: "the manifest does not say `billing: true`" }];
+    case "tenantApi":
+      return [{ code: "PERMISSION_DENIED", when: `\`permissions.tenantApis\` does not list "${p.api}"` }];
   }
 }

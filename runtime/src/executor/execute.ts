@@ -11,7 +11,7 @@ import type { SqlTransport } from "../device/sql-call.js";
 import { emptyRecord, type InvocationRecord } from "../host/invocation-record.js";
 import { createSandboxHost } from "../host/sandbox-host.js";
 import { buildAuthHeader } from "../device/auth-header.js";
-import { redactorFor } from "../redact/redactor.js";
+import { redactorFor, type Redactor } from "../redact/redactor.js";
 import { invoke as coldInvoke } from "../sandbox/invoke.js";
 import type { InvokeRequest, InvokeResult, InvokeStats, SandboxError, SandboxLimits } from "../sandbox/index.js";
 import { systemClock, type Clock, type InstallStore } from "../storage/install-store.js";
@@ -19,6 +19,7 @@ import { ExecutorError } from "./executor-error.js";
 import { resolveLimits } from "./invocation-limits.js";
 import { checkSchema, describeIssues, type SchemaIssue } from "./json-schema.js";
 import type { LoadedIntegration } from "./load-integration.js";
+import type { TenantApis } from "../host/tenant-apis.js";
 
 /** A failure before or after the sandbox ran: the value did not match the manifest's schema. */
 export type ValidationError = { kind: "validation"; code: "INPUT_INVALID" | "OUTPUT_INVALID" | "CONFIG_INVALID"; message: string; issues: SchemaIssue[] };
@@ -47,6 +48,10 @@ export type ExecuteOptions = {
   maxResponseBytes?: number;
   /** The sandbox entry: a cold invoke by default, a pool's invoke in the service. */
   invoke?: (req: InvokeRequest) => Promise<InvokeResult>;
+  /** ctx.cache, ctx.sql and ctx.graphql: the tenant's own targets, in the runtime service. */
+  tenant?: TenantApis;
+  /** Fresh credentials after a device call answered 401 (see HostOptions.reauthorize). */
+  reauthorize?: () => Promise<Record<string, unknown> | null>;
 };
 
 /** A stable code for any execution error, as test cases and the CLI name it. */
@@ -59,6 +64,17 @@ export function errorCode(error: ExecutionError): string {
       return `LIMIT_${error.limit}`;
     case "internal":
       return "INTERNAL";
+  }
+}
+
+/** The derived header value (e.g. base64 of user:pass) is a secret too. */
+function headerSecrets(auth: LoadedIntegration["manifest"]["auth"], credentials: Record<string, unknown>): string[] {
+  try {
+    const header = buildAuthHeader(auth, credentials);
+    return header ? [header.value] : [];
+  } catch {
+    // Missing credentials surface at the first device call, where the handler can see the error.
+    return [];
   }
 }
 
@@ -75,15 +91,14 @@ export async function execute(opts: ExecuteOptions): Promise<ExecutionResult> {
   const config = opts.config ?? {};
   const clock = opts.clock ?? systemClock;
   const record = emptyRecord();
-  // The derived header value (e.g. base64 of user:pass) is a secret too.
-  let headerSecret: string[] = [];
-  try {
-    const header = buildAuthHeader(manifest.auth, credentials);
-    if (header) headerSecret = [header.value];
-  } catch {
-    // Missing credentials surface at the first device call, where the handler can see the error.
-  }
-  const redactor = redactorFor(credentials, headerSecret);
+  let redactor = redactorFor(credentials, headerSecrets(manifest.auth, credentials));
+  // Credentials renewed mid-run (a refreshed OAuth token) are secrets as well as the ones they replace.
+  const reauthorize = opts.reauthorize && (async () => {
+    const fresh = await opts.reauthorize!();
+    if (fresh) redactor = redactorFor([credentials, fresh], [...headerSecrets(manifest.auth, credentials), ...headerSecrets(manifest.auth, fresh)]);
+    return fresh;
+  });
+  const currentRedactor: Redactor = { text: (t) => redactor.text(t), value: (v) => redactor.value(v), get active() { return redactor.active; } };
   const finish = (outcome: { ok: true; output: unknown } | { ok: false; error: ExecutionError }, stats: InvokeStats | null): ExecutionResult => ({
     runId,
     handler: handlerName,
@@ -112,9 +127,11 @@ export async function execute(opts: ExecuteOptions): Promise<ExecutionResult> {
     http: opts.http,
     sql: opts.sql,
     credentials,
-    redactor,
+    redactor: currentRedactor,
     clock,
     record,
+    ...(opts.tenant ? { tenant: opts.tenant } : {}),
+    ...(reauthorize ? { reauthorize } : {}),
     remainingMs: () => deadline - performance.now(),
     ...(opts.maxResponseBytes !== undefined ? { maxResponseBytes: opts.maxResponseBytes } : {}),
   });

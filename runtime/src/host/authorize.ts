@@ -46,5 +46,9 @@ function refusal(d: Denial, { name, method }: Subject): string {
       return `container ${quote(name)} is granted read only; writing needs "readwrite"`;
     case "topic-not-granted":
       return `emitting topic ${quote(name)} is not granted`;
+    case "billing-not-declared":
+      return "ctx.billing.charge needs `billing: true` in the manifest";
+    case "tenant-api-not-granted":
+      return `the tenant API ${quote(d.api)} is not granted`;
   }
 }

@@ -5,7 +5,7 @@
 import type { DenialCode } from "../capabilities/permissions.js";
 import { HostCallError } from "../sandbox/host-error.js";
 
-export type CtxErrorCode = DenialCode | "INVALID_ARGUMENT" | "DEVICE_CALLS_EXCEEDED";
+export type CtxErrorCode = DenialCode | "INVALID_ARGUMENT" | "DEVICE_CALLS_EXCEEDED" | "TENANT_API_UNAVAILABLE";
 
 export class CtxError extends HostCallError {
   /** Manifest field (dotted) that would allow the call, when a declaration or grant is missing. */

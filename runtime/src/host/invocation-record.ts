@@ -7,8 +7,11 @@ export type DeviceRequestRecord =
   | { kind: "http"; alias: string; method: string; path: string; query: Record<string, string>; status?: number; error?: string }
   | { kind: "sql"; alias: string; query: string; params: unknown[]; rows?: number; error?: string };
 
-export type InvocationRecord = { logs: LogRecord[]; events: EmittedEvent[]; requests: DeviceRequestRecord[] };
+/** A cost the handler reported with ctx.billing.charge. */
+export type Charge = { usd: number; note: string | null };
+
+export type InvocationRecord = { logs: LogRecord[]; events: EmittedEvent[]; requests: DeviceRequestRecord[]; charges: Charge[] };
 
 export function emptyRecord(): InvocationRecord {
-  return { logs: [], events: [], requests: [] };
+  return { logs: [], events: [], requests: [], charges: [] };
 }

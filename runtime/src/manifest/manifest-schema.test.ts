@@ -24,6 +24,7 @@ const DESIGN_FIELDS = [
   "slug", "name", "description", "version", "publisher", "trustTier", "visibility", "categories", "icon", "retentionTier",
   "deprecated.message", "deprecated.replacement",
   "auth.type", "auth.fields", "auth.scopes", "auth.authHeaderName", "auth.authValuePrefix", "auth.oauth2.authorizationUrl", "auth.oauth2.tokenUrl",
+  "auth.provider", "billing", "connectedAccount", "connectedAccount.handler",
   "configSchema",
   "resources.*.kind", "resources.*.description", "resources.*.openapi", "resources.*.dialect",
   "permissions.device", "permissions.cache", "permissions.containers", "permissions.events.emit", "permissions.tenantApis",
@@ -40,6 +41,7 @@ const DESIGN_VALUES: Record<string, string[]> = {
   "auth.type": ["none", "api_key", "bearer_token", "oauth2", "basic"],
   "resources.*.kind": ["http", "sql"],
   "handlers.*.type": ["rpc", "timer", "event"],
+  "auth.provider": ["github", "slack", "google", "microsoft", "atlassian", "hubspot", "salesforce", "gitlab", "zoom"],
 };
 
 describe("schemas/integration.schema.json", () => {

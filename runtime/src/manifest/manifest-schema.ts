@@ -6,6 +6,7 @@
  * file, and the TypeScript types below are inferred from the same definitions.
  */
 import { z } from "zod";
+import { oauthProviderNames } from "../oauth/oauth-providers.js";
 
 export const SLUG_PATTERN = "^[a-z0-9]+(?:-[a-z0-9]+)*$";
 export const SNAKE_CASE_PATTERN = "^[a-z][a-z0-9]*(?:_[a-z0-9]+)*$";
@@ -53,7 +54,7 @@ export const oauth2Schema = z
     pkce: z.boolean().optional().describe("Whether the authorization code flow uses PKCE (RFC 7636)."),
     scopeSeparator: z.string().max(3).optional().describe("Separator used when joining scopes; a space by default."),
   })
-  .describe("OAuth 2.0 endpoints. Required when auth.type is oauth2.");
+  .describe("OAuth 2.0 endpoints. Required when auth.type is oauth2 and no auth.provider is named.");
 
 export const authSchema = z
   .strictObject({
@@ -67,6 +68,12 @@ export const authSchema = z
       .describe("HTTP header the runtime injects the credential into (default: Authorization)."),
     authValuePrefix: z.string().max(64).optional().describe("Prefix put before the credential value in the header, e.g. `Bearer ` or `Token `."),
     oauth2: oauth2Schema.optional(),
+    provider: z
+      .enum(oauthProviderNames)
+      .optional()
+      .describe(
+        "A built-in OAuth 2.0 provider whose endpoints the runtime knows (auth.type oauth2), instead of auth.oauth2. The client id and secret are settings of the runtime, never part of the bundle.",
+      ),
   })
   .describe("Authentication. The runtime injects the credential into device calls itself; handlers never see the secret.");
 
@@ -107,9 +114,24 @@ export const permissionsSchema = z
     tenantApis: z
       .array(z.string().regex(/^[a-z][a-z0-9_]*(?:\.[a-z][a-z0-9_]*)*$/))
       .optional()
-      .describe("Tenant-scoped platform APIs the integration may call, e.g. `users.read`."),
+      .describe(
+        "Tenant-scoped platform APIs the integration may call: `cache` (ctx.cache, shared by the tenant's installs), `sql` (ctx.sql on the tenant's database), `graphql` (ctx.graphql on the tenant's GraphQL endpoint); other names are reserved for platform APIs.",
+      ),
   })
   .describe("What the integration may do. Anything not granted here is refused at run time.");
+
+/** The known names in `permissions.tenantApis` that unlock a tenant-scoped ctx function. */
+export const tenantApiNames = ["cache", "sql", "graphql"] as const;
+export type TenantApi = (typeof tenantApiNames)[number];
+
+export const connectedAccountSchema = z
+  .strictObject({
+    handler: z
+      .string()
+      .regex(re(SNAKE_CASE_PATTERN))
+      .describe("An rpc handler, called without input, that returns the external account `{ id, name, email?, avatarUrl? }`."),
+  })
+  .describe("How the runtime shows which external account an install is connected to: it calls the handler after install, after a credential change and after an OAuth connect.");
 
 export const handlerSchema = z
   .strictObject({
@@ -160,6 +182,8 @@ export const manifestSchema = z
     deprecated: deprecationSchema.optional(),
     homepage: z.url().optional().describe("Web page of the external service or the integration."),
     auth: authSchema,
+    billing: z.boolean().optional().describe("Whether handlers report what a call cost with ctx.billing.charge(usd, note); the runtime records each charge with its run."),
+    connectedAccount: connectedAccountSchema.optional(),
     configSchema: jsonSchema("the install-time, non-secret configuration").optional(),
     resources: z.record(z.string().regex(re(ALIAS_PATTERN)), resourceSchema).optional().describe("Resource aliases the handlers call through ctx.device."),
     permissions: permissionsSchema,

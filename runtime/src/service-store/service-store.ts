@@ -9,6 +9,7 @@ import type { LogRecord } from "../host/invocation-record.js";
 import type { Storage } from "../storage/install-store.js";
 import type { SealedCredential } from "../vault/credential-vault.js";
 import type { JobQueue } from "../scheduler/job-queue.js";
+import type { LifecycleStore } from "./lifecycle-store.js";
 
 export type Tenant = { id: string; name: string; createdAt: number; bindings: Record<string, unknown> };
 
@@ -128,6 +129,8 @@ export interface ServiceStore {
   jobs: JobQueue;
   /** The install-scoped cache and containers behind ctx.integration, in the same database. */
   installData: Storage;
+  /** OAuth authorizations and connections, connected accounts and billed charges. */
+  lifecycle: LifecycleStore;
   /** Readiness: the database answers. */
   ping(): Promise<void>;
   close(): Promise<void>;

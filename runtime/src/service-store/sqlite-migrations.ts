@@ -51,6 +51,29 @@ const MIGRATIONS: readonly string[] = [
   CREATE INDEX jobs_due ON jobs (status, run_at);
   CREATE INDEX jobs_install ON jobs (install_id, handler, status);
   `,
+  // 2: OAuth connections, connected accounts and billed charges (lifecycle-store.ts).
+  `
+  CREATE TABLE oauth_states (
+    state_hash TEXT PRIMARY KEY, tenant_id TEXT NOT NULL, install_id TEXT NOT NULL REFERENCES installs(id) ON DELETE CASCADE,
+    verifier TEXT NOT NULL, redirect_uri TEXT NOT NULL, return_to TEXT, expires_at INTEGER NOT NULL
+  );
+  CREATE INDEX oauth_states_expiry ON oauth_states (expires_at);
+  CREATE TABLE oauth_connections (
+    install_id TEXT PRIMARY KEY REFERENCES installs(id) ON DELETE CASCADE, connected_at INTEGER NOT NULL,
+    expires_at INTEGER, refreshed_at INTEGER, scope TEXT, last_error TEXT
+  );
+  CREATE TABLE connected_accounts (
+    install_id TEXT PRIMARY KEY REFERENCES installs(id) ON DELETE CASCADE, account TEXT, error TEXT, run_id TEXT, checked_at INTEGER NOT NULL
+  );
+  CREATE TABLE run_charges (
+    seq INTEGER PRIMARY KEY AUTOINCREMENT, run_id TEXT NOT NULL, tenant_id TEXT NOT NULL,
+    install_id TEXT NOT NULL REFERENCES installs(id) ON DELETE CASCADE, handler TEXT NOT NULL,
+    usd_micros INTEGER NOT NULL, note TEXT, charged_at INTEGER NOT NULL
+  );
+  CREATE INDEX run_charges_period ON run_charges (tenant_id, charged_at);
+  CREATE INDEX run_charges_run ON run_charges (run_id);
+  CREATE INDEX run_charges_install ON run_charges (install_id);
+  `,
 ];
 
 export function migrate(db: Database.Database): number {

@@ -11,6 +11,7 @@ import { sqliteStorage } from "../storage/sqlite-storage.js";
 import type { SealedCredential } from "../vault/credential-vault.js";
 import { decodePageCursor, encodePageCursor, pageLimit } from "./page-cursor.js";
 import type { InstallRecord, Page, PageOptions, RunRecord, ServiceStore, Tenant, TimerMove, TimerState } from "./service-store.js";
+import { sqliteLifecycleStore } from "./sqlite-lifecycle-store.js";
 import { migrate } from "./sqlite-migrations.js";
 import { timeOrderedId } from "./time-ordered-id.js";
 import { startWalCheckpointer } from "./wal-checkpointer.js";
@@ -385,6 +386,7 @@ export function sqliteServiceStore(file: string, clock: Clock = systemClock): Se
     },
     jobs,
     installData,
+    lifecycle: sqliteLifecycleStore(db),
     async ping() {
       db.prepare("SELECT 1").get();
     },

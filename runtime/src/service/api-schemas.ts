@@ -5,6 +5,7 @@
  */
 import { z } from "zod";
 import { ALIAS_PATTERN, TOPIC_PATTERN } from "../manifest/manifest-schema.js";
+import { installLifecycleFields, runCost, tenantBindingsBody } from "./lifecycle-schemas.js";
 
 export const errorBody = z
   .object({
@@ -27,7 +28,7 @@ export const pageQuery = z.strictObject({
 
 export const createTenantBody = z.strictObject({
   name: z.string().min(1).max(200),
-  bindings: z.record(z.string(), z.unknown()).optional().describe("Tenant-scoped bindings (sql, graphql) for tenant APIs."),
+  bindings: tenantBindingsBody.optional(),
 });
 export const createdTenant = z.object({
   id: z.string(),
@@ -66,6 +67,7 @@ export const installView = z.object({
   warnings: z.array(z.string()),
   createdAt: z.string(),
   updatedAt: z.string(),
+  ...installLifecycleFields,
 });
 export const installPage = z.object({ items: z.array(installView), cursor: z.string().nullable() });
 
@@ -88,7 +90,7 @@ export const runView = z.object({
   installId: z.string(),
   handler: z.string(),
   trigger: z.enum(["rpc", "timer", "event"]),
-  triggerRef: z.string().nullable().describe("The timer slot or the event id."),
+  triggerRef: z.string().nullable().describe("The timer slot, the event id, or `connected-account` for the run that asked the connectedAccount handler."),
   version: z.string(),
   attempt: z.number().int(),
   status: z.enum(["running", "ok", "error", "dead_letter", "interrupted"]),
@@ -98,6 +100,7 @@ export const runView = z.object({
   error: z.object({ kind: z.string(), code: z.string(), message: z.string() }).nullable(),
   limitHit: z.string().nullable(),
   logs: z.array(logRecord).describe("What the handler logged, credentials redacted."),
+  cost: runCost,
 });
 export const runPage = z.object({ items: z.array(runView), cursor: z.string().nullable() });
 

@@ -9,6 +9,7 @@ import { RegistryError, type RegistryErrorCode } from "../registry/registry-erro
 import { ServiceStoreError } from "../service-store/service-store-error.js";
 import { VaultError } from "../vault/vault-error.js";
 import { ServiceError } from "./service-error.js";
+import { OAuthError, type OAuthErrorCode } from "../oauth/oauth-error.js";
 
 type ErrorAnswer = { status: number; code: string; message: string; hint?: string | undefined; pointer?: string | undefined };
 
@@ -26,6 +27,16 @@ function registryStatus(code: RegistryErrorCode): number {
       return 502;
   }
 }
+
+const OAUTH_STATUS: Record<OAuthErrorCode, number> = {
+  OAUTH_NOT_OAUTH2: 409,
+  OAUTH_NOT_CONFIGURED: 409,
+  OAUTH_SETTING_INVALID: 500,
+  OAUTH_STATE_INVALID: 400,
+  OAUTH_DENIED: 400,
+  OAUTH_TOKEN_REFUSED: 502,
+  OAUTH_TOKEN_UNREACHABLE: 502,
+};
 
 type AjvIssue = { instancePath?: string; keyword?: string; params?: { missingProperty?: string; additionalProperty?: string }; message?: string };
 
@@ -47,6 +58,7 @@ function describeError(error: unknown): ErrorAnswer | null {
   if (error instanceof ServiceError) return { status: error.status, code: error.code, message: error.message, hint: error.hint, pointer: error.pointer };
   if (error instanceof RegistryError) return { status: registryStatus(error.code), code: error.code, message: error.message, hint: error.hint };
   if (error instanceof ServiceStoreError) return { status: 400, code: error.code, message: error.message, hint: error.hint };
+  if (error instanceof OAuthError) return { status: OAUTH_STATUS[error.code], code: error.code, message: error.message, hint: error.hint };
   if (error instanceof VaultError) return { status: 500, code: error.code, message: error.message, hint: error.hint };
   if (error instanceof ExecutorError) return { status: 502, code: error.code, message: error.message, hint: error.hint ?? "The installed bundle is broken; reinstall or upgrade it." };
   const fastifyError = error as FastifyError;

@@ -13,6 +13,7 @@ import type { InstallRecord, ServiceStore, Trigger } from "../service-store/serv
 import type { Clock } from "../storage/install-store.js";
 import type { Vault } from "../vault/credential-vault.js";
 import type { createInstallBody, installView, patchInstallBody } from "./api-schemas.js";
+import type { installLifecycleFields } from "./lifecycle-schemas.js";
 import type { BundleLoader } from "./bundle-loader.js";
 import { validatedBindings, validatedConfig, validatedCredentials } from "./install-validation.js";
 import { notFound, ServiceError } from "./service-error.js";
@@ -42,7 +43,8 @@ function deprecationWarning(m: Manifest): string[] {
   return [`${m.slug} is deprecated: ${m.deprecated.message}${m.deprecated.replacement ? ` (replacement: ${m.deprecated.replacement})` : ""}`];
 }
 
-export function viewInstall(i: InstallRecord): z.infer<typeof installView> {
+/** The record's part of the install view; install-views.ts adds the lifecycle fields. */
+export function viewInstall(i: InstallRecord): Omit<z.infer<typeof installView>, keyof typeof installLifecycleFields> {
   return {
     id: i.id,
     integration: i.slug,

@@ -17,6 +17,8 @@ import type { InstallRecord, RunRecord, RunStatus, RunTrigger, ServiceStore } fr
 import type { Clock } from "../storage/install-store.js";
 import type { SealedCredential, Vault } from "../vault/credential-vault.js";
 import type { BundleLoader } from "./bundle-loader.js";
+import type { OAuthTokens } from "./oauth/oauth-tokens.js";
+import { openTenantApis } from "./tenant-transports.js";
 import { ServiceError } from "./service-error.js";
 import type { ServiceMetrics } from "./service-metrics.js";
 
@@ -43,6 +45,8 @@ export type RunDeps = {
   eventMaxAttempts: number;
   /** Called after a run published events, so deliveries start without waiting for the next poll. */
   onPublished(): void;
+  /** Refreshes the tokens of OAuth installs before they expire and after a 401. */
+  oauth: OAuthTokens;
 };
 
 /** Whether a failed run is final: retrying an input that does not match the handler's schema cannot succeed. */
@@ -97,16 +101,24 @@ export function createRunExecutor(deps: RunDeps) {
     let result: ExecutionResult;
     try {
       const integration = await deps.bundles.load(install);
+      const { manifest } = integration;
       const sealed = await deps.store.getCredential(install.tenantId, install.id);
+      const oauth = manifest.auth.type === "oauth2";
+      let credentials = openCredential(install.id, sealed);
+      if (oauth) credentials = await deps.oauth.fresh(install, manifest, credentials);
       const io = transports(integration, install);
+      const tenant = await openTenantApis(deps.store, install, manifest);
       try {
         result = await execute({
-          integration, handler, input: req.input, config: install.config, credentials: openCredential(install.id, sealed),
+          integration, handler, input: req.input, config: install.config, credentials,
           installId: install.id, runId, store: deps.store.installData.forInstall(install.id), http: io.http, sql: io.sql, clock: deps.clock,
           invoke: (r) => deps.pool.invoke(r),
+          ...(tenant ? { tenant: tenant.apis } : {}),
+          ...(oauth ? { reauthorize: () => deps.oauth.reauthorize(install, manifest) } : {}),
         });
       } finally {
         io.sql.close();
+        tenant?.close();
       }
     } catch (error) {
       const message = error instanceof Error ? error.message : String(error);
@@ -120,6 +132,8 @@ export function createRunExecutor(deps: RunDeps) {
       }
       deps.onPublished();
     }
+    // Before the run is finished: a cost the handler reported happened, even if a crash follows.
+    await deps.store.lifecycle.recordCharges({ runId, tenantId: install.tenantId, installId: install.id, handler }, result.charges, deps.clock.now());
     const finished: RunRecord = {
       ...run,
       status: result.ok ? "ok" : failStatus(req.trigger, isFinalFailure(result, req.lastAttempt)),

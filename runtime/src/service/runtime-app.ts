@@ -26,6 +26,13 @@ import { runRoutes, runSpecs } from "./routes/run-routes.js";
 import { tenantRoutes, tenantSpecs } from "./routes/tenant-routes.js";
 import { createRunExecutor } from "./run-executor.js";
 import type { ServiceContext } from "./service-context.js";
+import type { OAuthSettings } from "../oauth/oauth-settings.js";
+import { createAccountChecker } from "./connected-account.js";
+import { createInstallViews } from "./install-views.js";
+import { createOAuthConnector } from "./oauth/oauth-connector.js";
+import { createOAuthTokens } from "./oauth/oauth-tokens.js";
+import { oauthRoutes, oauthSpecs } from "./routes/oauth-routes.js";
+import { usageRoutes, usageSpecs } from "./routes/usage-routes.js";
 import { createServiceMetrics } from "./service-metrics.js";
 
 export type ServiceLimits = {
@@ -71,6 +78,8 @@ export type RuntimeAppOptions = {
   limits?: Partial<ServiceLimits>;
   logger?: FastifyServerOptions["logger"];
   probes?: ServiceContext["probes"];
+  /** OAuth clients per provider or integration, endpoint overrides and the public URL (oauth-settings.ts). */
+  oauth?: OAuthSettings;
   /** False in tests that drive the worker with `app.runtime.worker.tick()` on a fake clock. */
   startWorker?: boolean;
   version?: string;
@@ -86,7 +95,7 @@ export const LOG_REDACT = ["req.headers.authorization", "req.headers.cookie", "r
  */
 const RPC_PATH = /^\/v1\/installs\/[^/]+\/rpc\//;
 
-export const routeSpecs: readonly RouteSpec[] = [healthSpecs, tenantSpecs, installSpecs, rpcSpecs, eventSpecs, runSpecs].flatMap((group) => Object.values(group) as RouteSpec[]);
+export const routeSpecs: readonly RouteSpec[] = [healthSpecs, tenantSpecs, installSpecs, rpcSpecs, eventSpecs, runSpecs, oauthSpecs, usageSpecs].flatMap((group) => Object.values(group) as RouteSpec[]);
 
 export async function createRuntimeApp(opts: RuntimeAppOptions) {
   const limits = { ...DEFAULT_LIMITS, ...opts.limits };
@@ -103,8 +112,10 @@ export async function createRuntimeApp(opts: RuntimeAppOptions) {
   const bundles = createBundleLoader(opts.registry);
   const pool = new SandboxPool({ maxStates: limits.warmSandboxes, stateBytes: limits.warmStateBytes, totalBytes: limits.warmTotalBytes });
   let worker: ServiceContext["worker"] | undefined;
+  const oauthSettings = opts.oauth ?? { clients: {} };
+  const tokens = createOAuthTokens({ store, vault: opts.vault, clock, settings: oauthSettings, log: app.log });
   const runner = createRunExecutor({
-    store, bundles, vault: opts.vault, pool, clock, metrics, log: app.log,
+    store, bundles, vault: opts.vault, pool, clock, metrics, log: app.log, oauth: tokens,
     tenantConcurrency: limits.tenantConcurrency, eventMaxAttempts: limits.eventMaxAttempts,
     onPublished: () => worker?.nudge(),
   });
@@ -119,6 +130,9 @@ export async function createRuntimeApp(opts: RuntimeAppOptions) {
     rateLimiter: createRateLimiter(limits.rpcRate, clock),
     eventMaxAttempts: limits.eventMaxAttempts,
     probes: opts.probes ?? {},
+    views: createInstallViews(store),
+    oauth: createOAuthConnector({ store, installs, bundles, vault: opts.vault, clock, settings: oauthSettings, tokens }),
+    checkAccount: createAccountChecker({ store, runner, clock, log: app.log }),
   };
   app.decorate("runtime", context);
   installErrorHandler(app);
@@ -156,6 +170,8 @@ export async function createRuntimeApp(opts: RuntimeAppOptions) {
   await app.register(rpcRoutes);
   await app.register(eventRoutes);
   await app.register(runRoutes);
+  await app.register(oauthRoutes);
+  await app.register(usageRoutes);
   return app;
 }
 

@@ -12,6 +12,9 @@ import type { JobWorker } from "./job-worker.js";
 import type { RateLimiter } from "./rate-limiter.js";
 import type { RunExecutor } from "./run-executor.js";
 import type { ServiceMetrics } from "./service-metrics.js";
+import type { AccountChecker } from "./connected-account.js";
+import type { InstallViews } from "./install-views.js";
+import type { OAuthConnector } from "./oauth/oauth-connector.js";
 
 export type ServiceContext = {
   store: ServiceStore;
@@ -23,6 +26,10 @@ export type ServiceContext = {
   rateLimiter: RateLimiter;
   clock: Clock;
   eventMaxAttempts: number;
+  views: InstallViews;
+  oauth: OAuthConnector;
+  /** Asks the manifest's connectedAccount handler and keeps its answer on the install. */
+  checkAccount: AccountChecker;
   /** Readiness checks besides the store, by name (e.g. the registry). */
   probes: Record<string, () => Promise<void>>;
 };

@@ -14,6 +14,8 @@ import { rotateCredentials } from "../vault/rotate-credentials.js";
 import { loadRuntimeSecrets } from "../vault/runtime-secrets.js";
 import { createRuntimeApp, LOG_REDACT } from "./runtime-app.js";
 import { ServiceError } from "./service-error.js";
+import { OAuthError } from "../oauth/oauth-error.js";
+import { oauthSettingsFromEnv, type OAuthSettings } from "../oauth/oauth-settings.js";
 
 export type StartOptions = {
   /** Repository root the defaults live under (`.ihub/…`). */
@@ -23,6 +25,8 @@ export type StartOptions = {
   host?: string;
   port?: number;
   trustedKeyFiles?: string[];
+  /** Origin the OAuth providers redirect back to; IHUB_RUNTIME_PUBLIC_URL otherwise, else the origin a start request came to. */
+  publicUrl?: string;
   env?: NodeJS.ProcessEnv;
   /** Where structured logs go; stdout stays free for the URL line. */
   logStream?: NodeJS.WritableStream;
@@ -59,8 +63,19 @@ export async function rotateRuntimeKey(opts: Pick<StartOptions, "root" | "db" | 
   }
 }
 
+/** The OAuth settings of the environment; a setting that cannot be used is the operator's to fix before the runtime starts. */
+function oauthSettings(env: NodeJS.ProcessEnv, publicUrl: string | undefined): OAuthSettings {
+  try {
+    return oauthSettingsFromEnv(env, publicUrl);
+  } catch (error) {
+    if (error instanceof OAuthError) throw new ServiceError(400, error.code, error.message, error.hint);
+    throw error;
+  }
+}
+
 export async function startRuntime(opts: StartOptions) {
   const env = opts.env ?? process.env;
+  const oauth = oauthSettings(env, opts.publicUrl);
   const work = path.join(opts.root, ".ihub");
   const db = databaseFile(opts.root, opts.db);
   const location = parseRegistryLocation(opts.registry ?? path.join(work, "registry"));
@@ -78,6 +93,7 @@ export async function startRuntime(opts: StartOptions) {
     registry,
     vault: createVault(secrets.key, secrets.previousKeys),
     adminToken: secrets.adminToken,
+    oauth,
     logger: { level: opts.logLevel ?? "info", redact: LOG_REDACT, stream: opts.logStream ?? process.stderr },
     probes: { registry: registryProbe(location) },
   });

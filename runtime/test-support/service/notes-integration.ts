@@ -92,9 +92,10 @@ export function notesManifest(version = "1.0.0", patch?: (m: Manifest) => void):
   return m;
 }
 
-export async function writeNotesIntegration(root: string, manifest: Manifest): Promise<void> {
+/** The integration's folder; `lua` replaces the notes handlers' code in handlers/notes.lua. */
+export async function writeNotesIntegration(root: string, manifest: Manifest, lua: string = NOTES_LUA): Promise<void> {
   const dir = path.join(root, "integrations", manifest.slug);
   await mkdir(path.join(dir, "handlers"), { recursive: true });
   await writeFile(path.join(dir, "integration.json"), JSON.stringify(manifest, null, 2));
-  await writeFile(path.join(dir, "handlers", "notes.lua"), NOTES_LUA);
+  await writeFile(path.join(dir, "handlers", "notes.lua"), lua);
 }

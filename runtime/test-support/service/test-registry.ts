@@ -11,7 +11,8 @@ import { loadSigningKey } from "../../../tooling/src/signing/signing-key.js";
 import type { Manifest } from "../../src/manifest/manifest-schema.js";
 import { writeNotesIntegration } from "./notes-integration.js";
 
-export async function buildTestRegistry(root: string, manifests: readonly Manifest[], opts: { yank?: string[]; from?: string; slugs?: string[] } = {}) {
+/** `lua` gives handlers/notes.lua of the integrations it names by slug (the notes handlers otherwise). */
+export async function buildTestRegistry(root: string, manifests: readonly Manifest[], opts: { yank?: string[]; from?: string; slugs?: string[]; lua?: Record<string, string> } = {}) {
   const pem = generateKeyPairSync("ed25519").privateKey.export({ type: "pkcs8", format: "pem" }).toString();
   const key = await loadSigningKey(root, { IHUB_SIGNING_KEY: pem });
   const registry = path.join(root, "registry");
@@ -19,7 +20,7 @@ export async function buildTestRegistry(root: string, manifests: readonly Manife
   // One source tree per version: the bundler reads the integration folder as it is on disk.
   for (const [i, m] of manifests.entries()) {
     const tree = path.join(src, String(i));
-    await writeNotesIntegration(tree, m);
+    await writeNotesIntegration(tree, m, opts.lua?.[m.slug]);
     const { bundles, failures } = await buildSignedBundles(tree, [m.slug], key);
     if (failures.length) throw failures[0]!.error;
     await publishBundles(bundles, [{ kind: "dir", dir: registry }], key, { commit: null });

@@ -10,13 +10,14 @@ import { fakeClock, type FakeClock } from "../../src/storage/fake-clock.js";
 import { createRegistryClient } from "../../src/registry/registry-client.js";
 import { sqliteServiceStore } from "../../src/service-store/sqlite-service-store.js";
 import { createVault, vaultKeyId } from "../../src/vault/credential-vault.js";
+import type { OAuthSettings } from "../../src/oauth/oauth-settings.js";
 import { createRuntimeApp, LOG_REDACT, type RuntimeApp, type ServiceLimits } from "../../src/service/runtime-app.js";
 
 export const ADMIN = "admin-token-zq8-4471";
 
 export type TestRuntime = { app: RuntimeApp; clock: FakeClock; dbFile: string; vaultKey: Buffer };
 
-export async function startTestRuntime(opts: { dir: string; registry: string; publicKeyPem: string; clock?: FakeClock; vaultKey?: Buffer; dbFile?: string; limits?: Partial<ServiceLimits>; logStream?: NodeJS.WritableStream; probes?: Record<string, () => Promise<void>> }): Promise<TestRuntime> {
+export async function startTestRuntime(opts: { dir: string; registry: string; publicKeyPem: string; clock?: FakeClock; vaultKey?: Buffer; dbFile?: string; limits?: Partial<ServiceLimits>; logStream?: NodeJS.WritableStream; probes?: Record<string, () => Promise<void>>; oauth?: OAuthSettings }): Promise<TestRuntime> {
   const clock = opts.clock ?? fakeClock();
   const dbFile = opts.dbFile ?? path.join(opts.dir, `runtime-${randomBytes(4).toString("hex")}.sqlite`);
   const vaultKey = opts.vaultKey ?? randomBytes(32);
@@ -29,6 +30,7 @@ export async function startTestRuntime(opts: { dir: string; registry: string; pu
     startWorker: false,
     ...(opts.limits ? { limits: opts.limits } : {}),
     ...(opts.probes ? { probes: opts.probes } : {}),
+    ...(opts.oauth ? { oauth: opts.oauth } : {}),
     ...(opts.logStream ? { logger: { level: "debug", redact: LOG_REDACT, stream: opts.logStream } } : {}),
   });
   await app.ready();

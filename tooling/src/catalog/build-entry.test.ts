@@ -35,6 +35,19 @@ const record = (version: string, yanked = false): VersionRecord => ({
 });
 
 describe("buildEntry", () => {
+  it("carries the OAuth provider, billing and the connected-account handler, and says no when a manifest has none", () => {
+    const m = sampleManifest({ slug: "acme", version: "1.2.0" });
+    m.auth = { type: "oauth2", provider: "hubspot", scopes: ["crm.objects.contacts.read"] };
+    m.billing = true;
+    m.connectedAccount = { handler: "get_status" };
+    const entry = buildEntry(source({}, m), null, "icons/acme.x.svg")!;
+    expect(integrationEntrySchema.parse(entry)).toEqual(entry);
+    expect(entry.auth).toMatchObject({ type: "oauth2", provider: "hubspot", scopes: ["crm.objects.contacts.read"] });
+    expect([entry.billing, entry.connectedAccount]).toEqual([true, "get_status"]);
+    const plain = buildEntry(source(), null, "icons/acme.x.svg")!;
+    expect([plain.auth.provider, plain.billing, plain.connectedAccount]).toEqual([undefined, false, null]);
+  });
+
   it("takes versions from CHANGELOG headings before anything is published, marking major bumps breaking", () => {
     const entry = buildEntry(source(), null, "icons/acme.x.svg")!;
     expect(integrationEntrySchema.parse(entry)).toEqual(entry);

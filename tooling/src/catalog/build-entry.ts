@@ -99,6 +99,7 @@ export function entryDetail(source: IntegrationSource): VersionDetail {
   if (m.auth.type !== "none") auth.headerName = m.auth.authHeaderName ?? "Authorization";
   if (m.auth.authValuePrefix) auth.valuePrefix = m.auth.authValuePrefix;
   if (m.auth.oauth2) auth.oauth2 = { authorizationUrl: m.auth.oauth2.authorizationUrl, tokenUrl: m.auth.oauth2.tokenUrl };
+  if (m.auth.provider) auth.provider = m.auth.provider;
   return {
     description: m.description,
     auth,
@@ -115,6 +116,8 @@ export function entryDetail(source: IntegrationSource): VersionDetail {
     handlers: handlerEntries(source),
     containers: Object.entries(m.dataContainerSchemas ?? {}).map(([name, schema]) => ({ name, fields: schemaRows(schema) })),
     dependencies: { modules: m.dependencies?.modules ?? {}, integrations: m.dependencies?.integrations ?? {} },
+    billing: m.billing === true,
+    connectedAccount: m.connectedAccount?.handler ?? null,
   };
 }
 

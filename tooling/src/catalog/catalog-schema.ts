@@ -99,7 +99,10 @@ export const integrationEntrySchema = z
       scopes: z.array(z.string()),
       fields: z.array(fieldRowSchema).describe("Credential fields: names and types only, never values."),
       oauth2: z.strictObject({ authorizationUrl: z.string(), tokenUrl: z.string() }).optional(),
+      provider: z.string().optional().describe("The built-in OAuth 2.0 provider the integration connects through (`auth.provider`)."),
     }),
+    billing: z.boolean().describe("Handlers report a cost per call (`billing: true`); the runtime records it per run."),
+    connectedAccount: z.string().nullable().describe("The rpc handler that reports which external account an install is connected to."),
     config: z.array(fieldRowSchema).describe("Install-time configuration, from configSchema."),
     resources: z.array(
       z.strictObject({
@@ -132,6 +135,8 @@ export const versionDetailSchema = integrationEntrySchema.pick({
   handlers: true,
   containers: true,
   dependencies: true,
+  billing: true,
+  connectedAccount: true,
 });
 
 export const listingEntrySchema = integrationEntrySchema

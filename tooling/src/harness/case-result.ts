@@ -28,6 +28,7 @@ export const mismatchSchema = z.discriminatedUnion("kind", [
   z.object({ kind: z.literal("containers"), ...withDiff, container: z.string() }),
   z.object({ kind: z.literal("logs"), ...withDiff }),
   z.object({ kind: z.literal("events"), ...withDiff }),
+  z.object({ kind: z.literal("charges"), ...withDiff }),
   z.object({ kind: z.literal("requests"), ...where, expected: z.number().int(), actual: z.number().int(), made: z.array(z.string()) }),
 ]);
 

@@ -6,7 +6,7 @@ import { createFixturePool } from "./fixture-pool.js";
 import type { TestCase } from "./test-case-schema.js";
 
 function observed(over: Partial<ExecutionResult> & { ok?: boolean } = {}, rest: Partial<Observation> = {}): Observation {
-  const result = { runId: "r", handler: "h", durationMs: 1, stats: null, logs: [], events: [], requests: [], ok: true, output: null, ...over } as ExecutionResult;
+  const result = { runId: "r", handler: "h", durationMs: 1, stats: null, logs: [], events: [], requests: [], charges: [], ok: true, output: null, ...over } as ExecutionResult;
   return { result, cache: {}, containers: {}, unmatched: [], unused: [], ...rest };
 }
 const kinds = (expect: TestCase["expect"], obs: Observation) => compareExpectations(expect, obs).map((m) => m.kind);
@@ -38,6 +38,14 @@ describe("compareExpectations", () => {
     expect(kinds({ events: [{ topic: "t" }] }, obs)).toEqual([]);
     expect(kinds({ events: [{ topic: "t", payload: { x: 2 } }] }, obs)).toEqual(["events"]);
     expect(kinds({ events: [] }, obs)).toEqual(["events"]);
+  });
+
+  it("compares reported charges in order, a charge without note on its amount", () => {
+    const obs = observed({ charges: [{ usd: 0.01, note: "1 SMS" }, { usd: 0.02, note: null }] });
+    expect(kinds({ charges: [{ usd: 0.01 }, { usd: 0.02, note: null }] }, obs)).toEqual([]);
+    expect(kinds({ charges: [{ usd: 0.01, note: "2 SMS" }, { usd: 0.02 }] }, obs)).toEqual(["charges"]);
+    expect(kinds({ charges: [{ usd: 0.01 }] }, obs)).toEqual(["charges"]);
+    expect(kinds({ charges: [] }, observed({}))).toEqual([]);
   });
 
   it("requires success unless an error is expected", () => {

@@ -6,7 +6,8 @@
  * `error` means the call must succeed. `cache` compares only the keys it names (null: absent);
  * `containers` compares each container it names exactly (null records: absent). `logs` and
  * `events` are the complete lists in order (log messages are substrings; an event without
- * `payload` matches any payload). `requests` is the exact number of device calls.
+ * `payload` matches any payload), and so are `charges` (one without `note` matches any note).
+ * `requests` is the exact number of device calls.
  */
 import { type DeviceRequestRecord, errorCode, type ExecutionResult } from "@ihub/runtime";
 import type { Mismatch } from "./case-result.js";
@@ -108,6 +109,12 @@ function compareEvents(expected: NonNullable<Expect["events"]>, actual: Executio
   return [{ kind: "events", pointer: "/expect/events", message: `emitted events differ: expected ${expected.length}, got ${actual.length}`, expected, actual: seen, diff: jsonDiff(expected, seen) }];
 }
 
+function compareCharges(expected: NonNullable<Expect["charges"]>, actual: ExecutionResult["charges"]): Draft[] {
+  const seen = actual.map((c, i) => (expected[i] && expected[i]!.note === undefined ? { usd: c.usd } : c));
+  if (deepEqualJson(expected, seen)) return [];
+  return [{ kind: "charges", pointer: "/expect/charges", message: `reported charges differ: expected ${expected.length}, got ${actual.length}`, expected, actual: seen, diff: jsonDiff(expected, seen) }];
+}
+
 export function compareExpectations(expect: Expect, obs: Observation, locate: (pointer: string) => CasePosition | null = () => null): Mismatch[] {
   const drafts: Draft[] = [
     // An unmatched request usually explains everything after it, so it comes first.
@@ -124,6 +131,7 @@ export function compareExpectations(expect: Expect, obs: Observation, locate: (p
     ...compareState(expect, obs),
     ...(expect.logs ? compareLogs(expect.logs, obs.result.logs) : []),
     ...(expect.events ? compareEvents(expect.events, obs.result.events) : []),
+    ...(expect.charges ? compareCharges(expect.charges, obs.result.charges) : []),
   ];
   const made = obs.result.requests;
   if (expect.requests !== undefined && made.length !== expect.requests) {

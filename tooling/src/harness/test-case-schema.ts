@@ -87,6 +87,10 @@ export const testCaseSchema = z
           .optional()
           .describe("Log lines expected, in order (message is a substring match)."),
         events: z.array(z.strictObject({ topic: z.string(), payload: json.optional() })).optional().describe("Events expected to be emitted, in order."),
+        charges: z
+          .array(z.strictObject({ usd: z.number().min(0), note: z.string().nullable().optional() }))
+          .optional()
+          .describe("Costs expected to be reported with ctx.billing.charge, in order (a charge without `note` matches any note)."),
         requests: z.number().int().min(0).optional().describe("Exact number of device calls expected."),
       })
       .describe("What must be true after the call."),

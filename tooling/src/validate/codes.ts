@@ -121,7 +121,7 @@ export const FINDING_CODES = {
   IH037: {
     severity: "error",
     title: "capability not granted by permissions",
-    hint: "Grant it under `permissions` (device, cache, containers, events.emit), or remove the call.",
+    hint: "Grant it under `permissions` (device, cache, containers, events.emit, tenantApis) or set `billing: true` for ctx.billing.charge, or remove the call.",
   },
   IH038: {
     severity: "error",
@@ -141,7 +141,7 @@ export const FINDING_CODES = {
   IH041: {
     severity: "error",
     title: "oauth2 endpoints missing",
-    hint: "auth.type oauth2 needs `auth.oauth2` with authorizationUrl and tokenUrl.",
+    hint: "auth.type oauth2 needs `auth.oauth2` with authorizationUrl and tokenUrl, or `auth.provider` naming a built-in provider (github, slack, google, …).",
   },
   IH042: {
     severity: "error",
@@ -157,6 +157,16 @@ export const FINDING_CODES = {
     severity: "error",
     title: "field not allowed for this handler type",
     hint: "`outputSchema` is for rpc handlers, `schedule` for timers, `event` for event handlers; remove the field or change the type.",
+  },
+  IH045: {
+    severity: "error",
+    title: "connectedAccount names no rpc handler",
+    hint: "Point `connectedAccount.handler` at an rpc handler that returns `{ id, name, email?, avatarUrl? }`.",
+  },
+  IH046: {
+    severity: "error",
+    title: "auth.provider misused",
+    hint: "`auth.provider` goes with `auth.type: \"oauth2\"` and replaces `auth.oauth2`; keep one of them.",
   },
   IH050: {
     severity: "error",

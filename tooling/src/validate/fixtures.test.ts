@@ -59,6 +59,9 @@ const committed: Record<string, Expected[]> = {
   "ih042-schedule": [{ code: "IH042", file: "integrations/ih042-schedule/integration.json", pointer: "/handlers/ping/schedule", line: 26 }],
   "ih043-event-topic": [{ code: "IH043", file: "integrations/ih043-event-topic/integration.json", pointer: "/handlers/ping", line: 20 }],
   "ih044-field-for-type": [{ code: "IH044", file: "integrations/ih044-field-for-type/integration.json", pointer: "/handlers/ping/event", line: 26 }],
+  // Names a built-in provider instead of endpoints, so IH041 does not apply; the handler it names is missing.
+  "ih045-connected-account": [{ code: "IH045", file: "integrations/ih045-connected-account/integration.json", pointer: "/connectedAccount/handler", line: 23 }],
+  "ih046-provider": [{ code: "IH046", file: "integrations/ih046-provider/integration.json", pointer: "/auth/provider", line: 17 }],
   "ih050-icon-format": [{ code: "IH050", file: "integrations/ih050-icon-format/integration.json", pointer: "/icon", line: 13 }],
   "ih051-png-size": [{ code: "IH051", file: "integrations/ih051-png-size/integration.json", pointer: "/icon", line: 13 }],
   "ih052-svg-parse": [{ code: "IH052", file: "integrations/ih052-svg-parse/icon.svg", pointer: null, line: 3 }],

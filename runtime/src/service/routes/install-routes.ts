@@ -4,7 +4,6 @@ import type { z } from "zod";
 import type { RouteSpec } from "../api-route.js";
 import { createInstallBody, idParams, installPage, installView, pageQuery, patchInstallBody } from "../api-schemas.js";
 import { tenantOf } from "../auth.js";
-import { viewInstall } from "../install-manager.js";
 import { addRoute } from "../service-context.js";
 
 export const installSpecs = {
@@ -18,19 +17,25 @@ export const installSpecs = {
 type Id = { params: z.infer<typeof idParams> };
 
 export async function installRoutes(app: FastifyInstance) {
-  const { installs, store } = app.runtime;
+  const { installs, store, views, checkAccount, bundles } = app.runtime;
   addRoute<{ body: z.infer<typeof createInstallBody> }>(app, installSpecs.create, async (request, reply) => {
     const install = await installs.create(tenantOf(request), request.body);
-    return reply.status(201).send(viewInstall(install));
+    await checkAccount(install, (await bundles.load(install)).manifest);
+    return reply.status(201).send(await views.one(install));
   });
   addRoute<{ query: z.infer<typeof pageQuery> }>(app, installSpecs.list, async (request) => {
     const page = await store.listInstalls(tenantOf(request), request.query);
-    return { items: page.items.map(viewInstall), cursor: page.cursor };
+    return { items: await views.many(tenantOf(request), page.items), cursor: page.cursor };
   });
-  addRoute<Id>(app, installSpecs.get, async (request) => viewInstall(await installs.get(tenantOf(request), request.params.id)));
-  addRoute<Id & { body: z.infer<typeof patchInstallBody> }>(app, installSpecs.patch, async (request) =>
-    viewInstall(await installs.patch(tenantOf(request), request.params.id, request.body)),
-  );
+  addRoute<Id>(app, installSpecs.get, async (request) => views.one(await installs.get(tenantOf(request), request.params.id)));
+  addRoute<Id & { body: z.infer<typeof patchInstallBody> }>(app, installSpecs.patch, async (request) => {
+    const install = await installs.patch(tenantOf(request), request.params.id, request.body);
+    if (request.body.credentials !== undefined) {
+      await store.lifecycle.deleteOAuthConnection(install.id);
+      await checkAccount(install, (await bundles.load(install)).manifest);
+    }
+    return views.one(install);
+  });
   addRoute<Id>(app, installSpecs.remove, async (request, reply) => {
     await installs.remove(tenantOf(request), request.params.id);
     return reply.status(204).send();

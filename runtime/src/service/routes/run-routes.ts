@@ -6,6 +6,8 @@ import type { RouteSpec } from "../api-route.js";
 import { idParams, pageQuery, runPage, runView } from "../api-schemas.js";
 import { tenantOf } from "../auth.js";
 import { addRoute } from "../service-context.js";
+import type { RecordedCharge } from "../../service-store/lifecycle-store.js";
+import { viewCost } from "../lifecycle-schemas.js";
 import { notFound } from "../service-error.js";
 
 export const runSpecs = {
@@ -14,9 +16,10 @@ export const runSpecs = {
 } satisfies Record<string, RouteSpec>;
 
 const iso = (t: number | null) => (t === null ? null : new Date(t).toISOString());
-const viewRun = (r: RunRecord): z.infer<typeof runView> => ({
+const viewRun = (r: RunRecord, charges: readonly RecordedCharge[]): z.infer<typeof runView> => ({
   id: r.id, installId: r.installId, handler: r.handler, trigger: r.trigger, triggerRef: r.triggerRef, version: r.version, attempt: r.attempt,
   status: r.status, startedAt: iso(r.startedAt)!, finishedAt: iso(r.finishedAt), durationMs: r.durationMs, error: r.error, limitHit: r.limitHit, logs: r.logs,
+  cost: viewCost(charges),
 });
 
 export async function runRoutes(app: FastifyInstance) {
@@ -25,11 +28,12 @@ export async function runRoutes(app: FastifyInstance) {
     const tenant = tenantOf(request);
     await installs.get(tenant, request.params.id);
     const page = await store.listRuns(tenant, request.params.id, request.query);
-    return { items: page.items.map(viewRun), cursor: page.cursor };
+    const items = await Promise.all(page.items.map(async (r) => viewRun(r, await store.lifecycle.chargesOfRun(tenant, r.id))));
+    return { items, cursor: page.cursor };
   });
   addRoute<{ params: z.infer<typeof idParams> }>(app, runSpecs.get, async (request) => {
     const run = await store.getRun(tenantOf(request), request.params.id);
     if (!run) throw notFound("run", request.params.id);
-    return viewRun(run);
+    return viewRun(run, await store.lifecycle.chargesOfRun(run.tenantId, run.id));
   });
 }

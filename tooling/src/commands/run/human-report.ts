@@ -28,6 +28,10 @@ export function renderHuman(result: ExecutionResult, mode: string, unmatched: re
     lines.push("", colors.bold("events"));
     for (const e of result.events) lines.push(`  ${e.topic} ${colors.dim(JSON.stringify(e.payload))}`);
   }
+  if (result.charges.length > 0) {
+    lines.push("", colors.bold("charges"));
+    for (const c of result.charges) lines.push(`  $${c.usd}${c.note === null ? "" : colors.dim(` ${c.note}`)}`);
+  }
   if (result.requests.length > 0) {
     lines.push("", colors.bold("device calls"));
     for (const r of result.requests) lines.push(`  ${describeRequest(r)}`);

@@ -3,7 +3,7 @@ import { errorCode, type ExecutionResult } from "@ihub/runtime";
 import type { UnmatchedRequest } from "../../harness/fixture-pool.js";
 
 export function runDocument(result: ExecutionResult, how: { slug: string; live: boolean; caseFile: string | null; unmatched: readonly UnmatchedRequest[] }) {
-  const { ok, handler, runId, durationMs, stats, logs, events, requests } = result;
+  const { ok, handler, runId, durationMs, stats, logs, events, requests, charges } = result;
   return {
     ok,
     slug: how.slug,
@@ -13,6 +13,7 @@ export function runDocument(result: ExecutionResult, how: { slug: string; live: 
     ...(result.ok ? { output: result.output ?? null } : { error: { code: errorCode(result.error), ...result.error } }),
     logs,
     events,
+    charges,
     requests,
     unmatched: how.unmatched,
     runId,

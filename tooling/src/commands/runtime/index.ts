@@ -19,7 +19,8 @@ export default defineCommand("runtime", {
       .option("--db <file>", "SQLite database file (default: .ihub/runtime.sqlite)")
       .option("--host <host>", "address to listen on", "127.0.0.1")
       .option("--port <n>", "port (0 picks a free one)", String(DEFAULT_PORT))
-      .option("--trusted-key <file>", "PEM public key whose bundle signatures are accepted (repeatable)", collect, []),
+      .option("--trusted-key <file>", "PEM public key whose bundle signatures are accepted (repeatable)", collect, [])
+      .option("--public-url <url>", "https origin OAuth providers redirect back to (default: IHUB_RUNTIME_PUBLIC_URL, else the origin of the start request)"),
   async run(ctx, args, opts) {
     // The defaults live in the repository's .ihub/; outside a repository they are relative to the current folder.
     const root = await ctx.root().catch(() => process.cwd());
@@ -40,6 +41,7 @@ export default defineCommand("runtime", {
       host: String(opts.host),
       port,
       trustedKeyFiles: opts.trustedKey as string[],
+      ...(typeof opts.publicUrl === "string" ? { publicUrl: opts.publicUrl } : {}),
     }).catch(usageOf);
     // One line, not printJson's indented document: a supervisor reads the URL from the first line.
     if (ctx.json) ctx.out(JSON.stringify(withFormat("runtime", { url: started.url })) + "\n");

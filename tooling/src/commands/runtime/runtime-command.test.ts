@@ -51,3 +51,18 @@ it("rotate-key re-seals the stored credentials with IHUB_RUNTIME_KEY, reading ol
   expect(done.status).toBe(0);
   expect(JSON.parse(done.stdout)).toEqual({ format: "ihub.runtime/v1", db, keyId: vaultKeyId(Buffer.from(newHex, "hex")), resealed: 1 });
 }, 30_000);
+
+it("refuses an OAuth setting that would send client secrets in clear text as a usage error, before listening", () => {
+  const res = spawnSync(process.execPath, [BIN, "runtime", "start", "--root", dir, "--db", path.join(dir, "oauth.sqlite"), "--port", "0", "--json"], {
+    env: { ...process.env, IHUB_RUNTIME_ADMIN_TOKEN: "admin-zq-cli-5521", IHUB_RUNTIME_KEY: "11".repeat(32), IHUB_OAUTH_GITHUB_CLIENT_ID: "id", IHUB_OAUTH_GITHUB_TOKEN_URL: "http://github.example.com/token" },
+    encoding: "utf8",
+  });
+  expect(res.status).toBe(2);
+  expect(JSON.parse(res.stdout).error).toMatchObject({ code: expect.any(String), message: expect.stringContaining("IHUB_OAUTH_GITHUB_TOKEN_URL must use https") });
+  const flag = spawnSync(process.execPath, [BIN, "runtime", "start", "--root", dir, "--db", path.join(dir, "oauth.sqlite"), "--port", "0", "--public-url", "http://runtime.example.com", "--json"], {
+    env: { ...process.env, IHUB_RUNTIME_ADMIN_TOKEN: "admin-zq-cli-5521", IHUB_RUNTIME_KEY: "11".repeat(32) },
+    encoding: "utf8",
+  });
+  expect(flag.status).toBe(2);
+  expect(JSON.parse(flag.stdout).error.message).toContain("--public-url must use https");
+}, 30_000);

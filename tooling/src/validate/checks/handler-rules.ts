@@ -1,6 +1,7 @@
 /**
  * Rules between manifest fields that the JSON Schema cannot express: what each handler type
- * needs and allows, oauth2 endpoints, and permissions naming declared aliases.
+ * needs and allows, oauth2 endpoints or provider, the connected-account handler, and permissions
+ * naming declared aliases.
  */
 import { CronExpressionParser } from "cron-parser";
 import { INTERVAL_PATTERN } from "@ihub/runtime/scheduler";
@@ -22,7 +23,14 @@ export function scheduleError(schedule: string): string | null {
 
 export function checkHandlerRules(ctx: CheckContext): void {
   const m = ctx.manifest;
-  if (m.auth.type === "oauth2" && !m.auth.oauth2) ctx.reportAt("IH041", "auth.type is oauth2 but auth.oauth2 (authorizationUrl, tokenUrl) is missing", "/auth/type");
+  if (m.auth.type === "oauth2" && !m.auth.oauth2 && !m.auth.provider) ctx.reportAt("IH041", "auth.type is oauth2 but neither auth.oauth2 (authorizationUrl, tokenUrl) nor auth.provider is given", "/auth/type");
+  if (m.auth.provider !== undefined && m.auth.type !== "oauth2") ctx.reportAt("IH046", `auth.provider "${m.auth.provider}" names an OAuth 2.0 provider, but auth.type is ${m.auth.type}`, "/auth/provider");
+  else if (m.auth.provider !== undefined && m.auth.oauth2) ctx.reportAt("IH046", `auth.provider "${m.auth.provider}" and auth.oauth2 both give the endpoints; keep one`, "/auth/oauth2");
+  if (m.connectedAccount) {
+    const name = m.connectedAccount.handler;
+    const h = Object.hasOwn(m.handlers, name) ? m.handlers[name] : undefined;
+    if (h?.type !== "rpc") ctx.reportAt("IH045", `connectedAccount.handler "${name}" is ${h ? `a ${h.type} handler` : "not a declared handler"}; it must name an rpc handler`, "/connectedAccount/handler");
+  }
   for (const alias of Object.keys(m.permissions.device ?? {})) {
     if (!m.resources?.[alias]) ctx.reportAt("IH039", `permissions.device grants "${alias}", which is not declared under resources`, toPointer(["permissions", "device", alias]), true);
   }

@@ -21,6 +21,11 @@ const cases: [string, CtxCall, unknown[], string | null, string[]][] = [
   [`ctx.integration.containersGet("toString", "k")`, "integration.containersGet", ["toString", "k"], "UNDECLARED_CONTAINER", ["IH038", "IH037"]],
   [`ctx.emit("note.deleted", {})`, "emit", ["note.deleted", {}], "PERMISSION_DENIED", ["IH037"]],
   [`ctx.emit("note.saved", {})`, "emit", ["note.saved", {}], null, []],
+  // kit-sink says neither billing: true nor any tenantApis.
+  [`ctx.billing.charge(1, "x")`, "billing.charge", [1, "x"], "PERMISSION_DENIED", ["IH037"]],
+  [`ctx.cache.get("k")`, "cache.get", ["k"], "PERMISSION_DENIED", ["IH037"]],
+  [`ctx.sql("select 1")`, "sql", ["select 1"], "PERMISSION_DENIED", ["IH037"]],
+  [`ctx.graphql("{ a }", {})`, "graphql", ["{ a }", {}], "PERMISSION_DENIED", ["IH037"]],
 ];
 
 describe("ctx calls: validate and the host", () => {

@@ -46,6 +46,10 @@ function finding(d: Denial, fn: string, name: string, method: string | undefined
       return { code: "IH037", message: `${fn} writes container "${name}", which permissions.containers grants read-only` };
     case "topic-not-granted":
       return { code: "IH037", message: `ctx.emit("${name}", ...) is not granted: permissions.events.emit does not list it` };
+    case "billing-not-declared":
+      return { code: "IH037", message: `${fn} reports a cost, but the manifest does not say billing: true` };
+    case "tenant-api-not-granted":
+      return { code: "IH037", message: `${fn} is a tenant API, but permissions.tenantApis does not list "${d.api}"` };
   }
 }
 
