@@ -37,7 +37,10 @@ const arg = (name: string, description: string): CtxArgument => ({ name, descrip
 
 export const CAPABILITIES = {
   "device.http": {
-    args: [arg("alias", "a resource alias of kind http"), arg("request", "`{ method, path, query, headers, body | json, timeoutMs }`")],
+    args: [arg("alias", "a resource alias of kind http"), arg(
+        "request",
+        "`{ method, path, params, query, headers, body | json, timeoutMs }`; `path` may be a template such as `/items/{id}` whose placeholders `params` fills (`params = { id = input.id }`), each value percent-encoded so that no `/`, `..`, `?` or `#` in it changes the path; a placeholder without a param, a param without a placeholder or a value that would leave an empty, `.` or `..` segment fails with HTTP_BAD_PARAMS",
+      ),],
     returns: "`{ status, headers, body, json }`",
     permission: { kind: "device", resource: "http" },
     scope: "install",

@@ -94,7 +94,9 @@ const HANDLER_LUA = `-- Handlers get ctx (device calls, cache, containers, log, 
 local M = {}
 
 function M.get_item(ctx, input)
-  local res = ctx.device.http("api", { method = "GET", path = "/items/" .. input.id })
+  -- {id} is filled from params and percent-encoded as one path segment: an id holding "/", ".."
+  -- or "?" cannot reach another endpoint with the credential attached.
+  local res = ctx.device.http("api", { method = "GET", path = "/items/{id}", params = { id = input.id } })
   if res.status == 404 then
     error({ code = "not_found", message = "no item " .. input.id })
   end
