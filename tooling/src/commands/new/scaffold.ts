@@ -11,11 +11,13 @@ export const AUTH_TYPES = ["none", "api_key", "bearer_token", "oauth2", "basic"]
 export type AuthType = (typeof AUTH_TYPES)[number];
 
 export const FIRST_VERSION = "0.1.0";
+/** What a new integration names as its publisher until its author puts theirs. */
+export const PUBLISHER = "TODO: your name or organisation";
 const HANDLER_FILE = "handlers/items.lua";
 const password = (description: string) => ({ type: "string", format: "password", minLength: 1, description });
 
 /** The auth block for each type, with the credential fields a real service of that kind asks for. */
-const AUTH: Record<AuthType, Manifest["auth"]> = {
+export const AUTH: Record<AuthType, Manifest["auth"]> = {
   none: { type: "none" },
   api_key: {
     type: "api_key",
@@ -65,7 +67,7 @@ function manifest(slug: string, name: string, auth: AuthType): Manifest {
     name,
     description: `Reads items from the ${name} API.`,
     version: FIRST_VERSION,
-    publisher: "TODO: your name or organisation",
+    publisher: PUBLISHER,
     trustTier: "community",
     visibility: "private",
     categories: ["other"],
@@ -110,7 +112,7 @@ end
 return M
 `;
 
-const ICON = `<svg xmlns="http://www.w3.org/2000/svg" width="512" height="512" viewBox="0 0 512 512">
+export const ICON = `<svg xmlns="http://www.w3.org/2000/svg" width="512" height="512" viewBox="0 0 512 512">
   <rect width="512" height="512" rx="96" fill="#3b5bdb"/>
   <circle cx="256" cy="256" r="120" fill="#fff"/>
 </svg>
@@ -159,7 +161,7 @@ function testCase(): TestCase {
   };
 }
 
-const json = (value: unknown) => JSON.stringify(value, null, 2) + "\n";
+export const json = (value: unknown) => JSON.stringify(value, null, 2) + "\n";
 
 export function scaffoldFiles(slug: string, opts: { name?: string; auth?: AuthType } = {}): Record<string, string> {
   const name = opts.name ?? defaultName(slug);

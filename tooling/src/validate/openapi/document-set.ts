@@ -69,8 +69,20 @@ export function refTarget(ref: string, from: string): Place | null {
   return { file: joined, pointer: fragment };
 }
 
+type Resolved = { ok: true; set: DocumentSet; bundled: unknown } | { ok: false; problem: LoadProblem };
+
 /** The root document (already parsed) and everything its references reach, or the first problem loading them. */
-export async function loadDocumentSet(root: string, rootFile: ParsedFile, read: ReadText): Promise<{ ok: true; set: DocumentSet } | { ok: false; problem: LoadProblem }> {
+export async function loadDocumentSet(root: string, rootFile: ParsedFile, read: ReadText): Promise<Resolved> {
+  return resolveSet(root, rootFile, read, "resolve", "the integration folder");
+}
+
+/** As loadDocumentSet, plus the document as one value: every file it refers to inlined, internal `$ref`s kept. */
+export async function bundleDocumentSet(root: string, rootFile: ParsedFile, read: ReadText, folder: string): Promise<Resolved> {
+  return resolveSet(root, rootFile, read, "bundle", folder);
+}
+
+/** `folder` names, for messages, the folder `read` is confined to. */
+async function resolveSet(root: string, rootFile: ParsedFile, read: ReadText, how: "resolve" | "bundle", folder: string): Promise<Resolved> {
   const files = new Map<string, ParsedFile>([[root, rootFile]]);
   // The resolver wraps what a plugin throws in its own errors; the first problem is kept here.
   let failure: LoadProblem | undefined;
@@ -89,7 +101,7 @@ export async function loadDocumentSet(root: string, rootFile: ParsedFile, read: 
     canRead: true,
     async read(file: { url: string }): Promise<string> {
       const rel = relOf(file.url);
-      if (rel === null) return refuse(`refers to ${JSON.stringify(file.url.slice(0, 200))}, outside the integration folder: only files inside it are followed`);
+      if (rel === null) return refuse(`refers to ${JSON.stringify(file.url.slice(0, 200))}, outside ${folder}: only files inside it are followed`);
       if (++reads >= MAX_OPENAPI_FILES) return refuse(`refers to more than ${MAX_OPENAPI_FILES} files`);
       const got = await read(rel);
       if (!got.ok) return refuse(`refers to ${rel}, which cannot be read: ${got.message}`);
@@ -110,8 +122,9 @@ export async function loadDocumentSet(root: string, rootFile: ParsedFile, read: 
       return parsed.value;
     },
   };
+  let result: unknown;
   try {
-    await refParser().resolve(MOUNT + root, structuredClone(rootFile.value) as object, {
+    result = await refParser()[how](MOUNT + root, structuredClone(rootFile.value) as object, {
       resolve: { file: resolver, http: false, external: true },
       parse: { json: false, yaml: false, text: false, binary: false, structured: parser },
     });
@@ -119,13 +132,14 @@ export async function loadDocumentSet(root: string, rootFile: ParsedFile, read: 
     if (failure) return { ok: false, problem: failure };
     return { ok: false, problem: { message: `has a $ref that cannot be resolved: ${readable(error)}`, file: root, pointer: null, position: null } };
   }
-  return { ok: true, set: { root, files } };
+  return { ok: true, set: { root, files }, bundled: how === "bundle" ? result : undefined };
 }
 
-type RefParser = { resolve(path: string, schema: object, options: object): Promise<unknown> };
+type RefParserCall = (path: string, schema: object, options: object) => Promise<unknown>;
+type RefParser = { resolve: RefParserCall; bundle: RefParserCall; dereference: RefParserCall };
 let loadedRefParser: RefParser | undefined;
 /** Loaded on first use: only integrations with a document need it. */
-function refParser(): RefParser {
+export function refParser(): RefParser {
   const fromSwaggerParser = createRequire(createRequire(import.meta.url).resolve("@apidevtools/swagger-parser"));
   return (loadedRefParser ??= (fromSwaggerParser("@apidevtools/json-schema-ref-parser") as { $RefParser: RefParser }).$RefParser);
 }
