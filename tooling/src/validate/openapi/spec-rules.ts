@@ -88,7 +88,7 @@ export function specFindings(set: DocumentSet, version: OpenApiVersion): SpecFin
     const item = follow({ value: rawItem, place: { file: set.root, pointer: `/paths/${escapeToken(template)}` } });
     if (!item || !isRecord(item.value)) continue;
     const itemValue = item.value;
-    const shared = parameters(isRecord(item.value) ? { value: item.value.parameters, place: child(item.place, "parameters") } : null);
+    const shared = parameters({ value: itemValue.parameters, place: child(item.place, "parameters") });
     const operations: [string, Located][] = OPERATIONS.filter((m) => isRecord(itemValue[m])).map((m) => [m, { value: itemValue[m], place: child(item.place, m) }]);
     if (version === "3.2") {
       if (isRecord(itemValue.query)) operations.push(["query", { value: itemValue.query, place: child(item.place, "query") }]);
