@@ -12,7 +12,7 @@ const PLACEHOLDER = /\{([^{}/]+)\}/g;
 export type PathParams = Record<string, string | number | boolean>;
 
 /** The names of a template's placeholders, in order of appearance. */
-export function placeholdersOf(template: string): string[] {
+function placeholdersOf(template: string): string[] {
   return [...template.matchAll(PLACEHOLDER)].map((m) => m[1]!);
 }
 
