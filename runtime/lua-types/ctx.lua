@@ -6,7 +6,8 @@
 
 ---@class ihub.HttpRequest
 ---@field method? string GET, HEAD, POST, PUT, PATCH, DELETE, OPTIONS, in any case; GET when left out
----@field path string the path under the binding's base URL, with an optional query string; no scheme or host, and it may not climb above the base path (`..`)
+---@field path string the path under the binding's base URL, with an optional query string; no scheme or host, and it may not climb above the base path (`..`). It may be a template such as `/items/{id}` whose placeholders `params` fills
+---@field params? table<string, string|number|boolean> the values of the path template's placeholders (`params = { id = input.id }`), each percent-encoded into its own segment, so no `/`, `..`, `?` or `#` in a value changes the path
 ---@field query? table<string, string|number|boolean> query parameters, added to those written into `path`
 ---@field headers? table<string, string|number|boolean> request headers; the credential header the manifest's `auth` describes is injected and wins, and `Host`, `Content-Length`, `Transfer-Encoding`, `Connection` and the like are the runtime's
 ---@field body? string the request body as text, at most 5 MiB; not together with `json`

@@ -12,6 +12,8 @@ export { DEFAULT_LIMITS, invoke, SandboxPool, type SandboxHost } from "./sandbox
 export { createSandboxHost } from "./host/sandbox-host.js";
 export { emptyRecord, type DeviceRequestRecord } from "./host/invocation-record.js";
 export { DeviceError } from "./device/device-error.js";
+export { fillPathTemplate } from "./device/path-template.js";
+export { checkSchema } from "./executor/json-schema.js";
 export type { HttpExchange, HttpReply, HttpTransport } from "./device/http-exchange.js";
 export { collapseSql, type SqlExchange, type SqlRow, type SqlTransport } from "./device/sql-call.js";
 export { liveHttpTransport, type HttpBinding } from "./device/live-http-transport.js";

@@ -7,8 +7,12 @@ local HEADERS = {
   ["X-GitHub-Api-Version"] = "2022-11-28",
 }
 
-local function issues_path(ctx)
-  return "/repos/" .. ctx.config.owner .. "/" .. ctx.config.repo .. "/issues"
+-- Owner and repo are filled into the path templates as params, each encoded as one segment, so a
+-- configured value cannot point the call at another endpoint.
+local function repo_params(ctx, extra)
+  local params = { owner = ctx.config.owner, repo = ctx.config.repo }
+  for k, v in pairs(extra or {}) do params[k] = v end
+  return params
 end
 
 local function check(res)
@@ -47,7 +51,8 @@ function M.list_issues(ctx, input)
   end
   local res = check(ctx.device.http("github", {
     method = "GET",
-    path = issues_path(ctx),
+    path = "/repos/{owner}/{repo}/issues",
+    params = repo_params(ctx),
     query = {
       state = state,
       labels = labels,
@@ -68,7 +73,8 @@ end
 function M.create_issue(ctx, input)
   local res = check(ctx.device.http("github", {
     method = "POST",
-    path = issues_path(ctx),
+    path = "/repos/{owner}/{repo}/issues",
+    params = repo_params(ctx),
     headers = HEADERS,
     json = { title = input.title, body = input.body, labels = input.labels, assignees = input.assignees },
     timeoutMs = 10000,
@@ -81,7 +87,8 @@ end
 function M.update_issue(ctx, input)
   local res = ctx.device.http("github", {
     method = "PATCH",
-    path = issues_path(ctx) .. "/" .. string.format("%d", input.number),
+    path = "/repos/{owner}/{repo}/issues/{number}",
+    params = repo_params(ctx, { number = string.format("%d", input.number) }),
     headers = HEADERS,
     json = { title = input.title, body = input.body, state = input.state, state_reason = input.stateReason },
   })

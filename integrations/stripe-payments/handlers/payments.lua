@@ -57,7 +57,8 @@ end
 function M.get_payment_intent(ctx, input)
   local res = check(ctx.device.http("stripe", {
     method = "GET",
-    path = "/v1/payment_intents/" .. input.paymentIntentId,
+    path = "/v1/payment_intents/{id}",
+    params = { id = input.paymentIntentId },
   }))
   local intent = res.json
   return {

@@ -6,10 +6,6 @@ local http_errors = require("http-errors")
 
 local COOLDOWN_PREFIX = "cooldown:"
 
-local function messages_path(ctx, suffix)
-  return "/2010-04-01/Accounts/" .. ctx.config.accountSid .. "/Messages" .. suffix
-end
-
 -- Twilio's error body names its own numeric code (21211: invalid 'To' number, 20429: too many
 -- requests); it goes into the message so an operator can look it up.
 local function check(res)
@@ -42,9 +38,12 @@ local function send(ctx, to, text, printer_id)
   else
     fields.From = ctx.config.fromNumber
   end
+  -- The account id goes into the path template as a param, encoded as one segment, so no
+  -- configured value can point the call at another endpoint.
   local res = check(ctx.device.http("twilio", {
     method = "POST",
-    path = messages_path(ctx, ".json"),
+    path = "/2010-04-01/Accounts/{account}/Messages.json",
+    params = { account = ctx.config.accountSid },
     headers = { ["Content-Type"] = "application/x-www-form-urlencoded" },
     body = form.encode(fields),
   }))
@@ -107,7 +106,7 @@ function M.send_sms(ctx, input)
 end
 
 function M.get_message(ctx, input)
-  local res = check(ctx.device.http("twilio", { method = "GET", path = messages_path(ctx, "/" .. input.messageSid .. ".json") }))
+  local res = check(ctx.device.http("twilio", { method = "GET", path = "/2010-04-01/Accounts/{account}/Messages/{sid}.json", params = { account = ctx.config.accountSid, sid = input.messageSid } }))
   local msg = res.json
   local stored = ctx.integration.containersGet("messages", msg.sid)
   store(ctx, msg, stored and stored.printerId or nil)

@@ -85,7 +85,8 @@ export const CAPABILITIES = {
         ...arg("request", "ihub.HttpRequest", "the request, relative to the target the installer bound to the alias"),
         fields: [
           field("method", "string", `${httpMethods.join(", ")}, in any case; GET when left out`, true),
-          field("path", "string", "the path under the binding's base URL, with an optional query string; no scheme or host, and it may not climb above the base path (`..`)"),
+          field("path", "string", "the path under the binding's base URL, with an optional query string; no scheme or host, and it may not climb above the base path (`..`). It may be a template such as `/items/{id}` whose placeholders `params` fills"),
+          field("params", SCALARS, "the values of the path template's placeholders (`params = { id = input.id }`), each percent-encoded into its own segment, so no `/`, `..`, `?` or `#` in a value changes the path", true),
           field("query", SCALARS, "query parameters, added to those written into `path`", true),
           field("headers", SCALARS, "request headers; the credential header the manifest's `auth` describes is injected and wins, and `Host`, `Content-Length`, `Transfer-Encoding`, `Connection` and the like are the runtime's", true),
           field("body", "string", `the request body as text, at most ${HTTP_DEFAULTS.maxRequestBytes / 1024 / 1024} MiB; not together with \`json\``, true),
@@ -111,6 +112,7 @@ export const CAPABILITIES = {
     errors: [
       fail("HTTP_BAD_REQUEST", "`request` has an unknown field or a field of the wrong type, the method is not one listed, both `body` and `json` are given, or the body is too large"),
       fail("HTTP_BAD_PATH", "`path` is a URL, climbs above the base path, or holds a control character, a backslash, a fragment or a hidden dot segment"),
+      fail("HTTP_BAD_PARAMS", "a placeholder of the path template has no param, a param has no placeholder, or a value would leave an empty, `.` or `..` segment"),
       fail("HTTP_BAD_HEADER", "a header name is not an HTTP token, a value holds CR, LF or NUL, or the header is one the runtime sets"),
       fail("HTTP_TIMEOUT", "no complete reply within `timeoutMs`"),
       fail("HTTP_TRANSPORT", "the connection failed (refused, reset, DNS)"),
@@ -121,7 +123,7 @@ export const CAPABILITIES = {
       NO_FIXTURE,
     ],
     example: [
-      `local res = ctx.device.http("api", { method = "GET", path = "/items", query = { limit = 10 } })`,
+      `local res = ctx.device.http("api", { method = "GET", path = "/owners/{owner}/items", params = { owner = input.owner }, query = { limit = 10 } })`,
       `if res.status ~= 200 then error({ code = "upstream", message = "the API answered " .. res.status }) end`,
       `return res.json`,
     ].join("\n"),

@@ -7,6 +7,7 @@ import { HostCallError } from "../sandbox/host-error.js";
 
 export const deviceErrorCodes = [
   "HTTP_BAD_PATH",
+  "HTTP_BAD_PARAMS",
   "HTTP_BAD_HEADER",
   "HTTP_BAD_REQUEST",
   "HTTP_TIMEOUT",

@@ -1,7 +1,8 @@
 /**
- * ctx.device.http(alias, { method, path, query, headers, body | json, timeoutMs }) on the host:
- * checks every argument, injects auth, sends through a transport and shapes the reply. Hostile
- * values (CR/LF in headers, paths escaping the base, oversized bodies) fail with a DeviceError.
+ * ctx.device.http(alias, { method, path, params, query, headers, body | json, timeoutMs }) on the
+ * host: checks every argument, fills the path template, injects auth, sends through a transport
+ * and shapes the reply. Hostile values (CR/LF in headers, paths escaping the base, params that
+ * would change the path, oversized bodies) fail with a DeviceError.
  */
 import { z } from "zod";
 import { httpMethods } from "../manifest/manifest-schema.js";
@@ -9,6 +10,7 @@ import type { AuthHeader } from "./auth-header.js";
 import { DeviceError } from "./device-error.js";
 import type { HttpExchange, HttpResponse, HttpTransport } from "./http-exchange.js";
 import { normalizeDevicePath } from "./http-path.js";
+import { fillPathTemplate } from "./path-template.js";
 
 export const HTTP_DEFAULTS = { timeoutMs: 30_000, maxResponseBytes: 5 * 1024 * 1024, maxRequestBytes: 5 * 1024 * 1024 } as const;
 
@@ -23,6 +25,7 @@ const record = z.union([z.record(z.string(), scalar), z.array(z.never()).max(0)]
 export const httpArgsSchema = z.strictObject({
   method: z.string().optional(),
   path: z.string(),
+  params: record,
   query: record,
   headers: record,
   body: z.string().optional(),
@@ -50,6 +53,7 @@ const scalarRecord = (v: unknown) =>
 const ARG_CHECKS: Record<string, (v: unknown) => boolean> = {
   method: (v) => v === undefined || typeof v === "string",
   path: (v) => typeof v === "string",
+  params: scalarRecord,
   query: scalarRecord,
   headers: scalarRecord,
   body: (v) => v === undefined || typeof v === "string",
@@ -76,7 +80,8 @@ export function buildExchange(alias: string, rawArgs: unknown, opts: Pick<HttpCa
   const args = httpArgs(alias, rawArgs);
   const method = (args.method ?? "GET").toUpperCase();
   if (!(httpMethods as readonly string[]).includes(method)) throw new DeviceError("HTTP_BAD_REQUEST", `method ${JSON.stringify(method.slice(0, 20))} is not one of ${httpMethods.join(", ")}`, { alias });
-  const { path, query: pathQuery } = normalizeDevicePath(alias, args.path);
+  const { path: template, query: pathQuery } = normalizeDevicePath(alias, args.path);
+  const path = fillPathTemplate(alias, template, Array.isArray(args.params) ? undefined : args.params);
   const headers: Record<string, string> = {};
   for (const [name, value] of Object.entries(toRecord(args.headers))) {
     const lower = name.toLowerCase();

@@ -56,7 +56,9 @@ describe("validate, catalog and version gate", () => {
 
     expect(catalog).toEqual(gate);
     expect(catalog.map(key)).toEqual([
+      // The example's own calls, path templates filled by params, then the probe's.
       "GET /repos/{owner}/{repo}/issues",
+      "POST /repos/{owner}/{repo}/issues",
       "PATCH /repos/{owner}/{repo}/issues/{issue_number}",
       "GET /repos/acme/web/issues/",
       "POST /repos/acme/web/labels",

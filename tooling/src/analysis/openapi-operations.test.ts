@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { deviceHttpCallsIn } from "./lua-handler-analysis.js";
-import { operationsUsed, readOpenApi } from "./openapi-operations.js";
+import { operationsUsed, pathMatches, readOpenApi } from "./openapi-operations.js";
 
 const OPENAPI = `
 openapi: 3.0.3
@@ -41,6 +41,18 @@ describe("deviceHttpCallsIn", () => {
   it("returns nothing for Lua that does not parse", () => {
     expect(deviceHttpCallsIn("function (")).toEqual([]);
     expect(deviceHttpCallsIn("")).toEqual([]);
+  });
+});
+
+describe("pathMatches", () => {
+  it("lets a document's {param} stand for non-empty text inside one segment, a call's own template included", () => {
+    expect(pathMatches("/Messages/{Sid}.json", { exact: "/Messages/{sid}.json" })).toBe(true);
+    expect(pathMatches("/Messages/{Sid}.json", { exact: "/Messages/SM1.json" })).toBe(true);
+    expect(pathMatches("/Messages/{Sid}.json", { exact: "/Messages/.json" })).toBe(false);
+    expect(pathMatches("/Messages/{Sid}.json", { exact: "/Messages/SM1.xml" })).toBe(false);
+    expect(pathMatches("/items/{id}", { exact: "/items/{id}" })).toBe(true);
+    expect(pathMatches("/items/{id}", { exact: "/items/" })).toBe(false);
+    expect(pathMatches("/a.b/{id}", { exact: "/aXb/1" })).toBe(false);
   });
 });
 

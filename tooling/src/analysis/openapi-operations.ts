@@ -2,8 +2,8 @@
  * The operations of an OpenAPI document and which of them a handler's call is: one set of rules
  * for `ihub validate` (IH061), the catalog and the version gate.
  *
- * Matching: `{param}` segments of a document path match any one non-empty segment; a query
- * string on the called path is ignored. A path built by concatenation (`"/repos/" .. owner`) is
+ * Matching: a `{param}` in a document path matches any non-empty text inside one segment (so a
+ * call's own template, `/items/{id}`, matches too); a query string on the called path is ignored. A path built by concatenation (`"/repos/" .. owner`) is
  * matched by its literal prefix, since the run-time part may hold any text, slashes included:
  * whole segments must match, the last partial segment must be a prefix of the document's
  * segment or fall on a `{param}`. A call may include the path part of the document's server URL
@@ -69,12 +69,20 @@ export function readOpenApi(text: string): OpenApiOperations {
 
 const segments = (p: string) => p.split("?")[0]!.split("/");
 const isParam = (s: string) => /^\{[^}]+\}$/.test(s);
+const escapeRegExp = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+
+/** A document segment with `{param}`s inside (`{Sid}.json`) against a called one: each param stands for some non-empty text. */
+function segmentMatches(documentSegment: string, called: string): boolean {
+  if (!documentSegment.includes("{")) return documentSegment === called;
+  const pattern = documentSegment.split(/\{[^}]+\}/).map(escapeRegExp).join(".+");
+  return new RegExp(`^${pattern}$`).test(called);
+}
 
 export function pathMatches(template: string, called: LuaPath): boolean {
   const t = template.split("/");
   if ("exact" in called) {
     const c = segments(called.exact);
-    return t.length === c.length && t.every((s, i) => (isParam(s) ? c[i] !== "" : s === c[i]));
+    return t.length === c.length && t.every((s, i) => segmentMatches(s, c[i]!));
   }
   const c = segments(called.prefix);
   if (c.length > t.length) return false;

@@ -40,6 +40,8 @@ describe("release end to end", () => {
     IHUB_REGISTRY_TOKEN: "e2e-token",
     IHUB_SIGNING_KEY: signingKey.privateKey.export({ type: "pkcs8", format: "pem" }).toString(),
   };
+  /** The example's version in the checkout: what the first release publishes. */
+  let firstVersion: string;
   const publicKey = signingKey.publicKey.export({ type: "spki", format: "pem" }).toString();
 
   /** Runs `ihub <args> --json` in the temp repo; returns the exit code and the JSON document. */
@@ -70,6 +72,7 @@ describe("release end to end", () => {
     await writeFile(path.join(root, ".gitignore"), ".ihub/\n");
     await git.init({ fs, dir: root, defaultBranch: "main" });
     await commitAll("examples");
+    firstVersion = JSON.parse(await readFile(manifestFile(), "utf8")).version;
     oci = await startLocalOciRegistry();
   });
   afterAll(async () => {
@@ -110,9 +113,9 @@ describe("release end to end", () => {
     expect(demanded.code).toBe(1);
     expect(demanded.out.integrations.map((p: Row) => `${p.slug} ${p.status}`)).toEqual([`${SLUG} changed`, "slack-messages unchanged"]);
     const gate = demanded.out.integrations[0];
-    expect(gate).toMatchObject({ required: "major", declaredVersion: "1.2.0", sufficient: false, suggested: "2.0.0" });
+    expect(gate).toMatchObject({ required: "major", declaredVersion: firstVersion, sufficient: false, suggested: "2.0.0" });
     expect(gate.reasons).toContainEqual(expect.objectContaining({ level: "major", pointer: "/handlers/update_issue" }));
-    // 1.2.0 is also published already, so keeping it breaks immutability too.
+    // The current version is also published already, so keeping it breaks immutability too.
     expect(gate.findings.map((f: { code: string }) => f.code)).toEqual(["IH_VERSION_NOT_BUMPED", "IH_VERSION_IMMUTABLE"]);
 
     // A minor bump is still refused; the suggested major passes.
@@ -128,7 +131,7 @@ describe("release end to end", () => {
     await git.checkout({ fs, dir: root, ref: "main" });
     const onMain = await ihub("version", "--since-release");
     expect(onMain.code).toBe(0);
-    expect(onMain.out.integrations.find((p: Row) => p.slug === SLUG)).toMatchObject({ status: "changed", required: "major", comparedWith: `${SLUG}@1.2.0` });
+    expect(onMain.out.integrations.find((p: Row) => p.slug === SLUG)).toMatchObject({ status: "changed", required: "major", comparedWith: `${SLUG}@${firstVersion}` });
 
     const retag = await ihub("tag");
     expect(retag.out.tags.map((t: Row) => `${t.type} ${t.tag}`)).toContain(`create ${SLUG}@2.0.0`);
@@ -139,8 +142,8 @@ describe("release end to end", () => {
     const bundled = await ihub("bundle", SLUG);
     expect(bundled.out.bundles[0]).toMatchObject({ slug: SLUG, version: "2.0.0" });
     // This release goes out over HTTP (the server writes the directory) and to OCI.
-    const released = await ihub("publish", "--registry", httpUrl, "--registry", `oci://${oci.host}/acme`);
-    expect(released.out.results.filter((r: Row) => r.status === "published").map((r: Row) => `${r.slug} ${r.target}`)).toEqual([`${SLUG} oci://${oci.host}/acme`, `${SLUG} ${httpUrl}`]);
+    const published = await ihub("publish", "--registry", httpUrl, "--registry", `oci://${oci.host}/acme`);
+    expect(published.out.results.filter((r: Row) => r.status === "published").map((r: Row) => `${r.slug} ${r.target}`)).toEqual([`${SLUG} oci://${oci.host}/acme`, `${SLUG} ${httpUrl}`]);
     // Publishing again, locally this time, is a no-op everywhere: the server wrote what a local publish would.
     expect((await publish()).out.results.every((r: Row) => r.status === "unchanged")).toBe(true);
 
@@ -151,13 +154,13 @@ describe("release end to end", () => {
       expect(pulled.version).toBe("2.0.0");
       expect(pulled.record.integrity).toEqual(bundled.out.bundles[0].integrity);
       expect(Object.keys(JSON.parse(await readFile(path.join(pulled.dir, "integration.json"), "utf8")).handlers)).not.toContain("update_issue");
-      expect((await client.pull(`${SLUG}@^1`)).version).toBe("1.2.0");
+      expect((await client.pull(`${SLUG}@^1`)).version).toBe(firstVersion);
     }
 
     // Yanked through the HTTP registry: new installs over dir and HTTP fall back, installed ones are warned.
     expect((await ihub("yank", `${SLUG}@2.0.0`, "--reason", "drops a handler callers still use", "--registry", httpUrl)).code).toBe(0);
     for (const client of clients.slice(0, 2)) {
-      expect((await client.pull(`${SLUG}@>=1`)).version).toBe("1.2.0");
+      expect((await client.pull(`${SLUG}@>=1`)).version).toBe(firstVersion);
       expect((await client.checkInstalled(SLUG, "2.0.0")).warnings.join()).toContain("drops a handler");
     }
   }, 240_000);

@@ -191,7 +191,7 @@ export const FINDING_CODES = {
   IH060: {
     severity: "error",
     title: "OpenAPI document invalid",
-    hint: "Fix the document so it validates as OpenAPI 3.x or Swagger 2.0.",
+    hint: "Fix the document so it validates as Swagger 2.0 or OpenAPI 3.0, 3.1 or 3.2 (the finding names the file, line and pointer).",
   },
   IH061: {
     severity: "error",

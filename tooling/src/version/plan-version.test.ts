@@ -4,6 +4,7 @@
  */
 import path from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
+import semver from "semver";
 import YAML from "yaml";
 import type { FileSource } from "../bundle/bundle-contents.js";
 import { fsFileSource } from "../repo/fs-file-source.js";
@@ -13,11 +14,15 @@ import type { PublishedVersion } from "./snapshot.js";
 
 type Files = Map<string, Uint8Array>;
 let examples: Files;
+/** github-issues' version in the checkout, and the patch versions above it. */
+let current: string;
+const patch = (n: number): string => (n === 0 ? current : semver.inc(patch(n - 1), "patch")!);
 
 beforeAll(async () => {
   const repo = fsFileSource(path.resolve("."));
   examples = new Map();
   for (const file of await repo.list("integrations")) examples.set(file, (await repo.read(file))!);
+  current = JSON.parse(text(examples, "integrations/github-issues/integration.json")).version;
 });
 
 function memorySource(files: Files): FileSource {
@@ -60,10 +65,10 @@ describe("version gate: when a bump is required", () => {
     const head = new Map(examples);
     put(head, "integrations/github-issues/README.md", "# GitHub Issues\n\nReworded.\n");
     const p = await plan("github-issues", head);
-    expect(p).toMatchObject({ status: "changed", required: "patch", sufficient: false, suggested: "1.2.1" });
+    expect(p).toMatchObject({ status: "changed", required: "patch", sufficient: false, suggested: patch(1) });
     expect(codes(p)).toEqual(["IH_VERSION_NOT_BUMPED"]);
     expect(p.reasons).toEqual([{ level: "patch", message: "bundle file README.md changed", file: "integrations/github-issues/README.md", pointer: null }]);
-    put(head, "integrations/github-issues/integration.json", text(head, "integrations/github-issues/integration.json").replace('"1.2.0"', '"1.2.1"'));
+    put(head, "integrations/github-issues/integration.json", text(head, "integrations/github-issues/integration.json").replace(`"${current}"`, `"${patch(1)}"`));
     expect((await plan("github-issues", head)).sufficient).toBe(true);
   });
 
@@ -130,12 +135,12 @@ describe("version gate: breaking changes need a major bump", () => {
 describe("version gate: additions are minor", () => {
   it("an optional input field and a new handler need a minor bump, and a patch bump is refused", async () => {
     const head = edited("github-issues", (m) => {
-      m.version = "1.2.1";
+      m.version = patch(1);
       m.handlers.list_issues.inputSchema.properties.sort = { enum: ["created", "updated"] };
       m.handlers.close_issue = { ...m.handlers.update_issue, function: "update_issue", displayName: "Close issue" };
     });
     const p = await plan("github-issues", head);
-    expect(p).toMatchObject({ required: "minor", sufficient: false, suggested: "1.3.0" });
+    expect(p).toMatchObject({ required: "minor", sufficient: false, suggested: semver.inc(current, "minor") });
     expect(p.reasons.map((r) => `${r.level} ${r.pointer}`)).toEqual(expect.arrayContaining(["minor /handlers/close_issue", "minor /handlers/list_issues/inputSchema/properties/sort"]));
   });
 });
@@ -153,21 +158,21 @@ describe("version gate: the registry floor and immutability", () => {
     const head = new Map(examples);
     put(head, "integrations/github-issues/tests/extra.test.json", "{}\n");
     const same = await plan("github-issues", head);
-    const published = [{ version: "1.2.0", contentDigest: same.headDigest! }];
+    const published = [{ version: current, contentDigest: same.headDigest! }];
     expect((await plan("github-issues", head, published)).sufficient).toBe(true);
-    const p = await plan("github-issues", head, [{ version: "1.2.0", contentDigest: "f".repeat(64) }]);
+    const p = await plan("github-issues", head, [{ version: current, contentDigest: "f".repeat(64) }]);
     expect(codes(p)).toEqual(["IH_VERSION_IMMUTABLE"]);
-    expect(p.suggested).toBe("1.2.1");
+    expect(p.suggested).toBe(patch(1));
   });
 
   it("a bump that lands on a version the registry already holds is pushed above the floor", async () => {
     const head = edited("github-issues", (m) => {
-      m.version = "1.2.1";
+      m.version = patch(1);
       m.description += " Reworded.";
     });
-    const p = await plan("github-issues", head, [{ version: "1.2.0", contentDigest: "a".repeat(64) }, { version: "1.2.1", contentDigest: "b".repeat(64) }]);
+    const p = await plan("github-issues", head, [{ version: current, contentDigest: "a".repeat(64) }, { version: patch(1), contentDigest: "b".repeat(64) }]);
     expect(codes(p)).toEqual(["IH_VERSION_IMMUTABLE"]);
-    expect(p.suggested).toBe("1.2.2");
+    expect(p.suggested).toBe(patch(2));
   });
 });
 

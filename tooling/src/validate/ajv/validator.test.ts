@@ -38,6 +38,9 @@ function corpus(): { name: string; value: unknown }[] {
     }
   }
   inner("swagger-2.0", swagger);
+  // Nor 3.2: a document with the method 3.2 added, and one the 3.2 schema refuses.
+  inner("openapi-3.2", { openapi: "3.2.0", info: { title: "t", version: "1" }, paths: { "/s": { query: { responses: { "200": { description: "ok" } } } } } });
+  inner("openapi-3.2-invalid", { openapi: "3.2.0", info: { title: "t" }, paths: { "/s": { query: { responses: {} } } } });
   return out;
 }
 

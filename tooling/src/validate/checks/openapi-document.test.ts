@@ -14,6 +14,8 @@ import { validateRepo } from "../validate-repo.js";
 import { validateOpenApiDocument } from "./openapi-document.js";
 
 const RESOURCES = 300;
+/** A document on its own: no other file exists. */
+const alone = (text: string) => validateOpenApiDocument(text, "openapi.json", async (rel) => ({ ok: false, message: `${rel} does not exist` }));
 const FIXTURES = fileURLToPath(new URL("../../../test-fixtures/validate/", import.meta.url));
 
 function stripeLike(version: "3.0" | "3.1", resources = RESOURCES): Record<string, unknown> {
@@ -78,7 +80,7 @@ describe("validateOpenApiDocument on vendor-sized documents", () => {
   it("accepts a 3.0 JSON document over 5 MB with circular $refs and lists its operations", async () => {
     const text = JSON.stringify(stripeLike("3.0"), null, 2);
     expect(text.length).toBeGreaterThan(5 * 1024 * 1024);
-    const outcome = await validateOpenApiDocument(text);
+    const outcome = await alone(text);
     expect(outcome.ok).toBe(true);
     if (!outcome.ok) return;
     expect(new Set(outcome.operations.map((o) => o.path)).size).toBe(2 * RESOURCES);
@@ -88,7 +90,7 @@ describe("validateOpenApiDocument on vendor-sized documents", () => {
 
   // The YAML parser is the slow part (it keeps every node's position); a sixth of the API keeps the test short.
   it("accepts the same API as 3.1 YAML with webhooks and type arrays", async () => {
-    const outcome = await validateOpenApiDocument(stringify(stripeLike("3.1", RESOURCES / 6)));
+    const outcome = await alone(stringify(stripeLike("3.1", RESOURCES / 6)));
     expect(outcome.ok && new Set(outcome.operations.map((o) => o.path)).size).toBe((2 * RESOURCES) / 6);
   });
 
@@ -99,7 +101,7 @@ describe("validateOpenApiDocument on vendor-sized documents", () => {
     const json = JSON.stringify(doc, null, 2);
     const yaml = stringify(doc);
     for (const text of [json, yaml]) {
-      const outcome = await validateOpenApiDocument(text);
+      const outcome = await alone(text);
       expect(outcome.ok).toBe(false);
       if (outcome.ok) continue;
       const lineOf = (needle: string) => text.slice(0, text.indexOf(needle)).split("\n").length;
@@ -111,14 +113,14 @@ describe("validateOpenApiDocument on vendor-sized documents", () => {
   });
 
   it("takes a Swagger 2.0 document's basePath as a server path", async () => {
-    const outcome = await validateOpenApiDocument(JSON.stringify({ swagger: "2.0", info: { title: "t", version: "1" }, basePath: "/v1", paths: { "/ping": { get: { responses: { "200": { description: "ok" } } } } } }));
+    const outcome = await alone(JSON.stringify({ swagger: "2.0", info: { title: "t", version: "1" }, basePath: "/v1", paths: { "/ping": { get: { responses: { "200": { description: "ok" } } } } } }));
     expect(outcome.ok && outcome.serverPaths).toEqual(["/v1"]);
   });
 
   it("refuses what is not OpenAPI at all, with a line", async () => {
-    expect(await validateOpenApiDocument("openapi: 4.0.0\n")).toMatchObject({ ok: false, problems: [{ message: expect.stringContaining("unsupported openapi version"), position: { line: 1 } }] });
-    expect(await validateOpenApiDocument("a: [1,\n")).toMatchObject({ ok: false, problems: [{ message: expect.stringContaining("does not parse"), position: { line: 2 } }] });
-    expect(await validateOpenApiDocument("- 1\n- 2\n")).toMatchObject({ ok: false, problems: [{ message: "is not an OpenAPI object" }] });
+    expect(await alone("openapi: 4.0.0\n")).toMatchObject({ ok: false, problems: [{ message: expect.stringContaining('openapi is "4.0.0": ihub validates Swagger 2.0 or OpenAPI 3.0.x, 3.1.x or 3.2.x'), position: { line: 1 } }] });
+    expect(await alone("a: [1,\n")).toMatchObject({ ok: false, problems: [{ message: expect.stringContaining("does not parse"), position: { line: 2 } }] });
+    expect(await alone("- 1\n- 2\n")).toMatchObject({ ok: false, problems: [{ message: expect.stringContaining("is not an OpenAPI object") }] });
   });
 });
 
@@ -152,5 +154,36 @@ describe("an integration with a vendor-sized document", () => {
     );
     const result = await validateRepo(base, { workers: 0 });
     expect(result.findings.map((f) => ({ code: f.code, file: f.file, line: f.line }))).toEqual([{ code: "IH061", file: "integrations/stripe-like/handlers/calls.lua", line: 4 }]);
+  });
+
+  it("follows relative $refs inside the folder and reports a finding in another file at its own line; refuses a symlink out", async () => {
+    base ??= await mkdtemp(path.join(tmpdir(), "ihub-openapi-"));
+    const dir = path.join(base, "integrations", "split-doc");
+    await cp(path.join(FIXTURES, "minimal", "integrations", "minimal"), dir, { recursive: true });
+    const manifestFile = path.join(dir, "integration.json");
+    const manifest = JSON.parse((await readFile(manifestFile, "utf8")).replace('"slug": "minimal"', '"slug": "split-doc"'));
+    manifest.resources = { api: { kind: "http", description: "Split document.", openapi: "openapi.yaml" } };
+    manifest.permissions = { device: { api: {} } };
+    await writeFile(manifestFile, JSON.stringify(manifest, null, 2));
+    await writeFile(path.join(dir, "openapi.yaml"), stringify({ openapi: "3.1.0", info: { title: "t", version: "1" }, paths: { "/a": { $ref: "paths/a.yaml" }, "/b/{id}": { $ref: "paths/b.yaml" } } }));
+    const { mkdir, symlink } = await import("node:fs/promises");
+    await mkdir(path.join(dir, "paths"));
+    await writeFile(path.join(dir, "paths", "a.yaml"), stringify({ get: { operationId: "one", responses: { "200": { description: "ok" } } } }));
+    await writeFile(path.join(dir, "paths", "b.yaml"), stringify({ get: { operationId: "one", responses: { "200": { description: "ok" } } } }));
+    const first = await validateRepo(base, { only: ["split-doc"], workers: 0 });
+    expect(first.findings.map((f) => ({ code: f.code, file: f.file, line: f.line, pointer: f.pointer }))).toEqual([
+      // b.yaml's path /b/{id} declares no id, and its operationId repeats a.yaml's.
+      { code: "IH060", file: "integrations/split-doc/paths/b.yaml", line: 1, pointer: "/get" },
+      { code: "IH060", file: "integrations/split-doc/paths/b.yaml", line: 2, pointer: "/get/operationId" },
+    ]);
+    expect(first.findings[1]!.message).toContain('paths/b.yaml (referenced from openapi.yaml) (resources.api.openapi) operationId "one" of GET /b/{id} is not unique');
+
+    const outside = path.join(base, "secret.yaml");
+    await writeFile(outside, stringify({ get: { operationId: "two", responses: { "200": { description: "ok" } } } }));
+    await rm(path.join(dir, "paths", "b.yaml"));
+    await symlink(outside, path.join(dir, "paths", "b.yaml"));
+    const second = await validateRepo(base, { only: ["split-doc"], workers: 0 });
+    expect(second.findings.map((f) => f.code)).toEqual(["IH060"]);
+    expect(second.findings[0]!.message).toContain("refers to paths/b.yaml, which cannot be read");
   });
 });

@@ -1,5 +1,6 @@
 /**
- * OpenAPI documents named by `resources.<alias>.openapi` validate (see openapi-document.ts), and
+ * OpenAPI documents named by `resources.<alias>.openapi` validate (see openapi-document.ts), with
+ * the files their relative `$ref`s name read through the same inside-the-folder reader, and
  * every known path + method a handler sends to such an alias is an operation of the document, by
  * the matching rules of analysis/openapi-operations.ts. Paths with no literal prefix are not checked.
  */
@@ -9,6 +10,10 @@ import { deviceHttpCalls, type HandlerAnalysis } from "../../analysis/lua-handle
 import { declaredResource } from "@ihub/runtime/capabilities";
 import { matchOperation } from "../../analysis/openapi-operations.js";
 import { validateOpenApiDocument, type OpenApiOutcome } from "./openapi-document.js";
+import type { ReadText } from "../openapi/document-set.js";
+
+/** A `$ref` whose value does not start with `#`, in JSON or YAML: the document spans files. */
+const EXTERNAL_REF = /["']?\$ref["']?\s*:\s*["']?(?!#)[^\s"'#]/;
 
 export async function checkOpenApi(ctx: CheckContext, analyses: ReadonlyMap<string, HandlerAnalysis>): Promise<void> {
   const documents = new Map<string, OpenApiOutcome>();
@@ -17,11 +22,19 @@ export async function checkOpenApi(ctx: CheckContext, analyses: ReadonlyMap<stri
     const read = await ctx.read(resource.openapi);
     if (!read.ok) continue; // reported by the referenced-files check
     const text = textOf(read.bytes);
-    const outcome = await ctx.once(`openapi\0${text}`, () => validateOpenApiDocument(text));
+    const file = resource.openapi;
+    const readRef: ReadText = async (rel) => {
+      const got = await ctx.read(rel);
+      return got.ok ? { ok: true, text: textOf(got.bytes) } : { ok: false, message: got.message };
+    };
+    const validate = () => validateOpenApiDocument(text, file, readRef);
+    // A verdict depends on the text alone unless the document refers to other files.
+    const outcome = EXTERNAL_REF.test(text) ? await validate() : await ctx.once(`openapi\0${text}`, validate);
     documents.set(resource.openapi, outcome);
     if (!outcome.ok) {
       for (const problem of outcome.problems) {
-        ctx.report(problem.tooDeep ? "IH005" : "IH060", `${resource.openapi} (resources.${alias}.openapi) ${problem.message}`, { file: resource.openapi, pointer: problem.pointer, position: problem.position });
+        const where = problem.file === file ? file : `${problem.file} (referenced from ${file})`;
+        ctx.report(problem.tooDeep ? "IH005" : "IH060", `${where} (resources.${alias}.openapi) ${problem.message}`, { file: problem.file, pointer: problem.pointer, position: problem.position });
       }
     }
   }
