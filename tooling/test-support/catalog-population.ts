@@ -11,6 +11,7 @@ const PRODUCTS = ["Tickets", "Payments", "Inventory", "Mail", "Chat", "Calendar"
 const PUBLISHERS = ["Northwind Traders", "Contoso Ltd", "Fabrikam Inc", "Tailspin Toys", "Woodgrove Bank", "Litware Labs", "Adventure Works"];
 const VERBS = ["Syncs", "Reads", "Sends", "Archives", "Tracks", "Imports"];
 const OBJECTS = ["orders", "tickets", "invoices", "messages", "readings", "contacts", "shipments", "events"];
+const TAILS = ["your workflows, for teams that work in", "the rest of your stack, built for", "your data warehouse, tuned for", "on-call rotations in", "scheduled reports on"];
 export const POPULATION_CATEGORIES = ["messaging", "payments", "iot", "crm", "storage", "monitoring", "support", "analytics", "devtools", "weather"];
 const TIERS = ["first_party", "vendor_official", "verified_partner", "verified_publisher", "community"] as const;
 const AUTHS = ["none", "api_key", "bearer_token", "oauth2", "basic"] as const;
@@ -48,7 +49,7 @@ export function populationMember(i: number): PopulationMember {
   const categories = [POPULATION_CATEGORIES[i % POPULATION_CATEGORIES.length]!, POPULATION_CATEGORIES[(i * 7 + 3) % POPULATION_CATEGORIES.length]!].filter((c, k, a) => a.indexOf(c) === k);
   const handlerTypes: PopulationMember["handlerTypes"] = i % 3 === 0 ? ["rpc"] : i % 3 === 1 ? ["rpc", "timer"] : ["rpc", "timer", "event"];
   const actionName = `${verb} ${object} from ${vendor}`;
-  const description = `${verb} ${object} between ${vendor} ${product} and your workflows, for teams that live in ${categories[0]}.`;
+  const description = `${verb} ${object} between ${vendor} ${product} and ${TAILS[i % TAILS.length]} ${categories[0]}.`;
   return {
     slug,
     name,
