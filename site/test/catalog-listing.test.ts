@@ -17,6 +17,7 @@ import { decodeSearchData } from "../../tooling/src/catalog/search-data.js";
 import { populationMember, type PopulationMember } from "../../tooling/test-support/catalog-population.js";
 import { writeSampleIntegration } from "../../tooling/test-support/sample-integration.js";
 import { PAGE_SIZE } from "../src/lib/listing-state.js";
+import { findLowContrast } from "./contrast.js";
 
 const COUNT = 101;
 const members = Array.from({ length: COUNT }, (_, i) => populationMember(i));
@@ -52,8 +53,8 @@ afterAll(async () => {
 const byName = (a: PopulationMember, b: PopulationMember) => a.name.localeCompare(b.name, "en", { sensitivity: "base" }) || a.slug.localeCompare(b.slug);
 const slugs = (list: PopulationMember[]) => list.map((m) => m.slug);
 
-async function open(url: string, js = true) {
-  const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, javaScriptEnabled: js });
+async function open(url: string, js = true, look: { viewport?: { width: number; height: number }; colorScheme?: "light" | "dark" } = {}) {
+  const context = await browser.newContext({ viewport: look.viewport ?? { width: 1280, height: 900 }, colorScheme: look.colorScheme ?? "light", javaScriptEnabled: js });
   const page = await context.newPage();
   const errors: string[] = [];
   const requests: string[] = [];
@@ -195,6 +196,28 @@ describe("search, filters and sorting in the browser", () => {
       expect(await linked.page.getByLabel("Sort").inputValue()).toBe("name");
     } finally {
       await linked.close();
+    }
+  });
+});
+
+describe("the page links", () => {
+  it("read in light and dark and fit a phone, with the rest of the listing", async () => {
+    for (const colorScheme of ["light", "dark"] as const) {
+      const { page, close } = await open("/page/2/", true, { viewport: { width: 390, height: 844 }, colorScheme });
+      try {
+        const pager = page.getByRole("navigation", { name: "Pages" });
+        await pager.scrollIntoViewIfNeeded();
+        expect(await pager.getByRole("link").allTextContents()).toEqual(["Previous", "1", "2", "3", "Next"]);
+        expect(await pager.locator("[aria-current=page]").textContent()).toBe("2");
+        expect(await page.evaluate(findLowContrast), colorScheme).toEqual([]);
+        const overflow = await page.evaluate(() => {
+          const d = (globalThis as unknown as { document: { documentElement: { scrollWidth: number; clientWidth: number } } }).document.documentElement;
+          return d.scrollWidth - d.clientWidth;
+        });
+        expect(overflow, colorScheme).toBeLessThanOrEqual(0);
+      } finally {
+        await close();
+      }
     }
   });
 });

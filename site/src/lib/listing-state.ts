@@ -22,7 +22,7 @@ export function readState(params: URLSearchParams): ListingState {
     tier: params.get("tier") ?? "",
     auth: params.get("auth") ?? "",
     type: params.get("type") ?? "",
-    sort: sort in SORTS ? (sort as Sort) : "relevance",
+    sort: Object.hasOwn(SORTS, sort) ? (sort as Sort) : "relevance",
     page: Number.isInteger(page) && page > 1 ? page : 1,
   };
 }
