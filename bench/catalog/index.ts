@@ -82,24 +82,41 @@ async function coldLoad(browser: Browser, url: string): Promise<Load> {
   return { transferKB: m.transfer / 1024, htmlKB: m.html / 1024, domContentLoadedMs: m.dcl, loadMs: m.load };
 }
 
+type Timing = { dom: number; painted: number };
+
 /**
- * Sets the search box (or a filter) and returns the milliseconds until the list shows that state
- * and the frame after it has been painted. `expect` is the query string the page then shows.
+ * Sets the search box (or a filter) and measures two times from the input event: until the list
+ * holds the results (the page's script: search, sort, HTML; seen by a MutationObserver), and until
+ * the frame showing them has been painted. `expect` is the query string the page then shows.
  */
-async function timeInput(page: Page, name: string, value: string, expect: string): Promise<number> {
+async function timeInput(page: Page, name: string, value: string, expect: string): Promise<Timing> {
   return page.evaluate(
     async ({ name, value, expect }) => {
       type El = { value: string; dispatchEvent(e: unknown): void; dataset: Record<string, string> };
-      const g = globalThis as unknown as { document: { getElementById(id: string): El; querySelector(s: string): El }; performance: { now(): number }; requestAnimationFrame(f: () => void): void; Event: new (t: string, o: object) => unknown };
+      const g = globalThis as unknown as {
+        document: { getElementById(id: string): El; querySelector(s: string): El };
+        performance: { now(): number };
+        requestAnimationFrame(f: () => void): void;
+        Event: new (t: string, o: object) => unknown;
+        MutationObserver: new (f: () => void) => { observe(el: El, o: object): void; disconnect(): void };
+      };
       const control = g.document.querySelector(`#filters [name="${name}"]`);
       const list = g.document.getElementById("cards");
+      let dom = -1;
       // No named helpers in here: tsx would wrap them in a __name() the page does not have.
+      const observer = new g.MutationObserver(() => {
+        if (dom < 0 && list.dataset.state === expect) dom = g.performance.now() - t0;
+      });
+      observer.observe(list, { attributes: true, attributeFilter: ["data-state"] });
       const t0 = g.performance.now();
       control.value = value;
       control.dispatchEvent(new g.Event("input", { bubbles: true }));
       do await new Promise<void>((resolve) => g.requestAnimationFrame(() => setTimeout(resolve, 0)));
       while (list.dataset.state !== expect);
-      return g.performance.now() - t0;
+      const painted = g.performance.now() - t0;
+      observer.disconnect();
+      // The state may already have been drawn (an unchanged value): then the script had nothing to do.
+      return { dom: dom < 0 ? 0 : dom, painted };
     },
     { name, value, expect },
   );
@@ -151,29 +168,31 @@ async function measure(count: number): Promise<void> {
     const page = await context.newPage();
     await page.goto(`${origin}/`, { waitUntil: "load" });
     const frame: number[] = [];
-    for (let i = 0; i < 10; i++) frame.push(await timeInput(page, "q", "", ""));
+    for (let i = 0; i < 20; i++) frame.push((await timeInput(page, "q", "", "")).painted);
     // The first query also fetches the search code and data and builds the index.
-    const firstQueryMs = await timeInput(page, "q", "acme", "q=acme");
-    const queryMs: number[] = [];
+    const first = await timeInput(page, "q", "acme", "q=acme");
+    const queries: Timing[] = [];
     for (let round = 0; round < 3; round++) {
       for (const q of QUERIES) {
         await timeInput(page, "q", "", "");
-        queryMs.push(await timeInput(page, "q", q, new URLSearchParams({ q }).toString()));
+        queries.push(await timeInput(page, "q", q, new URLSearchParams({ q }).toString()));
       }
     }
     await timeInput(page, "q", "", "");
     // Filters and sorts over every card, no query: the heaviest orderings.
-    const filterMs = [
+    const filters = [
       await timeInput(page, "sort", "updated", "sort=updated"),
       await timeInput(page, "category", "iot", "category=iot&sort=updated"),
       await timeInput(page, "sort", "name", "category=iot&sort=name"),
       await timeInput(page, "tier", "community", "category=iot&tier=community&sort=name"),
     ];
     await context.close();
+    const painted = queries.map((t) => t.painted);
+    const scripted = queries.map((t) => t.dom);
 
     const buildBase = { name: "read+parse manifests", value: baselineS };
     const loadBase = (pick: (l: Load) => number) => ({ name: "404 page", value: p50(pick, notFound) });
-    const frameBase = { name: "one frame", value: percentile(frame, 50) };
+    const frameBase = { name: "one frame p50", value: percentile(frame, 50) };
     const firstPageKB = loads[0]!.htmlKB;
     const atScale = count >= 10_000;
     const target = (text: string, met: boolean) => (atScale ? { target: { text, met } } : {});
@@ -190,10 +209,13 @@ async function measure(count: number): Promise<void> {
       { name: "search data on first search (raw)", value: searchRaw.length / 1024, unit: "KB" },
       { name: "search data on first search (gzip)", value: gzipSync(searchRaw, { level: 9 }).length / 1024, unit: "KB" },
       { name: "search code on first search (gzip)", value: engineGz / 1024, unit: "KB" },
-      { name: "first query (fetch + index + results)", value: firstQueryMs, unit: "ms", baseline: frameBase },
-      { name: `query to results p50 (${queryMs.length} queries)`, value: percentile(queryMs, 50), unit: "ms", baseline: frameBase, ...target(`<= ${QUERY_TARGET_MS} ms`, percentile(queryMs, 50) <= QUERY_TARGET_MS) },
-      { name: "query to results p95", value: percentile(queryMs, 95), unit: "ms", baseline: frameBase, ...target(`<= ${QUERY_TARGET_MS} ms`, percentile(queryMs, 95) <= QUERY_TARGET_MS) },
-      { name: "filter/sort over all cards, max of 4", value: Math.max(...filterMs), unit: "ms", baseline: frameBase },
+      { name: "first query: fetch, index, results painted", value: first.painted, unit: "ms", baseline: frameBase },
+      { name: `query to results painted p50 (${painted.length} queries)`, value: percentile(painted, 50), unit: "ms", baseline: frameBase, ...target(`<= ${QUERY_TARGET_MS} ms`, percentile(painted, 50) <= QUERY_TARGET_MS) },
+      { name: "query to results painted p95", value: percentile(painted, 95), unit: "ms", baseline: frameBase, ...target(`<= ${QUERY_TARGET_MS} ms`, percentile(painted, 95) <= QUERY_TARGET_MS) },
+      { name: "  of it the page's script (to results in the DOM) p50", value: percentile(scripted, 50), unit: "ms" },
+      { name: "  of it the page's script p95", value: percentile(scripted, 95), unit: "ms" },
+      { name: "one frame, nothing to do, p95 (the noise floor)", value: percentile(frame, 95), unit: "ms", baseline: frameBase },
+      { name: "filter/sort over all cards painted, max of 4", value: Math.max(...filters.map((t) => t.painted)), unit: "ms", baseline: frameBase },
     ]);
   } finally {
     await browser?.close();
