@@ -37,7 +37,7 @@ beforeAll(async () => {
   const result = await buildCatalog({ root, registryDir: path.join(base, "no-registry"), outDir: out, now: new Date("2026-11-22T12:00:00Z") });
   expect(result.findings).toEqual([]);
   const serve = sirv(out, { dev: false, etag: false });
-  server = createServer((req, res) => serve(req, res, () => res.writeHead(404).end("not found")));
+  server = createServer((req, res) => serve(req, res, () => void res.writeHead(404).end("not found")));
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
   origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   browser = await chromium.launch({ executablePath: "/usr/bin/chromium", args: ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"] });
