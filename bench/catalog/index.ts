@@ -19,6 +19,9 @@ import { gzipSync } from "node:zlib";
 import { chromium, type Browser, type Page } from "playwright-core";
 import sirv from "sirv";
 import { buildCatalog } from "../../tooling/src/catalog/build-catalog.js";
+import { decodeSearchData } from "../../tooling/src/catalog/search-data.js";
+import { indexCards, runQuery } from "../../site/src/lib/listing-query.js";
+import { readState } from "../../site/src/lib/listing-state.js";
 import { listIntegrationDirs } from "../../tooling/src/repo/list-integrations.js";
 import { populationMember } from "../../tooling/test-support/catalog-population.js";
 import { writeSampleIntegration } from "../../tooling/test-support/sample-integration.js";
@@ -62,6 +65,14 @@ async function serve(out: string): Promise<{ server: Server; origin: string }> {
   const server = createServer((req, res) => handler(req, res, () => void res.writeHead(404).end()));
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
   return { server, origin: `http://127.0.0.1:${(server.address() as AddressInfo).port}` };
+}
+
+/**
+ * Each query's best of its rounds: on a shared machine a single run may wait for a core, so the
+ * fastest of three is the closest figure to the work itself (CPU-bound), reported beside the raw one.
+ */
+function bestPerQuery(samples: number[]): number[] {
+  return QUERIES.map((_, q) => Math.min(...samples.filter((_, i) => i % QUERIES.length === q)));
 }
 
 type Load = { transferKB: number; htmlKB: number; domContentLoadedMs: number; loadMs: number };
@@ -149,6 +160,18 @@ async function measure(count: number): Promise<void> {
     const searchRaw = await readFile(path.join(out, "search", searchFile));
     const engineFile = (await readdir(path.join(out, "assets"))).find((f) => f.startsWith("listing-engine"))!;
     const engineGz = gzipSync(await readFile(path.join(out, "assets", engineFile)), { level: 9 }).length;
+    // The same search in Node, no browser and no DOM: the CPU the page's search itself costs.
+    const tIndex = performance.now();
+    const nodeIndex = indexCards(decodeSearchData(searchRaw.toString("utf8")));
+    const nodeIndexMs = performance.now() - tIndex;
+    const nodeQueryMs: number[] = [];
+    for (let round = 0; round < 3; round++) {
+      for (const q of QUERIES) {
+        const t = performance.now();
+        runQuery(nodeIndex, readState(new URLSearchParams({ q })));
+        nodeQueryMs.push(performance.now() - t);
+      }
+    }
     await precompress(out);
     const served = await serve(out);
     server = served.server;
@@ -189,6 +212,8 @@ async function measure(count: number): Promise<void> {
     await context.close();
     const painted = queries.map((t) => t.painted);
     const scripted = queries.map((t) => t.dom);
+    const paintedBest = bestPerQuery(painted);
+    const nodeBest = bestPerQuery(nodeQueryMs);
 
     const buildBase = { name: "read+parse manifests", value: baselineS };
     const loadBase = (pick: (l: Load) => number) => ({ name: "404 page", value: p50(pick, notFound) });
@@ -212,8 +237,14 @@ async function measure(count: number): Promise<void> {
       { name: "first query: fetch, index, results painted", value: first.painted, unit: "ms", baseline: frameBase },
       { name: `query to results painted p50 (${painted.length} queries)`, value: percentile(painted, 50), unit: "ms", baseline: frameBase, ...target(`<= ${QUERY_TARGET_MS} ms`, percentile(painted, 50) <= QUERY_TARGET_MS) },
       { name: "query to results painted p95", value: percentile(painted, 95), unit: "ms", baseline: frameBase, ...target(`<= ${QUERY_TARGET_MS} ms`, percentile(painted, 95) <= QUERY_TARGET_MS) },
+      { name: `  best of 3 per query, p50 (${paintedBest.length} queries)`, value: percentile(paintedBest, 50), unit: "ms", baseline: frameBase },
+      { name: "  best of 3 per query, p95", value: percentile(paintedBest, 95), unit: "ms", baseline: frameBase },
       { name: "  of it the page's script (to results in the DOM) p50", value: percentile(scripted, 50), unit: "ms" },
       { name: "  of it the page's script p95", value: percentile(scripted, 95), unit: "ms" },
+      { name: "  search alone in Node (decode + index, once)", value: nodeIndexMs, unit: "ms" },
+      { name: "  search alone in Node per query p50", value: percentile(nodeQueryMs, 50), unit: "ms" },
+      { name: "  search alone in Node per query p95", value: percentile(nodeQueryMs, 95), unit: "ms" },
+      { name: "  search alone in Node, best of 3, p95", value: percentile(nodeBest, 95), unit: "ms" },
       { name: "one frame, nothing to do, p95 (the noise floor)", value: percentile(frame, 95), unit: "ms", baseline: frameBase },
       { name: "filter/sort over all cards painted, max of 4", value: Math.max(...filters.map((t) => t.painted)), unit: "ms", baseline: frameBase },
     ]);
