@@ -200,6 +200,30 @@ describe("search, filters and sorting in the browser", () => {
   });
 });
 
+describe("when the search data cannot load", () => {
+  it("says so, keeps the prebuilt page and its links, and tries again on the next keystroke", async () => {
+    const context = await browser.newContext();
+    const page = await context.newPage();
+    const errors: string[] = [];
+    page.on("pageerror", (e) => errors.push(e.message));
+    let refuse = true;
+    await page.route("**/search/cards.*.json", (route) => (refuse ? route.abort() : route.continue()));
+    try {
+      await page.goto(`${origin}/`);
+      await page.getByRole("searchbox", { name: "Search" }).fill("contoso");
+      await expect.poll(() => page.locator("#count").textContent()).toBe("Search could not load. The page links below still list every integration.");
+      expect(await shownSlugs(page)).toHaveLength(PAGE_SIZE);
+      expect(await page.getByRole("navigation", { name: "Pages" }).getByRole("link", { name: "Next" }).count()).toBe(1);
+      refuse = false;
+      await page.getByRole("searchbox", { name: "Search" }).fill("contoso ");
+      expect((await settled(page)).sort()).toEqual(slugs(members.filter((m) => m.publisher === "Contoso Ltd")).sort());
+      expect(errors).toEqual([]);
+    } finally {
+      await context.close();
+    }
+  });
+});
+
 describe("the page links", () => {
   it("read in light and dark and fit a phone, with the rest of the listing", async () => {
     for (const colorScheme of ["light", "dark"] as const) {
