@@ -137,6 +137,12 @@ describe("built files", () => {
       for (const tag of ["header", "main", "footer", "h1"]) expect(html.match(new RegExp(`<${tag}[\\s>]`, "g")) ?? [], `${file} <${tag}>`).toHaveLength(1);
       expect(html, file).toMatch(/<nav[^>]+aria-label="Site"/);
       for (const [img] of html.matchAll(/<img\b[^>]*>/g)) expect(img, file).toMatch(/\salt="[^"]+"/);
+      // the header names the site; the page's own heading and title say what the page is
+      const brand = /<a class="brand"[^>]*>([^<]+)<\/a>/.exec(html)![1];
+      const title = /<title>([^<]+)<\/title>/.exec(html)![1];
+      const h1 = /<h1[^>]*>([\s\S]*?)<\/h1>/.exec(html)![1]!.replace(/<[^>]+>/g, "").trim();
+      expect(h1, file).not.toBe(brand);
+      expect(title, file).not.toBe(brand);
     }
   });
 
@@ -324,6 +330,34 @@ describe("in the browser", () => {
     }
   });
 
+  it("links the docs of installing and contributing from the header, and words each install range for what it takes", async () => {
+    const { page, errors, close } = await open("/integrations/beta-vault/");
+    try {
+      expect(await page.locator("[data-install]").textContent()).toBe("beta-vault@^0.4");
+      expect(await page.locator("#install").textContent()).toContain("Takes 0.4.x patch releases only: before 1.0 a new minor may break, so 0.5.0 is not taken");
+      await page.getByRole("navigation", { name: "Site" }).getByRole("link", { name: "Installing" }).click();
+      await page.waitForURL(/\/docs\/installing\/$/);
+      expect(await page.locator("h1").textContent()).toBe("Installing an integration");
+      expect(await page.locator("main table").textContent()).toContain("0.4.x patch releases");
+      await page.getByRole("navigation", { name: "Site" }).getByRole("link", { name: "Contributing" }).click();
+      await page.waitForURL(/\/docs\/contributing\/$/);
+      expect(await page.locator("h1").textContent()).toBe("Contributing an integration");
+      expect(await page.locator("main").textContent()).toContain("npx ihub new acme-tickets");
+      expect(errors).toEqual([]);
+    } finally {
+      await close();
+    }
+    const major = await open("/integrations/zz-weather-station/");
+    const pinned = await open("/integrations/zz-weather-station/1.0.0/");
+    try {
+      expect(await major.page.locator("#install").textContent()).toContain("Takes every 2.x minor and patch release, never 3.0.0");
+      expect(await pinned.page.locator("#install").textContent()).toContain("Pinned to this exact version");
+    } finally {
+      await major.close();
+      await pinned.close();
+    }
+  });
+
   it("copies the install snippet from the keyboard", async () => {
     const { page, close } = await open("/integrations/zz-weather-station/");
     try {
@@ -370,8 +404,8 @@ describe("in the browser", () => {
       expect((await focused()).id).toBe("main");
       await desk.page.keyboard.press("Tab");
       expect(await focused()).toMatchObject({ tag: "input", name: "q" });
-      // the filters, then the first card's link, whose whole card shows the focus ring
-      for (let i = 0; i < 5; i++) await desk.page.keyboard.press("Tab");
+      // the four filters and the sort, then the first card's link, whose whole card shows the focus ring
+      for (let i = 0; i < 5 + 1; i++) await desk.page.keyboard.press("Tab");
       expect((await focused()).tag).toBe("a");
       expect(await desk.page.locator("[data-card]").first().evaluate((card) => (globalThis as unknown as { getComputedStyle(e: unknown): { outlineStyle: string } }).getComputedStyle(card).outlineStyle)).toBe("solid");
     } finally {

@@ -103,6 +103,8 @@ export async function buildFixtureSite(): Promise<FixtureSite> {
     },
   });
   await writeSampleIntegration(root, { slug: "yanked-probe", name: "Yanked Probe", categories: ["iot"], trustTier: "community" });
+  // Before 1.0 a minor may break: its install range stays on one minor.
+  await writeSampleIntegration(root, { slug: "beta-vault", name: "Beta Vault", version: "0.4.2", trustTier: "vendor_official", categories: ["storage"], authType: "basic" });
   await writeSampleIntegration(root, { slug: "hidden-gauge", name: "Hidden Gauge", visibility: "unlisted", authType: "none" });
   await writeSampleIntegration(root, { slug: "secret-ledger", name: "Secret Ledger", visibility: "private" });
   await writeSampleIntegration(root, {

@@ -31,6 +31,8 @@ export type DeviceSample = SampleBase & {
   categories?: string[];
   authType?: Manifest["auth"]["type"];
   deprecated?: Manifest["deprecated"];
+  /** Date of `version` in CHANGELOG.md (default 2026-11-01). */
+  releasedOn?: string;
   /** Versions listed in CHANGELOG.md besides `version`, oldest first. */
   history?: { version: string; date: string; notes: string }[];
   readme?: string;
@@ -172,7 +174,7 @@ function deviceManifest(o: DeviceSample): Manifest {
 
 function deviceFiles(o: DeviceSample, manifest: Manifest): Record<string, string> {
   const hue = [...o.slug].reduce((h, c) => (h * 31 + c.charCodeAt(0)) % 360, 7);
-  const history = [...(o.history ?? []), { version: manifest.version, date: "2026-11-01", notes: "- Current release." }];
+  const history = [...(o.history ?? []), { version: manifest.version, date: o.releasedOn ?? "2026-11-01", notes: "- Current release." }];
   return {
     "icon.svg": ICON(hue),
     "handlers/main.lua": HANDLER_LUA,

@@ -3,6 +3,11 @@ import { readFileSync } from "node:fs";
 import { base, dataFile } from "virtual:ihub-catalog-data";
 import type { SiteData, SiteIntegration } from "../../../tooling/src/catalog/site-data.ts";
 
+import { cardData, type CardData } from "../../../tooling/src/catalog/card-data.ts";
+import { underBase } from "./html.ts";
+
+export { authLabels, handlerTypeLabels, tierLabels, tierNotes } from "./labels.ts";
+
 let data: SiteData | undefined;
 
 export function catalog(): SiteData {
@@ -16,45 +21,21 @@ export function listed(): SiteIntegration[] {
   return catalog().integrations.filter((i) => i.visibility === "public");
 }
 
+let cards: CardData[] | undefined;
+
+/** The listed integrations as cards, in listing order: what the listing pages and the search data hold. */
+export function listedCards(): CardData[] {
+  return (cards ??= listed().map(cardData));
+}
+
 export function bySlug(slug: string): SiteIntegration | undefined {
   return catalog().integrations.find((i) => i.slug === slug);
 }
 
 /** A site-relative path under the configured base. */
 export function href(path: string): string {
-  return (base.endsWith("/") ? base : base + "/") + path;
+  return underBase(base, path);
 }
-
-export const tierLabels: Record<SiteIntegration["trustTier"], string> = {
-  first_party: "First party",
-  vendor_official: "Vendor official",
-  verified_partner: "Verified partner",
-  verified_publisher: "Verified publisher",
-  community: "Community",
-};
-
-/** One line on what each tier promises, shown next to the badge so "is it trustworthy" has an answer. */
-export const tierNotes: Record<SiteIntegration["trustTier"], string> = {
-  first_party: "Built and maintained by the catalog's owners.",
-  vendor_official: "Published by the vendor of the service it connects to.",
-  verified_partner: "From a partner whose identity and integration were reviewed.",
-  verified_publisher: "From a publisher whose identity was verified.",
-  community: "From the community: validated and tested here, not reviewed or endorsed.",
-};
-
-export const authLabels: Record<SiteIntegration["auth"]["type"], string> = {
-  none: "No auth",
-  api_key: "API key",
-  bearer_token: "Bearer token",
-  oauth2: "OAuth 2.0",
-  basic: "Basic auth",
-};
-
-export const handlerTypeLabels: Record<SiteIntegration["handlers"][number]["type"], string> = {
-  rpc: "Action (rpc)",
-  timer: "Scheduled (timer)",
-  event: "Event",
-};
 
 export function shortDate(iso: string | undefined): string {
   return iso ? iso.slice(0, 10) : "—";

@@ -2,6 +2,7 @@
  * `ihub catalog` end to end: read the repository and the registry, write the data the Astro site
  * reads, build the site, then put the icons and the machine-readable catalog beside the pages.
  */
+import { createHash } from "node:crypto";
 import { mkdir, mkdtemp, readdir, rm, stat, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
@@ -11,7 +12,9 @@ import { PACKAGE_ROOT } from "../package-root.js";
 import { runAstroBuild } from "./astro-build.js";
 import { catalogFiles, LISTING_FILE } from "./catalog-json.js";
 import { collectCatalog } from "./collect-catalog.js";
-import type { SiteData } from "./site-data.js";
+import type { SiteData, SiteIntegration } from "./site-data.js";
+import { cardData } from "./card-data.js";
+import { encodeSearchData } from "./search-data.js";
 
 /** The Astro project ships with the tooling, not with the repository being catalogued. */
 export const SITE_DIR = path.join(PACKAGE_ROOT, "site");
@@ -37,6 +40,14 @@ export type BuildCatalogResult = {
   findings: Finding[];
   ms: { read: number; site: number; json: number };
 };
+
+const WRITE_BATCH = 64;
+
+/** The listed cards for the browser's search, named by a hash of their content so hosts can cache them forever. */
+function searchDataFile(integrations: readonly SiteIntegration[]): { path: string; text: string } {
+  const text = encodeSearchData(integrations.filter((i) => i.visibility === "public").map(cardData));
+  return { path: `search/cards.${createHash("sha256").update(text).digest("hex").slice(0, 10)}.json`, text };
+}
 
 async function countPages(dir: string): Promise<number> {
   const entries = await readdir(dir, { recursive: true, withFileTypes: true });
@@ -67,7 +78,8 @@ export async function buildCatalog(opts: BuildCatalogOptions): Promise<BuildCata
   const t1 = performance.now();
 
   const generatedAt = (opts.now ?? new Date()).toISOString();
-  const data: SiteData = { generatedAt, integrations: collected.integrations };
+  const search = searchDataFile(collected.integrations);
+  const data: SiteData = { generatedAt, searchData: search.path, integrations: collected.integrations };
   const work = await mkdtemp(path.join(tmpdir(), "ihub-catalog-"));
   try {
     const dataFile = path.join(work, "catalog-data.json");
@@ -89,12 +101,11 @@ export async function buildCatalog(opts: BuildCatalogOptions): Promise<BuildCata
   const t2 = performance.now();
 
   opts.onPhase?.("json");
-  const files = new Map<string, Uint8Array | string>([...collected.icons, ...catalogFiles(collected.integrations, generatedAt)]);
-  for (const [rel, content] of files) {
-    const file = path.join(outDir, rel);
-    await mkdir(path.dirname(file), { recursive: true });
-    await writeFile(file, content);
-  }
+  const files = new Map<string, Uint8Array | string>([...collected.icons, ...catalogFiles(collected.integrations, generatedAt), [search.path, search.text]]);
+  for (const dir of new Set([...files.keys()].map((rel) => path.dirname(path.join(outDir, rel))))) await mkdir(dir, { recursive: true });
+  // Tens of thousands of small files at 10,000 integrations: written a batch at a time, not one by one.
+  const entries = [...files];
+  for (let i = 0; i < entries.length; i += WRITE_BATCH) await Promise.all(entries.slice(i, i + WRITE_BATCH).map(([rel, content]) => writeFile(path.join(outDir, rel), content)));
   const t3 = performance.now();
 
   return {

@@ -17,6 +17,8 @@ export const siteIntegrationSchema = integrationEntrySchema.extend({
 
 export const siteDataSchema = z.strictObject({
   generatedAt: z.string(),
+  /** Site-relative URL of the search data (search-data.ts), content-hashed so it can be cached forever. */
+  searchData: z.string(),
   /** Every integration that gets pages: public and unlisted, in listing order. */
   integrations: z.array(siteIntegrationSchema),
 });

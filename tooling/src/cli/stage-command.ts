@@ -20,6 +20,8 @@ export type StageSpec<S extends StageName, R = StageDocument<S>> = {
   document(result: R): StageDocument<S>;
   /** Render the result; the JSON reporter prints `document(result)`. */
   reporters: DocumentReporters<R>;
+  /** What the verb (not the pipeline) does once its document is printed: `catalog --serve` serves until stopped. */
+  followUp?(ctx: RunContext, result: R): Promise<void>;
   /** The exit code when it is not just ok (0) or not ok (1). */
   exitCode?(document: StageDocument<S>): 3 | undefined;
 };
@@ -33,16 +35,21 @@ export type StageCommandSpec = CommandSpec & {
 export const asDocument = <D>(result: D): D => result;
 
 export function defineStage<S extends StageName, R>(name: S, spec: StageSpec<S, R>): StageCommandSpec {
-  const stage = async (ctx: RunContext, args: string[], opts: Record<string, unknown>, print: boolean) => {
+  const compute = async (ctx: RunContext, args: string[], opts: Record<string, unknown>) => {
     const result = await spec.run(ctx, args, opts);
-    const document = spec.document(result);
+    return { result, document: spec.document(result) };
+  };
+  const stage = async (ctx: RunContext, args: string[], opts: Record<string, unknown>, print: boolean) => {
+    const { result, document } = await compute(ctx, args, opts);
     if (print) printDocument(ctx, result, document, spec.reporters);
     return document;
   };
   const command = defineCommand(name, {
     ...(spec.configure ? { configure: spec.configure } : {}),
     run: async (ctx, args, opts) => {
-      const document = await stage(ctx, args, opts, true);
+      const { result, document } = await compute(ctx, args, opts);
+      printDocument(ctx, result, document, spec.reporters);
+      await spec.followUp?.(ctx, result);
       return spec.exitCode?.(document) ?? (document.ok ? 0 : 1);
     },
   });

@@ -119,7 +119,9 @@ export const catalogDocumentSchema = z.object({
   pages: z.number().int(),
   findings: z.array(findingSchema),
   ms: z.object({ read: z.number(), site: z.number(), json: z.number() }),
-}) satisfies z.ZodType<BuildCatalogResult & { ok: boolean }>;
+  /** With --serve: where the local preview answers. */
+  url: z.string().optional(),
+}) satisfies z.ZodType<BuildCatalogResult & { ok: boolean; url?: string }>;
 
 export const stageDocumentSchemas = {
   validate: validateDocumentSchema,

@@ -2,11 +2,13 @@ import path from "node:path";
 import { mkdir, stat } from "node:fs/promises";
 import { defineCommand, printJson } from "../../cli/command.js";
 import { IhubError, UsageError } from "../../errors.js";
+import { parsePort } from "../../cli/port-option.js";
 import { createRegistryServer, listen } from "../../registry/serve-registry.js";
 import type { PublishAccess } from "../../registry/publish-endpoint.js";
 import { REGISTRY_TOKEN_ENV } from "../../registry/publish-protocol.js";
 import { readTrustedPublisherKeys } from "../../registry/trusted-publishers.js";
 import { defaultPaths } from "../../repo/defaults.js";
+import { serveUntilSignal } from "../../cli/until-signal.js";
 
 const collect = (value: string, previous: string[]) => [...previous, value];
 
@@ -47,17 +49,12 @@ export default defineCommand("registry", {
     else if (!(await stat(dir).catch(() => null))?.isDirectory()) {
       throw new IhubError("IH_REGISTRY_MISSING", `registry directory ${dir} does not exist`, { hint: "Publish first (ihub publish), pass --dir, or start with --allow-publish." });
     }
-    const port = Number(opts.port ?? 8480);
-    if (!Number.isInteger(port) || port < 0 || port > 65535) throw new UsageError(`--port ${String(opts.port)} is not a port number`);
+    const port = parsePort(opts.port ?? 8480);
     const server = createRegistryServer(dir, publish ? { publish } : {});
     const { url } = await listen(server, port, String(opts.host ?? "127.0.0.1"));
     if (ctx.json) printJson(ctx, { url, dir, publish: Boolean(publish), trustedKeys: publish?.trustedKeys.map((k) => k.keyId) ?? [] });
     else ctx.out(`serving ${dir} at ${url}${publish ? `, accepting publishes signed by ${publish.trustedKeys.map((k) => k.keyId).join(", ")}` : ""} (Ctrl-C to stop)\n`);
-    await new Promise<void>((resolve) => {
-      const stop = () => server.close(() => resolve());
-      process.once("SIGINT", stop);
-      process.once("SIGTERM", stop);
-    });
+    await serveUntilSignal(server);
     return 0;
   },
 });

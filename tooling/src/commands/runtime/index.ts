@@ -1,5 +1,6 @@
 import { defineCommand, printJson, withFormat } from "../../cli/command.js";
 import { IhubError, UsageError } from "../../errors.js";
+import { parsePort } from "../../cli/port-option.js";
 import { DEFAULT_PORT, rotateRuntimeKey, ServiceError, startRuntime, VaultError } from "@ihub/runtime/service";
 
 const collect = (value: string, previous: string[]) => [...previous, value];
@@ -32,8 +33,7 @@ export default defineCommand("runtime", {
       return 0;
     }
     if (args[0] !== "start") throw new UsageError(`unknown action ${args[0]}`, "Actions: start, rotate-key.");
-    const port = Number(opts.port);
-    if (!Number.isInteger(port) || port < 0 || port > 65535) throw new UsageError(`--port ${String(opts.port)} is not a port number`);
+    const port = parsePort(opts.port);
     const started = await startRuntime({
       root,
       ...(typeof opts.registry === "string" ? { registry: opts.registry } : {}),
