@@ -2,29 +2,12 @@
 import type Database from "better-sqlite3";
 import type { AccountCheck, LifecycleStore, OAuthConnection, PendingAuthorization, TenantBindings } from "./lifecycle-store.js";
 import { USD_MICROS } from "./lifecycle-store.js";
-
-type ConnectionRow = { install_id: string; connected_at: number; expires_at: number | null; refreshed_at: number | null; scope: string | null; last_error: string | null };
-type AccountRow = { install_id: string; account: string | null; error: string | null; run_id: string | null; checked_at: number };
-
-const toConnection = (r: ConnectionRow): OAuthConnection => ({
-  connectedAt: r.connected_at,
-  expiresAt: r.expires_at,
-  refreshedAt: r.refreshed_at,
-  scope: r.scope,
-  lastError: r.last_error === null ? null : JSON.parse(r.last_error),
-});
-const toAccount = (r: AccountRow): AccountCheck => ({
-  account: r.account === null ? null : JSON.parse(r.account),
-  error: r.error === null ? null : JSON.parse(r.error),
-  runId: r.run_id,
-  checkedAt: r.checked_at,
-});
-const usd = (micros: number) => micros / USD_MICROS;
+import { toAccount, toConnection, toPendingAuthorization, usd, type AccountRow, type ConnectionRow, type PendingRow } from "./lifecycle-rows.js";
 
 export function sqliteLifecycleStore(db: Database.Database): LifecycleStore {
   const q = {
     saveState: db.prepare("INSERT INTO oauth_states (state_hash, tenant_id, install_id, verifier, redirect_uri, return_to, expires_at) VALUES (?, ?, ?, ?, ?, ?, ?)"),
-    takeState: db.prepare<[string], { state_hash: string; tenant_id: string; install_id: string; verifier: string; redirect_uri: string; return_to: string | null; expires_at: number }>(
+    takeState: db.prepare<[string], PendingRow>(
       "DELETE FROM oauth_states WHERE state_hash = ? RETURNING *",
     ),
     dropExpired: db.prepare("DELETE FROM oauth_states WHERE expires_at <= ?"),
@@ -66,10 +49,7 @@ export function sqliteLifecycleStore(db: Database.Database): LifecycleStore {
     async takePendingAuthorization(stateHash, now) {
       const row = takeState.immediate(stateHash, now);
       if (!row || row.expires_at <= now) return null;
-      return {
-        stateHash: row.state_hash, tenantId: row.tenant_id, installId: row.install_id, verifier: JSON.parse(row.verifier),
-        redirectUri: row.redirect_uri, returnTo: row.return_to, expiresAt: row.expires_at,
-      };
+      return toPendingAuthorization(row);
     },
     async setOAuthConnection(installId, c) {
       q.setConnection.run(installId, c.connectedAt, c.expiresAt, c.refreshedAt, c.scope, c.lastError === null ? null : JSON.stringify(c.lastError));

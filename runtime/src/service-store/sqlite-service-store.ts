@@ -5,78 +5,17 @@
  * point leaves either all or none of them.
  */
 import Database from "better-sqlite3";
-import type { Job, JobQueue, TenantRoom } from "../scheduler/job-queue.js";
+import type { JobQueue, TenantRoom } from "../scheduler/job-queue.js";
 import { systemClock, type Clock } from "../storage/install-store.js";
 import { sqliteStorage } from "../storage/sqlite-storage.js";
 import type { SealedCredential } from "../vault/credential-vault.js";
-import { decodePageCursor, encodePageCursor, pageLimit } from "./page-cursor.js";
-import type { InstallRecord, Page, PageOptions, RunRecord, ServiceStore, Tenant, TimerMove, TimerState } from "./service-store.js";
+import { decodePageCursor, pageLimit } from "./page-cursor.js";
+import type { InstallRecord, PageOptions, ServiceStore, Tenant, TimerMove, TimerState } from "./service-store.js";
+import { INTERRUPTED_ERROR, page, toInstall, toJob, toRun, type InstallRow, type JobRow, type RunRow } from "./service-store-rows.js";
 import { sqliteLifecycleStore } from "./sqlite-lifecycle-store.js";
 import { migrate } from "./sqlite-migrations.js";
 import { timeOrderedId } from "./time-ordered-id.js";
 import { startWalCheckpointer } from "./wal-checkpointer.js";
-
-type InstallRow = {
-  id: string; tenant_id: string; seq: number; slug: string; version: string; range: string; integrity: string;
-  config: string; bindings: string; credential_fields: string; warnings: string; created_at: number; updated_at: number;
-};
-type RunRow = {
-  seq: number; id: string; tenant_id: string; install_id: string; handler: string; trigger: string; trigger_ref: string | null;
-  version: string; attempt: number; status: string; started_at: number; finished_at: number | null; duration_ms: number | null;
-  error: string | null; limit_hit: string | null; logs: string;
-};
-type JobRow = {
-  id: string; key: string; kind: string; tenant_id: string; install_id: string; handler: string; payload: string; ref: string;
-  attempts: number; max_attempts: number; run_at: number; status: string;
-};
-
-const toInstall = (r: InstallRow): InstallRecord => ({
-  id: r.id,
-  tenantId: r.tenant_id,
-  slug: r.slug,
-  version: r.version,
-  range: r.range,
-  integrity: r.integrity,
-  config: JSON.parse(r.config),
-  bindings: JSON.parse(r.bindings),
-  credentialFields: JSON.parse(r.credential_fields),
-  warnings: JSON.parse(r.warnings),
-  createdAt: r.created_at,
-  updatedAt: r.updated_at,
-});
-
-const toRun = (r: RunRow): RunRecord => ({
-  id: r.id,
-  tenantId: r.tenant_id,
-  installId: r.install_id,
-  handler: r.handler,
-  trigger: r.trigger as RunRecord["trigger"],
-  triggerRef: r.trigger_ref,
-  version: r.version,
-  attempt: r.attempt,
-  status: r.status as RunRecord["status"],
-  startedAt: r.started_at,
-  finishedAt: r.finished_at,
-  durationMs: r.duration_ms,
-  error: r.error === null ? null : JSON.parse(r.error),
-  limitHit: r.limit_hit,
-  logs: JSON.parse(r.logs),
-});
-
-const toJob = (r: JobRow): Job => ({
-  id: r.id,
-  key: r.key,
-  kind: r.kind as Job["kind"],
-  tenantId: r.tenant_id,
-  installId: r.install_id,
-  handler: r.handler,
-  payload: JSON.parse(r.payload),
-  ref: r.ref,
-  attempts: r.attempts,
-  maxAttempts: r.max_attempts,
-  runAt: r.run_at,
-  status: r.status as Job["status"],
-});
 
 /** Installs kept in memory; beyond it the oldest entry is read from the database again when next used. */
 const INSTALL_CACHE_SIZE = 10_000;
@@ -285,11 +224,6 @@ export function sqliteServiceStore(file: string, clock: Clock = systemClock): Se
     depth: async () => q.depth.get()!.n,
   };
 
-  const page = <R extends { seq: number }, T>(list: string, rows: R[], limit: number, map: (r: R) => T): Page<T> => ({
-    items: rows.slice(0, limit).map(map),
-    cursor: rows.length > limit ? encodePageCursor(list, rows[limit - 1]!.seq) : null,
-  });
-
   return {
     async createTenant(t, tokenHash) {
       q.insertTenant.run(t.id, t.name, tokenHash, JSON.stringify(t.bindings), t.createdAt);
@@ -357,8 +291,7 @@ export function sqliteServiceStore(file: string, clock: Clock = systemClock): Se
       return page(list, q.listRuns.all(tenantId, installId, before, limit + 1), limit, toRun);
     },
     async interruptRunningRuns(now) {
-      const error = JSON.stringify({ kind: "internal", code: "INTERRUPTED", message: "the runtime stopped while this run was in flight" });
-      return q.interruptRuns.run(now, error).changes;
+      return q.interruptRuns.run(now, INTERRUPTED_ERROR).changes;
     },
     async claimIdempotencyKey(installId, key, fingerprint, now) {
       return claimIdem.immediate(installId, key, fingerprint, now);

@@ -1,0 +1,249 @@
+/**
+ * The ServiceStore on PostgreSQL (node-postgres pool): what `ihub runtime start --db postgres://…`
+ * runs on, so several runtime processes share tenants, installs, credentials, runs and queues.
+ * Unlike the SQLite store, nothing but tenants (which never change) is kept in memory: another
+ * process may change an install at any time. Multi-row changes are transactions; jobs are claimed
+ * with FOR UPDATE SKIP LOCKED so two processes never claim the same job.
+ */
+import type pg from "pg";
+import type { JobQueue, TenantRoom } from "../scheduler/job-queue.js";
+import { systemClock, type Clock } from "../storage/install-store.js";
+import { postgresStorage } from "../storage/postgres-storage.js";
+import type { SealedCredential } from "../vault/credential-vault.js";
+import { decodePageCursor, pageLimit } from "./page-cursor.js";
+import { postgresLifecycleStore } from "./postgres-lifecycle-store.js";
+import { inTransaction, openPool } from "./postgres-pool.js";
+import { migrate } from "./postgres-migrations.js";
+import type { PageOptions, ServiceStore, Tenant, TimerState } from "./service-store.js";
+import { INTERRUPTED_ERROR, page, toInstall, toJob, toRun, type InstallRow, type JobRow, type RunRow } from "./service-store-rows.js";
+import { timeOrderedId } from "./time-ordered-id.js";
+
+const credentialOf = (r: { key_id: string; iv: string; tag: string; ciphertext: string }): SealedCredential => ({ keyId: r.key_id, iv: r.iv, tag: r.tag, ciphertext: r.ciphertext });
+const installValues = (i: Parameters<ServiceStore["createInstall"]>[0]) =>
+  [i.slug, i.version, i.range, i.integrity, JSON.stringify(i.config), JSON.stringify(i.bindings), JSON.stringify(i.credentialFields), JSON.stringify(i.warnings)] as const;
+const UPSERT_CREDENTIAL =
+  "INSERT INTO credentials (install_id, key_id, iv, tag, ciphertext) VALUES ($1, $2, $3, $4, $5) ON CONFLICT (install_id) DO UPDATE SET key_id = excluded.key_id, iv = excluded.iv, tag = excluded.tag, ciphertext = excluded.ciphertext";
+const INSTALL_OWNED = ["triggers", "credentials", "runs", "idempotency", "jobs", "cache", "container_records"] as const;
+
+/** Opens a pool on `url` and brings the schema to the newest version (under the migration lock) before answering. */
+export async function postgresServiceStore(url: string, clock: Clock = systemClock): Promise<ServiceStore> {
+  const pool = openPool(url);
+  try {
+    await migrate(pool);
+  } catch (error) {
+    await pool.end();
+    throw error;
+  }
+  const query = async <R extends pg.QueryResultRow>(sql: string, params: unknown[] = []) => (await pool.query<R>(sql, params)).rows;
+  const changes = async (sql: string, params: unknown[] = []) => (await pool.query(sql, params)).rowCount ?? 0;
+
+  const tenantsByHash = new Map<string, Tenant>();
+
+  const claimIdempotencyKey: ServiceStore["claimIdempotencyKey"] = async (installId, key, fingerprint, now) => {
+    const inserted = await changes("INSERT INTO idempotency (install_id, key, fingerprint, response, created_at) VALUES ($1, $2, $3, NULL, $4) ON CONFLICT DO NOTHING", [installId, key, fingerprint, now]);
+    if (inserted > 0) return { state: "new" };
+    const [row] = await query<{ fingerprint: string; response: string | null }>("SELECT fingerprint, response FROM idempotency WHERE install_id = $1 AND key = $2", [installId, key]);
+    // Released between the two statements: the key is free again.
+    if (!row) return claimIdempotencyKey(installId, key, fingerprint, now);
+    if (row.fingerprint !== fingerprint) return { state: "mismatch" };
+    return row.response === null ? { state: "pending" } : { state: "done", response: JSON.parse(row.response) };
+  };
+
+  const jobs: JobQueue = {
+    async claim(now, limit, room: TenantRoom = { perTenant: Number.MAX_SAFE_INTEGER, inFlight: {} }) {
+      // Due jobs are locked first (skipping those another process holds), then ranked within their tenant.
+      const rows = await query<JobRow & { seq: number }>(
+        `WITH due AS (
+           SELECT id, tenant_id, run_at, seq FROM jobs WHERE status = 'pending' AND run_at <= $1 ORDER BY run_at, seq FOR UPDATE SKIP LOCKED
+         ), ranked AS (
+           SELECT id, run_at, seq, tenant_id, ROW_NUMBER() OVER (PARTITION BY tenant_id ORDER BY run_at, seq) AS n FROM due
+         ), picked AS (
+           SELECT id FROM ranked WHERE n <= $2::bigint - COALESCE(($3::jsonb ->> tenant_id)::bigint, 0) ORDER BY run_at, seq LIMIT $4
+         )
+         UPDATE jobs SET status = 'running', attempts = attempts + 1 FROM picked WHERE jobs.id = picked.id RETURNING jobs.*`,
+        [now, room.perTenant, JSON.stringify(room.inFlight), limit],
+      );
+      // RETURNING gives rows in no particular order; jobs start oldest first.
+      return rows.sort((a, b) => a.run_at - b.run_at || a.seq - b.seq).map(toJob);
+    },
+    complete: async (id) => void (await changes("UPDATE jobs SET status = 'done' WHERE id = $1", [id])),
+    retry: async (id, runAt) => void (await changes("UPDATE jobs SET status = 'pending', run_at = $2 WHERE id = $1", [id, runAt])),
+    bury: async (id) => void (await changes("UPDATE jobs SET status = 'dead' WHERE id = $1", [id])),
+    release: async (id) => void (await changes("UPDATE jobs SET status = 'pending', attempts = attempts - 1 WHERE id = $1 AND status = 'running'", [id])),
+    recover: (now) =>
+      inTransaction(pool, async (c) => ({
+        requeued: (await c.query("UPDATE jobs SET status = 'pending', run_at = $1 WHERE status = 'running' AND kind = 'event'", [now])).rowCount ?? 0,
+        abandoned: (await c.query("UPDATE jobs SET status = 'done' WHERE status = 'running' AND kind = 'timer'")).rowCount ?? 0,
+      })),
+    depth: async () => (await query<{ n: number }>("SELECT COUNT(*) AS n FROM jobs WHERE status IN ('pending', 'running')"))[0]!.n,
+  };
+
+  return {
+    async createTenant(t, tokenHash) {
+      await changes("INSERT INTO tenants (id, name, token_hash, bindings, created_at) VALUES ($1, $2, $3, $4, $5)", [t.id, t.name, tokenHash, JSON.stringify(t.bindings), t.createdAt]);
+    },
+    async tenantByTokenHash(hash) {
+      const cached = tenantsByHash.get(hash);
+      if (cached) return cached;
+      const [r] = await query<{ id: string; name: string; bindings: string; created_at: number }>("SELECT id, name, bindings, created_at FROM tenants WHERE token_hash = $1", [hash]);
+      if (!r) return null;
+      const tenant = Object.freeze({ id: r.id, name: r.name, bindings: JSON.parse(r.bindings), createdAt: r.created_at });
+      tenantsByHash.set(hash, tenant);
+      return tenant;
+    },
+    createInstall: (i, credential, triggers) =>
+      inTransaction(pool, async (c) => {
+        await c.query(
+          `INSERT INTO installs (id, tenant_id, slug, version, range, integrity, config, bindings, credential_fields, warnings, created_at, updated_at)
+           VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)`,
+          [i.id, i.tenantId, ...installValues(i), i.createdAt, i.updatedAt],
+        );
+        if (credential) await c.query(UPSERT_CREDENTIAL, [i.id, credential.keyId, credential.iv, credential.tag, credential.ciphertext]);
+        for (const t of triggers) {
+          await c.query("INSERT INTO triggers (install_id, tenant_id, handler, kind, topic, schedule, next_at) VALUES ($1, $2, $3, $4, $5, $6, $7)", [
+            i.id, i.tenantId, t.handler, t.kind, t.kind === "event" ? t.topic : null, t.kind === "timer" ? t.schedule : null, t.kind === "timer" ? t.firstAt : null,
+          ]);
+        }
+      }),
+    async getInstall(tenantId, id) {
+      const [r] = await query<InstallRow>("SELECT * FROM installs WHERE tenant_id = $1 AND id = $2", [tenantId, id]);
+      return r ? toInstall(r) : null;
+    },
+    async listInstalls(tenantId, opts: PageOptions = {}) {
+      const limit = pageLimit(opts.limit);
+      const list = `installs:${tenantId}`;
+      const after = decodePageCursor(list, opts.cursor) ?? 0;
+      return page(list, await query<InstallRow>("SELECT * FROM installs WHERE tenant_id = $1 AND seq > $2 ORDER BY seq LIMIT $3", [tenantId, after, limit + 1]), limit, toInstall);
+    },
+    updateInstall: (i, credential) =>
+      inTransaction(pool, async (c) => {
+        await c.query(
+          "UPDATE installs SET slug = $1, version = $2, range = $3, integrity = $4, config = $5, bindings = $6, credential_fields = $7, warnings = $8, updated_at = $9 WHERE id = $10 AND tenant_id = $11",
+          [...installValues(i), i.updatedAt, i.id, i.tenantId],
+        );
+        if (credential === null) await c.query("DELETE FROM credentials WHERE install_id = $1", [i.id]);
+        else if (credential) await c.query(UPSERT_CREDENTIAL, [i.id, credential.keyId, credential.iv, credential.tag, credential.ciphertext]);
+      }),
+    deleteInstall: (tenantId, id) =>
+      inTransaction(pool, async (c) => {
+        // Locks the install row, so a concurrent delete of the same install waits and then finds nothing.
+        if ((await c.query("SELECT 1 FROM installs WHERE tenant_id = $1 AND id = $2 FOR UPDATE", [tenantId, id])).rowCount === 0) return false;
+        for (const table of INSTALL_OWNED) await c.query(`DELETE FROM ${table} WHERE install_id = $1`, [id]);
+        return ((await c.query("DELETE FROM installs WHERE tenant_id = $1 AND id = $2", [tenantId, id])).rowCount ?? 0) > 0;
+      }),
+    async getCredential(tenantId, installId) {
+      const [r] = await query<{ key_id: string; iv: string; tag: string; ciphertext: string }>(
+        "SELECT c.key_id, c.iv, c.tag, c.ciphertext FROM credentials c JOIN installs i ON i.id = c.install_id WHERE i.tenant_id = $1 AND c.install_id = $2",
+        [tenantId, installId],
+      );
+      return r ? credentialOf(r) : null;
+    },
+    async credentialsSealedWithOtherKeys(keyId, limit) {
+      const rows = await query<{ install_id: string; key_id: string; iv: string; tag: string; ciphertext: string }>(
+        "SELECT install_id, key_id, iv, tag, ciphertext FROM credentials WHERE key_id <> $1 ORDER BY install_id LIMIT $2",
+        [keyId, limit],
+      );
+      return rows.map((r) => ({ installId: r.install_id, sealed: credentialOf(r) }));
+    },
+    async resealCredential(installId, before, after) {
+      return (
+        (await changes("UPDATE credentials SET key_id = $1, iv = $2, tag = $3, ciphertext = $4 WHERE install_id = $5 AND key_id = $6 AND iv = $7 AND ciphertext = $8", [
+          after.keyId, after.iv, after.tag, after.ciphertext, installId, before.keyId, before.iv, before.ciphertext,
+        ])) > 0
+      );
+    },
+    async createRun(r) {
+      await changes(
+        `INSERT INTO runs (id, tenant_id, install_id, handler, trigger, trigger_ref, version, attempt, status, started_at, finished_at, duration_ms, error, limit_hit, logs)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)`,
+        [r.id, r.tenantId, r.installId, r.handler, r.trigger, r.triggerRef, r.version, r.attempt, r.status, r.startedAt, r.finishedAt, r.durationMs, r.error && JSON.stringify(r.error), r.limitHit, JSON.stringify(r.logs)],
+      );
+    },
+    async finishRun(id, o) {
+      await changes("UPDATE runs SET status = $1, finished_at = $2, duration_ms = $3, error = $4, limit_hit = $5, logs = $6 WHERE id = $7", [
+        o.status, o.finishedAt, o.durationMs, o.error && JSON.stringify(o.error), o.limitHit, JSON.stringify(o.logs), id,
+      ]);
+    },
+    async getRun(tenantId, id) {
+      const [r] = await query<RunRow>("SELECT * FROM runs WHERE tenant_id = $1 AND id = $2", [tenantId, id]);
+      return r ? toRun(r) : null;
+    },
+    async listRuns(tenantId, installId, opts: PageOptions = {}) {
+      const limit = pageLimit(opts.limit);
+      const list = `runs:${tenantId}:${installId}`;
+      const before = decodePageCursor(list, opts.cursor) ?? Number.MAX_SAFE_INTEGER;
+      const rows = await query<RunRow>("SELECT * FROM runs WHERE tenant_id = $1 AND install_id = $2 AND seq < $3 ORDER BY seq DESC LIMIT $4", [tenantId, installId, before, limit + 1]);
+      return page(list, rows, limit, toRun);
+    },
+    async interruptRunningRuns(now) {
+      return changes("UPDATE runs SET status = 'interrupted', finished_at = $1, error = $2 WHERE status = 'running'", [now, INTERRUPTED_ERROR]);
+    },
+    claimIdempotencyKey,
+    async completeIdempotencyKey(installId, key, response) {
+      await changes("UPDATE idempotency SET response = $1 WHERE install_id = $2 AND key = $3", [JSON.stringify(response), installId, key]);
+    },
+    async releaseIdempotencyKey(installId, key) {
+      await changes("DELETE FROM idempotency WHERE install_id = $1 AND key = $2 AND response IS NULL", [installId, key]);
+    },
+    async releasePendingIdempotencyKeys() {
+      return changes("DELETE FROM idempotency WHERE response IS NULL");
+    },
+    publishEvent: (e, maxAttempts) =>
+      inTransaction(pool, async (c) => {
+        const payload = JSON.stringify(e.payload ?? null);
+        await c.query("INSERT INTO events (id, tenant_id, topic, payload, source, created_at) VALUES ($1, $2, $3, $4, $5, $6)", [e.id, e.tenantId, e.topic, payload, e.source, e.createdAt]);
+        const subs = (await c.query<{ install_id: string; handler: string }>(
+          "SELECT install_id, handler FROM triggers WHERE kind = 'event' AND tenant_id = $1 AND topic = $2 ORDER BY install_id, handler",
+          [e.tenantId, e.topic],
+        )).rows;
+        for (const s of subs) {
+          await c.query(
+            `INSERT INTO jobs (id, key, kind, tenant_id, install_id, handler, payload, ref, attempts, max_attempts, run_at, status)
+             VALUES ($1, $2, 'event', $3, $4, $5, $6, $7, 0, $8, $9, 'pending') ON CONFLICT (key) DO NOTHING`,
+            [timeOrderedId(), `event:${e.id}:${s.install_id}:${s.handler}`, e.tenantId, s.install_id, s.handler, payload, e.id, maxAttempts, e.createdAt],
+          );
+        }
+        return subs.length;
+      }),
+    async dueTimers(now): Promise<TimerState[]> {
+      const rows = await query<{ tenant_id: string; install_id: string; handler: string; schedule: string; next_at: number; busy: boolean }>(
+        `SELECT t.tenant_id, t.install_id, t.handler, t.schedule, t.next_at,
+           EXISTS (SELECT 1 FROM jobs j WHERE j.install_id = t.install_id AND j.handler = t.handler AND j.kind = 'timer' AND j.status IN ('pending', 'running')) AS busy
+         FROM triggers t WHERE t.kind = 'timer' AND t.next_at <= $1 ORDER BY t.next_at, t.install_id, t.handler`,
+        [now],
+      );
+      return rows.map((r) => ({ tenantId: r.tenant_id, installId: r.install_id, handler: r.handler, schedule: r.schedule, nextAt: r.next_at, busy: r.busy }));
+    },
+    async nextTimerAt() {
+      return (await query<{ at: number | null }>("SELECT MIN(next_at) AS at FROM triggers WHERE kind = 'timer'"))[0]!.at;
+    },
+    advanceTimers: (moves) =>
+      moves.length === 0
+        ? Promise.resolve([])
+        : inTransaction(pool, async (c) => {
+            const moved: boolean[] = [];
+            for (const { installId, handler, expectedNextAt, nextAt, fire } of moves) {
+              // The conditional update is the claim: of two processes stepping one timer, one sees zero rows.
+              const step = await c.query("UPDATE triggers SET next_at = $1 WHERE install_id = $2 AND handler = $3 AND kind = 'timer' AND next_at = $4", [nextAt, installId, handler, expectedNextAt]);
+              moved.push((step.rowCount ?? 0) > 0);
+              if (!moved.at(-1) || !fire) continue;
+              await c.query(
+                `INSERT INTO jobs (id, key, kind, tenant_id, install_id, handler, payload, ref, attempts, max_attempts, run_at, status)
+                 SELECT $1, $2, 'timer', tenant_id, install_id, handler, 'null', $3, 0, $4, $5, 'pending' FROM triggers WHERE install_id = $6 AND handler = $7
+                 ON CONFLICT (key) DO NOTHING`,
+                [timeOrderedId(), `timer:${installId}:${handler}:${fire.slot}`, new Date(fire.slot).toISOString(), fire.maxAttempts, fire.slot, installId, handler],
+              );
+            }
+            return moved;
+          }),
+    jobs,
+    installData: postgresStorage(pool, clock),
+    lifecycle: postgresLifecycleStore(pool),
+    async ping() {
+      await pool.query("SELECT 1");
+    },
+    async close() {
+      await pool.end();
+    },
+  };
+}
