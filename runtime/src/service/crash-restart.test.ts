@@ -4,18 +4,15 @@
  * install, queued event or credential is lost and no timer slot runs twice. Also: SIGTERM lets
  * the run in flight finish before the process exits.
  */
-import { spawn, type ChildProcess } from "node:child_process";
 import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { createInterface } from "node:readline";
-import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { notesManifest } from "../../test-support/service/notes-integration.js";
 import { buildTestRegistry } from "../../test-support/service/test-registry.js";
+import { eventually, runtimeProcesses } from "../../test-support/service/runtime-process.js";
 import { startFakeApi, type FakeApi } from "../../test-support/service/test-runtime.js";
 
-const BIN = fileURLToPath(new URL("../../../tooling/bin/ihub.js", import.meta.url));
 const ADMIN = "admin-crash-zq-6612";
 const SECRET = "sk-crash-zq48-b7c3d1";
 const KEY = "5a".repeat(32);
@@ -24,7 +21,7 @@ let dir: string;
 let fake: FakeApi;
 let registry: string;
 let keyFile: string;
-const children: ChildProcess[] = [];
+let processes: ReturnType<typeof runtimeProcesses>;
 beforeAll(async () => {
   dir = await mkdtemp(path.join(tmpdir(), "ihub-crash-"));
   let publicKeyPem: string;
@@ -33,38 +30,14 @@ beforeAll(async () => {
   keyFile = path.join(dir, "trusted.pem");
   await writeFile(keyFile, publicKeyPem);
   fake = await startFakeApi();
+  processes = runtimeProcesses({ root: dir, registry, trustedKeyFile: keyFile, adminToken: ADMIN, vaultKeyHex: KEY });
 });
+const start = (db: string) => processes.start(db);
 afterAll(async () => {
-  for (const c of children) if (c.exitCode === null) c.kill("SIGKILL");
+  processes.killAll();
   await fake.close();
   await rm(dir, { recursive: true, force: true });
 });
-
-async function start(db: string) {
-  const child = spawn(process.execPath, [BIN, "runtime", "start", "--root", dir, "--registry", registry, "--db", db, "--trusted-key", keyFile, "--port", "0", "--json"], {
-    env: { ...process.env, IHUB_RUNTIME_ADMIN_TOKEN: ADMIN, IHUB_RUNTIME_KEY: KEY },
-    stdio: ["ignore", "pipe", "pipe"],
-  });
-  children.push(child);
-  let stderr = "";
-  child.stderr!.on("data", (d: Buffer) => (stderr += d.toString()));
-  const exited = new Promise<number | null>((resolve) => child.on("exit", (code) => resolve(code)));
-  const line = await new Promise<string>((resolve, reject) => {
-    createInterface({ input: child.stdout! }).once("line", resolve);
-    void exited.then(() => reject(new Error(`runtime exited: ${stderr}`)));
-  });
-  const { url } = JSON.parse(line) as { url: string };
-  const call = async (method: string, p: string, token: string, body?: unknown, headers: Record<string, string> = {}) => {
-    const res = await fetch(url + p, { method, headers: { authorization: `Bearer ${token}`, ...headers, ...(body === undefined ? {} : { "content-type": "application/json" }) }, ...(body === undefined ? {} : { body: JSON.stringify(body) }) });
-    return { status: res.status, body: (await res.json()) as any };
-  };
-  return { child, url, exited, call, logs: () => stderr };
-}
-
-/** Polls a condition on the other process until it holds; the test's timeout bounds the wait. */
-async function eventually(check: () => Promise<boolean>): Promise<void> {
-  while (!(await check())) await new Promise((resolve) => setTimeout(resolve, 20));
-}
 
 type Run = { trigger: string; triggerRef: string; status: string; handler: string };
 

@@ -8,6 +8,8 @@ import type { AddressInfo } from "node:net";
 import path from "node:path";
 import { createRegistryClient } from "../registry/registry-client.js";
 import { describeLocation, parseRegistryLocation, type RegistryLocation } from "../registry/registry-location.js";
+import { postgresServiceStore } from "../service-store/postgres-service-store.js";
+import type { ServiceStore } from "../service-store/service-store.js";
 import { sqliteServiceStore } from "../service-store/sqlite-service-store.js";
 import { createVault } from "../vault/credential-vault.js";
 import { rotateCredentials } from "../vault/rotate-credentials.js";
@@ -45,19 +47,40 @@ function registryProbe(location: RegistryLocation): () => Promise<void> {
   };
 }
 
-function databaseFile(root: string, db: string | undefined): string {
-  if (/^postgres(ql)?:/.test(db ?? "")) throw new ServiceError(400, "DB_UNSUPPORTED", "PostgreSQL storage is not available in this runtime yet", "Use a SQLite file (--db FILE); fleet mode on PostgreSQL comes later.");
-  return path.resolve(root, db ?? path.join(root, ".ihub", "runtime.sqlite"));
+/** Where the runtime keeps its state: one SQLite file (the embedded default) or a PostgreSQL database a fleet shares. */
+type Database = { kind: "sqlite"; file: string } | { kind: "postgres"; url: string };
+
+function database(root: string, db: string | undefined): Database {
+  if (db !== undefined && /^postgres(ql)?:/.test(db)) return { kind: "postgres", url: db };
+  return { kind: "sqlite", file: path.resolve(root, db ?? path.join(root, ".ihub", "runtime.sqlite")) };
+}
+
+/** The database as reports name it: a PostgreSQL URL without its password. */
+function describeDatabase(d: Database): string {
+  if (d.kind === "sqlite") return d.file;
+  const url = URL.canParse(d.url) ? new URL(d.url) : null;
+  if (url?.password) url.password = "***";
+  return url?.toString() ?? "postgres database";
+}
+
+async function openStore(d: Database): Promise<ServiceStore> {
+  if (d.kind === "sqlite") return sqliteServiceStore(d.file);
+  try {
+    return await postgresServiceStore(d.url);
+  } catch (error) {
+    const reason = error instanceof Error ? error.message : String(error);
+    throw new ServiceError(400, "DB_UNREACHABLE", `cannot open the PostgreSQL database ${describeDatabase(d)}: ${reason}`, "Check the --db URL (postgres://user:password@host:port/database, or ?host=/socket/dir) and that the server accepts this user.");
+  }
 }
 
 /** `ihub runtime rotate-key`: re-seals every stored credential with IHUB_RUNTIME_KEY, opening old ones with IHUB_RUNTIME_PREVIOUS_KEYS. */
 export async function rotateRuntimeKey(opts: Pick<StartOptions, "root" | "db" | "env">) {
-  const db = databaseFile(opts.root, opts.db);
-  if (!(await stat(db).catch(() => null))) throw new ServiceError(400, "DB_MISSING", `no runtime database at ${db}`, "Pass the --db the runtime runs with.");
+  const d = database(opts.root, opts.db);
+  if (d.kind === "sqlite" && !(await stat(d.file).catch(() => null))) throw new ServiceError(400, "DB_MISSING", `no runtime database at ${d.file}`, "Pass the --db the runtime runs with.");
   const secrets = await loadRuntimeSecrets(path.join(opts.root, ".ihub", "keys"), opts.env ?? process.env);
-  const store = sqliteServiceStore(db);
+  const store = await openStore(d);
   try {
-    return { db, keyId: secrets.key.id, ...(await rotateCredentials(store, createVault(secrets.key, secrets.previousKeys))) };
+    return { db: describeDatabase(d), keyId: secrets.key.id, ...(await rotateCredentials(store, createVault(secrets.key, secrets.previousKeys))) };
   } finally {
     await store.close();
   }
@@ -77,7 +100,7 @@ export async function startRuntime(opts: StartOptions) {
   const env = opts.env ?? process.env;
   const oauth = oauthSettings(env, opts.publicUrl);
   const work = path.join(opts.root, ".ihub");
-  const db = databaseFile(opts.root, opts.db);
+  const d = database(opts.root, opts.db);
   const location = parseRegistryLocation(opts.registry ?? path.join(work, "registry"));
   const warnings: string[] = [];
   const trustedKeys = await Promise.all((opts.trustedKeyFiles ?? []).map((f) => readFile(path.resolve(opts.root, f), "utf8")));
@@ -86,10 +109,12 @@ export async function startRuntime(opts: StartOptions) {
   }
   const secrets = await loadRuntimeSecrets(path.join(work, "keys"), env);
   warnings.push(...secrets.warnings);
-  await mkdir(path.dirname(db), { recursive: true });
-  const registry = createRegistryClient({ registry: location, cacheDir: path.join(path.dirname(db), "runtime-cache"), trustedKeys, trustRegistryKeys: trustedKeys.length === 0 });
+  // Verified bundles are cached next to the SQLite file, or in .ihub/ beside a PostgreSQL-backed runtime.
+  const stateDir = d.kind === "sqlite" ? path.dirname(d.file) : work;
+  await mkdir(stateDir, { recursive: true });
+  const registry = createRegistryClient({ registry: location, cacheDir: path.join(stateDir, "runtime-cache"), trustedKeys, trustRegistryKeys: trustedKeys.length === 0 });
   const app = await createRuntimeApp({
-    store: sqliteServiceStore(db),
+    store: await openStore(d),
     registry,
     vault: createVault(secrets.key, secrets.previousKeys),
     adminToken: secrets.adminToken,
@@ -102,5 +127,5 @@ export async function startRuntime(opts: StartOptions) {
   await app.listen({ host, port: opts.port ?? DEFAULT_PORT });
   const { port } = app.server.address() as AddressInfo;
   const url = `http://${host.includes(":") ? `[${host}]` : host}:${port}`;
-  return { app, url, db, warnings };
+  return { app, url, db: describeDatabase(d), warnings };
 }

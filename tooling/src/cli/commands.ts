@@ -89,7 +89,7 @@ export const commands: Record<CommandName, Verb> = {
     load: () => import("../commands/release/index.js"),
   },
   runtime: {
-    summary: "run the runtime service (ihub runtime start [--registry DIR|URL|oci://…] [--db FILE] [--host H] [--port N] [--trusted-key FILE ...] [--public-url URL]; OAuth clients from IHUB_OAUTH_<PROVIDER>_CLIENT_ID/_SECRET) or re-seal its credentials with a new key (ihub runtime rotate-key [--db FILE])",
+    summary: "run the runtime service (ihub runtime start [--registry DIR|URL|oci://…] [--db FILE|postgres://…] [--host H] [--port N] [--trusted-key FILE ...] [--public-url URL]; OAuth clients from IHUB_OAUTH_<PROVIDER>_CLIENT_ID/_SECRET) or re-seal its credentials with a new key (ihub runtime rotate-key [--db FILE|postgres://…])",
     format: "ihub.runtime/v1",
     load: () => import("../commands/runtime/index.js"),
   },

@@ -17,7 +17,7 @@ export default defineCommand("runtime", {
     cmd
       .argument("<action>", "start | rotate-key")
       .option("--registry <location>", "registry directory, HTTP URL or oci://host/ns (default: .ihub/registry)")
-      .option("--db <file>", "SQLite database file (default: .ihub/runtime.sqlite)")
+      .option("--db <file|url>", "SQLite database file (default: .ihub/runtime.sqlite) or postgres:// URL of a database several runtimes share")
       .option("--host <host>", "address to listen on", "127.0.0.1")
       .option("--port <n>", "port (0 picks a free one)", String(DEFAULT_PORT))
       .option("--trusted-key <file>", "PEM public key whose bundle signatures are accepted (repeatable)", collect, [])

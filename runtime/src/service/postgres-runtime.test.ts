@@ -1,0 +1,102 @@
+/**
+ * `ihub runtime start --db postgres://…` as real child processes on a throwaway PostgreSQL
+ * cluster: installs survive a restart, two processes on one database serve each other's tenants
+ * and installs, and a database that cannot be reached stops the start with a usage error.
+ */
+import { spawnSync } from "node:child_process";
+import { mkdtemp, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import { afterAll, beforeAll, expect, it } from "vitest";
+import { notesManifest } from "../../test-support/service/notes-integration.js";
+import { runtimeProcesses } from "../../test-support/service/runtime-process.js";
+import { buildTestRegistry } from "../../test-support/service/test-registry.js";
+import { startFakeApi, type FakeApi } from "../../test-support/service/test-runtime.js";
+import { startThrowawayPostgres, type ThrowawayPostgres } from "../../test-support/throwaway-postgres.js";
+
+const ADMIN = "admin-pg-zq-3318";
+const SECRET = "sk-pg-zq71-c4e9a0";
+const KEY = "6b".repeat(32);
+
+let dir: string;
+let fake: FakeApi;
+let server: ThrowawayPostgres;
+let processes: ReturnType<typeof runtimeProcesses>;
+beforeAll(async () => {
+  dir = await mkdtemp(path.join(tmpdir(), "ihub-pg-runtime-"));
+  const [{ registry, publicKeyPem }, started, api] = await Promise.all([buildTestRegistry(dir, [notesManifest("1.0.0")]), startThrowawayPostgres(), startFakeApi()]);
+  server = started;
+  fake = api;
+  const keyFile = path.join(dir, "trusted.pem");
+  await writeFile(keyFile, publicKeyPem);
+  processes = runtimeProcesses({ root: dir, registry, trustedKeyFile: keyFile, adminToken: ADMIN, vaultKeyHex: KEY });
+});
+afterAll(async () => {
+  processes?.killAll();
+  await fake?.close();
+  await server?.stop();
+  await rm(dir, { recursive: true, force: true });
+});
+
+const installBody = () => ({ integration: "notes@^1", config: { region: "eu" }, bindings: { api: { url: fake.url } }, credentials: { apiKey: SECRET } });
+
+it("keeps tenants, installs and sealed credentials in PostgreSQL across a restart", async () => {
+  const db = await server.createDatabase("restart");
+  let rt = await processes.start(db);
+  const tenant = (await rt.call("POST", "/v1/tenants", ADMIN, { name: "pg" })).body;
+  const created = await rt.call("POST", "/v1/installs", tenant.token, installBody());
+  expect(created.status).toBe(201);
+  expect((await rt.call("POST", `/v1/installs/${created.body.id}/rpc/lookup`, tenant.token, { input: { id: "before" } })).status).toBe(200);
+  rt.child.kill("SIGTERM");
+  expect(await rt.exited).toBe(0);
+
+  rt = await processes.start(db);
+  const listed = (await rt.call("GET", "/v1/installs", tenant.token)).body.items;
+  expect(listed.map((i: { id: string }) => i.id)).toEqual([created.body.id]);
+  expect(listed[0].credentials).toEqual({ set: ["apiKey"] });
+  const lookup = await rt.call("POST", `/v1/installs/${created.body.id}/rpc/lookup`, tenant.token, { input: { id: "after" } });
+  expect(lookup).toEqual({ status: 200, body: { output: { id: "after", title: "Title of after" }, runId: expect.any(String) } });
+  // The credential was opened from its sealed row in PostgreSQL by the restarted process.
+  expect(fake.requests.find((r) => r.url === "/notes/after")?.headers["x-api-key"]).toBe(SECRET);
+  const runs = (await rt.call("GET", `/v1/installs/${created.body.id}/runs`, tenant.token)).body.items;
+  expect(runs.filter((r: { trigger: string }) => r.trigger === "rpc")).toHaveLength(2);
+  expect(rt.logs()).not.toContain(SECRET);
+  rt.child.kill("SIGTERM");
+  expect(await rt.exited).toBe(0);
+}, 60_000);
+
+it("runs two processes on one database, started together, each serving what the other stored", async () => {
+  const db = await server.createDatabase("fleet");
+  const [a, b] = await Promise.all([processes.start(db), processes.start(db)]);
+  const tenant = (await a.call("POST", "/v1/tenants", ADMIN, { name: "fleet" })).body;
+  const viaA = (await a.call("POST", "/v1/installs", tenant.token, installBody())).body.id as string;
+  const viaB = (await b.call("POST", "/v1/installs", tenant.token, installBody())).body.id as string;
+  // The token minted by one process authenticates on the other; each serves the other's install.
+  expect((await b.call("POST", `/v1/installs/${viaA}/rpc/lookup`, tenant.token, { input: { id: "a-on-b" } })).body.output).toEqual({ id: "a-on-b", title: "Title of a-on-b" });
+  expect((await a.call("POST", `/v1/installs/${viaB}/rpc/lookup`, tenant.token, { input: { id: "b-on-a" } })).body.output).toEqual({ id: "b-on-a", title: "Title of b-on-a" });
+  for (const rt of [a, b]) expect((await rt.call("GET", "/v1/installs", tenant.token)).body.items.map((i: { id: string }) => i.id)).toEqual([viaA, viaB]);
+  // A config change and a removal made through one process are what the other reads next.
+  expect((await a.call("PATCH", `/v1/installs/${viaB}`, tenant.token, { config: { region: "us" } })).status).toBe(200);
+  expect((await b.call("GET", `/v1/installs/${viaB}`, tenant.token)).body.config).toMatchObject({ region: "us" });
+  expect((await b.call("DELETE", `/v1/installs/${viaA}`, tenant.token)).status).toBe(204);
+  expect((await a.call("GET", `/v1/installs/${viaA}`, tenant.token)).status).toBe(404);
+  for (const rt of [a, b]) {
+    rt.child.kill("SIGTERM");
+    expect(await rt.exited).toBe(0);
+  }
+}, 60_000);
+
+it("stops with a usage error naming the database, without its password, when PostgreSQL cannot be reached", () => {
+  const missing = path.join(dir, "no-such-socket-dir");
+  const bin = fileURLToPath(new URL("../../../tooling/bin/ihub.js", import.meta.url));
+  const res = spawnSync(process.execPath, [bin, "runtime", "start", "--root", dir, "--db", `postgres://ihub:pw-zq-5521@localhost/nope?host=${missing}`, "--port", "0", "--json"], {
+    env: { ...process.env, IHUB_RUNTIME_ADMIN_TOKEN: ADMIN, IHUB_RUNTIME_KEY: KEY },
+    encoding: "utf8",
+  });
+  expect(res.status).toBe(2);
+  const { error } = JSON.parse(res.stdout);
+  expect(error.message).toMatch(/^cannot open the PostgreSQL database postgres:\/\/ihub:\*\*\*@localhost\/nope/);
+  expect(error.hint).toContain("--db URL");
+  expect(res.stdout + res.stderr).not.toContain("pw-zq-5521");
+}, 30_000);
