@@ -1,0 +1,100 @@
+/**
+ * Where each `$ref` and `$dynamicRef` of an embedded schema points, resolved as JSON Schema
+ * 2020-12 resolves it: against the base URI set by the nearest enclosing `$id`, to a schema
+ * resource of the same document (the root, or any subschema with an `$id`), then to the resource
+ * itself, a JSON pointer inside it, or an `$anchor`/`$dynamicAnchor` it declares. The WHATWG URL
+ * parser does the URI resolution (relative paths, absolute URIs, URNs alike). Only subschemas are
+ * searched: an `$id` or `$anchor` inside an unknown keyword, `enum` or `const` is data.
+ *
+ * A reference to no resource of the document leaves the schema: either to the 2020-12
+ * meta-schema (or one of its vocabularies), which every validator here carries, or to a document
+ * a bundle does not contain.
+ */
+import { toPointer } from "@ihub/runtime/json";
+import { forEachSubschema, isSchemaObject } from "./subschemas.js";
+
+/** The base URI of a document without `$id`: hierarchical, so a relative reference (`other.json`) resolves, to a resource that is not here. */
+const DOCUMENT_BASE = "embedded-schema:/schema.json";
+const META_SCHEMAS = "https://json-schema.org/draft/2020-12/";
+
+export type ReferenceTarget =
+  /** A resource, pointer or anchor of this schema. */
+  | "local"
+  /** The 2020-12 meta-schema or one of its vocabulary schemas. */
+  | "meta-schema"
+  /** A resource of this schema, but no such pointer or anchor in it. */
+  | "missing"
+  /** Another document. */
+  | "remote"
+  /** Not a URI reference at all. */
+  | "invalid";
+
+export type Reference = { pointer: string; keyword: "$ref" | "$dynamicRef"; value: string; uri: string; target: ReferenceTarget };
+
+const withoutFragment = (url: URL): string => url.href.slice(0, url.href.length - url.hash.length).replace(/#$/, "");
+
+function pointerTarget(resource: unknown, fragment: string): boolean {
+  let node = resource;
+  for (const raw of fragment.slice(1).split("/")) {
+    const segment = raw.replace(/~1/g, "/").replace(/~0/g, "~");
+    if (Array.isArray(node) && /^\d+$/.test(segment)) node = node[Number(segment)];
+    else if (isSchemaObject(node) && Object.hasOwn(node, segment)) node = node[segment];
+    else return false;
+  }
+  return node !== undefined;
+}
+
+function decoded(hash: string): string {
+  try {
+    return decodeURIComponent(hash.slice(1));
+  } catch {
+    return hash.slice(1);
+  }
+}
+
+/** Every reference of `schema`, each with where it resolves. */
+export function schemaReferences(schema: unknown): Reference[] {
+  const resources = new Map<string, unknown>();
+  const anchors = new Set<string>();
+  const found: { pointer: string; keyword: Reference["keyword"]; value: string; base: string }[] = [];
+  const collect = (node: unknown, at: (string | number)[], outerBase: string) => {
+    if (!isSchemaObject(node)) return;
+    let base = outerBase;
+    if (typeof node.$id === "string") {
+      try {
+        base = withoutFragment(new URL(node.$id, outerBase));
+        resources.set(base, node);
+      } catch {
+        // A malformed $id leaves the base as it was; the meta-schema check reports it.
+      }
+    }
+    for (const k of ["$anchor", "$dynamicAnchor"]) if (typeof node[k] === "string") anchors.add(`${base}#${node[k] as string}`);
+    for (const keyword of ["$ref", "$dynamicRef"] as const) {
+      const value = node[keyword];
+      if (typeof value === "string") found.push({ pointer: toPointer([...at, keyword]), keyword, value, base });
+    }
+    forEachSubschema(node, (sub, segments) => collect(sub, [...at, ...segments], base));
+  };
+  resources.set(DOCUMENT_BASE, schema);
+  collect(schema, [], DOCUMENT_BASE);
+
+  return found.map(({ pointer, keyword, value, base }) => {
+    let url: URL;
+    try {
+      url = new URL(value, base);
+    } catch {
+      return { pointer, keyword, value, uri: value, target: "invalid" };
+    }
+    const document = withoutFragment(url);
+    const fragment = decoded(url.hash);
+    let target: ReferenceTarget;
+    if (resources.has(document)) {
+      if (fragment === "") target = "local";
+      else if (fragment.startsWith("/")) target = pointerTarget(resources.get(document), fragment) ? "local" : "missing";
+      else target = anchors.has(`${document}#${fragment}`) ? "local" : "missing";
+    } else {
+      target = document.startsWith(META_SCHEMAS) ? "meta-schema" : "remote";
+    }
+    return { pointer, keyword, value, uri: url.href, target };
+  });
+}
