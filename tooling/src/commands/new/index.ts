@@ -28,8 +28,8 @@ export default defineCommand("new", {
       .addOption(new Option("--auth <type>", "how the external API authenticates").choices(AUTH_TYPES).default("none")),
   async run(ctx, args, opts) {
     const slug = args[0]!;
-    if (!slugPattern().test(slug) || slug.startsWith(RESERVED_PREFIX) || slug.length < 2 || slug.length > 64) {
-      throw new UsageError(`"${slug}" is not a valid slug`, "Use 2-64 lowercase letters, digits and single hyphens, e.g. acme-billing.");
+    if (!slugPattern().test(slug) || slug.startsWith(RESERVED_PREFIX) || slug.length > 64) {
+      throw new UsageError(`"${slug}" is not a valid slug`, "Use 1-64 lowercase letters, digits and single hyphens, e.g. acme-billing.");
     }
     const name = typeof opts.name === "string" ? opts.name.trim() : undefined;
     if (name === "") throw new UsageError("--name is empty", "Give a display name, or leave --name out to derive it from the slug.");

@@ -63,12 +63,18 @@ describe("ihub new", () => {
     expect(again.code).toBe(2);
     expect(again.stderr).toContain("integrations/taken already exists");
     expect(JSON.parse(await readFile(path.join(root, "integrations", "taken", "integration.json"), "utf8")).name).toBe("Taken");
-    for (const bad of ["Bad_Slug", "trailing-", "double--hyphen", "_modules", "x"]) {
+    for (const bad of ["Bad_Slug", "trailing-", "double--hyphen", "_modules", "x".repeat(65)]) {
       const run = await ihub(["new", bad, "--root", root, "--json"]);
       expect(run.code, bad).toBe(2);
       expect(JSON.parse(run.stdout), bad).toMatchObject({ ok: false, error: { code: "IH_USAGE", hint: expect.stringContaining("lowercase") } });
     }
     expect(await readdir(path.join(root, "integrations"))).not.toContain("Bad_Slug");
     expect((await ihub(["new", "ok-slug", "--auth", "saml", "--root", root])).code).toBe(2);
+  });
+
+  it("takes a one-character slug, which validates", async () => {
+    const run = await ihub(["new", "x", "--root", root, "--json"]);
+    expect(run.code, run.stderr).toBe(0);
+    expect((await validateRepo(root, { only: ["x"], workers: 0 })).findings).toEqual([]);
   });
 });
