@@ -25,12 +25,13 @@ type MetaSchemaVerdict = { errors: ErrorObject[] } | { unknownMetaSchema: string
 async function metaSchemaVerdict(schema: unknown): Promise<MetaSchemaVerdict> {
   if (typeof schema === "boolean") return null;
   const named = (schema as { $schema?: unknown }).$schema;
-  if (named !== undefined && named !== "") {
+  // A `$schema` that is no string is the 2020-12 meta-schema's to refuse, below.
+  if (typeof named === "string" && named !== "") {
     // A schema naming another meta-schema goes to ajv itself, which knows the 2020-12 family only.
     const { embeddedSchemaAjv, JSON_SCHEMA_2020_12 } = await import("../ajv/definitions.js");
     if (named !== JSON_SCHEMA_2020_12) {
       ajv ??= embeddedSchemaAjv();
-      if (typeof named === "string" && !ajv.getSchema(named)) return { unknownMetaSchema: named };
+      if (!ajv.getSchema(named)) return { unknownMetaSchema: named };
       return ajv.validateSchema(schema as object) ? null : { errors: ajv.errors ?? [] };
     }
   }

@@ -29,7 +29,8 @@ export type ReferenceTarget =
   /** Not a URI reference at all. */
   | "invalid";
 
-export type Reference = { pointer: string; keyword: "$ref" | "$dynamicRef"; value: string; uri: string; target: ReferenceTarget };
+/** A reference, or an `$id` (whose only possible target is "invalid": one that is no URI reference, which leaves the base as it was). */
+export type Reference = { pointer: string; keyword: "$ref" | "$dynamicRef" | "$id"; value: string; uri: string; target: ReferenceTarget };
 
 const withoutFragment = (url: URL): string => url.href.slice(0, url.href.length - url.hash.length).replace(/#$/, "");
 
@@ -56,7 +57,8 @@ function decoded(hash: string): string {
 export function schemaReferences(schema: unknown): Reference[] {
   const resources = new Map<string, unknown>();
   const anchors = new Set<string>();
-  const found: { pointer: string; keyword: Reference["keyword"]; value: string; base: string }[] = [];
+  const found: { pointer: string; keyword: "$ref" | "$dynamicRef"; value: string; base: string }[] = [];
+  const badIds: Reference[] = [];
   const collect = (node: unknown, at: (string | number)[], outerBase: string) => {
     if (!isSchemaObject(node)) return;
     let base = outerBase;
@@ -65,7 +67,7 @@ export function schemaReferences(schema: unknown): Reference[] {
         base = withoutFragment(new URL(node.$id, outerBase));
         resources.set(base, node);
       } catch {
-        // A malformed $id leaves the base as it was; the meta-schema check reports it.
+        badIds.push({ pointer: toPointer([...at, "$id"]), keyword: "$id", value: node.$id, uri: node.$id, target: "invalid" });
       }
     }
     for (const k of ["$anchor", "$dynamicAnchor"]) if (typeof node[k] === "string") anchors.add(`${base}#${node[k] as string}`);
@@ -78,7 +80,7 @@ export function schemaReferences(schema: unknown): Reference[] {
   resources.set(DOCUMENT_BASE, schema);
   collect(schema, [], DOCUMENT_BASE);
 
-  return found.map(({ pointer, keyword, value, base }) => {
+  const references = found.map(({ pointer, keyword, value, base }): Reference => {
     let url: URL;
     try {
       url = new URL(value, base);
@@ -97,4 +99,5 @@ export function schemaReferences(schema: unknown): Reference[] {
     }
     return { pointer, keyword, value, uri: url.href, target };
   });
+  return [...badIds, ...references];
 }
