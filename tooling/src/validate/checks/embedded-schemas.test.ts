@@ -62,7 +62,9 @@ describe("embedded schemas in a manifest", () => {
     ["a $ref to an anchor that is not there", { $id: "urn:x", properties: { a: { $ref: "#nothing" } } }, [["IH040", "/configSchema/properties/a/$ref"]]],
     ["a $dynamicRef the runtime cannot compile", { $id: "http://example.com/a", $defs: { b: { $id: "b", $dynamicAnchor: "x", type: "string" } }, properties: { a: { $dynamicRef: "b#x" } } }, [["IH040", "/configSchema"]]],
     ["a remote $ref under a relative $id", { $id: "http://example.com/dir/", properties: { a: { $ref: "sibling.json" } } }, [["IH047", "/configSchema/properties/a/$ref"]]],
-    ["a $ref loop through $defs", { $defs: { a: { $ref: "#/$defs/b" }, b: { $ref: "#/$defs/a" } }, properties: { x: { $ref: "#/$defs/a" } } }, []],
+    ["a $ref loop through $defs", { $defs: { a: { $ref: "#/$defs/b" }, b: { allOf: [{ $ref: "#/$defs/a" }] } }, properties: { x: { $ref: "#/$defs/a" } } }, [["IH040", "/configSchema/$defs/b/allOf/0/$ref"]]],
+    ["a root $ref to itself", { $ref: "#" }, [["IH040", "/configSchema/$ref"]]],
+    ["recursion through properties, which ends", { type: "object", properties: { child: { $ref: "#" } } }, []],
     ["keywords that shadow Object.prototype", { properties: { a: { constructor: 1, __proto__: null, toString: "x" } } }, [["IH045", "/configSchema/properties/a/constructor"], ["IH045", "/configSchema/properties/a/toString"]]],
   ])("reports %s as a typed finding", async (_, schema, expected) => {
     const findings = await findingsFor(schema);

@@ -30,19 +30,28 @@ export type ReferenceTarget =
   | "invalid";
 
 /** A reference, or an `$id` (whose only possible target is "invalid": one that is no URI reference, which leaves the base as it was). */
-export type Reference = { pointer: string; keyword: "$ref" | "$dynamicRef" | "$id"; value: string; uri: string; target: ReferenceTarget };
+export type Reference = {
+  pointer: string;
+  keyword: "$ref" | "$dynamicRef" | "$id";
+  value: string;
+  uri: string;
+  target: ReferenceTarget;
+  /** The schema object holding the reference, and for a local target the schema it resolves to. */
+  from?: object;
+  to?: unknown;
+};
 
 const withoutFragment = (url: URL): string => url.href.slice(0, url.href.length - url.hash.length).replace(/#$/, "");
 
-function pointerTarget(resource: unknown, fragment: string): boolean {
+function pointerTarget(resource: unknown, fragment: string): unknown {
   let node = resource;
   for (const raw of fragment.slice(1).split("/")) {
     const segment = raw.replace(/~1/g, "/").replace(/~0/g, "~");
     if (Array.isArray(node) && /^\d+$/.test(segment)) node = node[Number(segment)];
     else if (isSchemaObject(node) && Object.hasOwn(node, segment)) node = node[segment];
-    else return false;
+    else return undefined;
   }
-  return node !== undefined;
+  return node;
 }
 
 function decoded(hash: string): string {
@@ -56,8 +65,8 @@ function decoded(hash: string): string {
 /** Every reference of `schema`, each with where it resolves. */
 export function schemaReferences(schema: unknown): Reference[] {
   const resources = new Map<string, unknown>();
-  const anchors = new Set<string>();
-  const found: { pointer: string; keyword: "$ref" | "$dynamicRef"; value: string; base: string }[] = [];
+  const anchors = new Map<string, object>();
+  const found: { pointer: string; keyword: "$ref" | "$dynamicRef"; value: string; base: string; from: object }[] = [];
   const badIds: Reference[] = [];
   const collect = (node: unknown, at: (string | number)[], outerBase: string) => {
     if (!isSchemaObject(node)) return;
@@ -70,34 +79,29 @@ export function schemaReferences(schema: unknown): Reference[] {
         badIds.push({ pointer: toPointer([...at, "$id"]), keyword: "$id", value: node.$id, uri: node.$id, target: "invalid" });
       }
     }
-    for (const k of ["$anchor", "$dynamicAnchor"]) if (typeof node[k] === "string") anchors.add(`${base}#${node[k] as string}`);
+    for (const k of ["$anchor", "$dynamicAnchor"]) if (typeof node[k] === "string") anchors.set(`${base}#${node[k] as string}`, node);
     for (const keyword of ["$ref", "$dynamicRef"] as const) {
       const value = node[keyword];
-      if (typeof value === "string") found.push({ pointer: toPointer([...at, keyword]), keyword, value, base });
+      if (typeof value === "string") found.push({ pointer: toPointer([...at, keyword]), keyword, value, base, from: node });
     }
     forEachSubschema(node, (sub, segments) => collect(sub, [...at, ...segments], base));
   };
   resources.set(DOCUMENT_BASE, schema);
   collect(schema, [], DOCUMENT_BASE);
 
-  const references = found.map(({ pointer, keyword, value, base }): Reference => {
+  const references = found.map(({ pointer, keyword, value, base, from }): Reference => {
     let url: URL;
     try {
       url = new URL(value, base);
     } catch {
-      return { pointer, keyword, value, uri: value, target: "invalid" };
+      return { pointer, keyword, value, uri: value, target: "invalid", from };
     }
     const document = withoutFragment(url);
     const fragment = decoded(url.hash);
-    let target: ReferenceTarget;
-    if (resources.has(document)) {
-      if (fragment === "") target = "local";
-      else if (fragment.startsWith("/")) target = pointerTarget(resources.get(document), fragment) ? "local" : "missing";
-      else target = anchors.has(`${document}#${fragment}`) ? "local" : "missing";
-    } else {
-      target = document.startsWith(META_SCHEMAS) ? "meta-schema" : "remote";
-    }
-    return { pointer, keyword, value, uri: url.href, target };
+    if (!resources.has(document)) return { pointer, keyword, value, uri: url.href, target: document.startsWith(META_SCHEMAS) ? "meta-schema" : "remote", from };
+    const resource = resources.get(document);
+    const to = fragment === "" ? resource : fragment.startsWith("/") ? pointerTarget(resource, fragment) : anchors.get(`${document}#${fragment}`);
+    return { pointer, keyword, value, uri: url.href, target: to === undefined ? "missing" : "local", from, to };
   });
   return [...badIds, ...references];
 }

@@ -108,6 +108,14 @@ describe("strictProblems", () => {
     ]);
   });
 
+  it("finds a loop of references however long the chain, and only the loop", () => {
+    const n = 20_000;
+    const $defs = Object.fromEntries(Array.from({ length: n }, (_, i) => [`d${i}`, { $ref: `#/$defs/d${(i + 1) % n}` }]));
+    expect(problems({ $defs, $ref: "#/$defs/d0" }).map((p) => [p.code, p.pointer])).toEqual([["IH040", `/$defs/d${n - 1}/$ref`]]);
+    const chain = Object.fromEntries(Array.from({ length: n }, (_, i) => [`d${i}`, i + 1 < n ? { $ref: `#/$defs/d${i + 1}` } : { type: "string" }]));
+    expect(problems({ $defs: chain, $ref: "#/$defs/d0" })).toEqual([]);
+  });
+
   it("suggests a keyword only for a near miss", () => {
     expect(probableKeyword("patern", vocabulary.keywords)).toBe("pattern");
     expect(probableKeyword("maxlength", vocabulary.keywords)).toBe("maxLength");

@@ -5,7 +5,7 @@
  * a thousand integrations embeds thousands of schemas.
  *
  * - IH040 (error): a pattern that is not a regular expression, a reference to a pointer or anchor
- *   this schema does not have.
+ *   this schema does not have, references that loop without reaching into the value.
  * - IH045 (warning): a keyword neither JSON Schema nor a known annotation (see
  *   @ihub/runtime/json-schema), most often a typo; the message names the keyword probably meant.
  * - IH046 (warning): a format no validator here knows; it stays an annotation.
@@ -18,6 +18,7 @@ import { closest, distance } from "fastest-levenshtein";
 import { isAnnotationKeyword } from "@ihub/runtime/json-schema";
 import { toPointer } from "@ihub/runtime/json";
 import type { FindingCode } from "../codes.js";
+import { loopingReferences } from "./reference-loops.js";
 import { schemaReferences, type Reference } from "./schema-references.js";
 import { forEachSubschema, isSchemaObject } from "./subschemas.js";
 
@@ -88,9 +89,13 @@ export function strictProblems(schema: unknown, { keywords: known, formats }: Vo
     forEachSubschema(node, (sub, segments) => walk(sub, [...at, ...segments]));
   };
   walk(schema, []);
-  for (const ref of schemaReferences(schema)) {
+  const references = schemaReferences(schema);
+  for (const ref of references) {
     const problem = referenceProblem(ref);
     if (problem) out.push(problem);
+  }
+  for (const ref of loopingReferences(schema, references)) {
+    out.push({ code: "IH040", pointer: ref.pointer, key: false, message: `${ref.keyword} "${ref.value}" leads back to itself without reaching into the value: validating would never end` });
   }
   return out;
 }
