@@ -18,6 +18,7 @@ type Frame = { node: object; edges: Edge[]; next: number; via: Reference | null 
 export function loopingReferences(schema: unknown, references: readonly Reference[]): Reference[] {
   const refsFrom = new Map<object, Reference[]>();
   for (const r of references) if (r.from && isSchemaObject(r.to)) refsFrom.set(r.from, [...(refsFrom.get(r.from) ?? []), r]);
+  if (refsFrom.size === 0) return []; // no local reference, no loop
 
   const edgesOf = (node: object): Edge[] => {
     const edges: Edge[] = [];
