@@ -4,15 +4,15 @@
  * the credential against auth.fields. Each failure names the JSON pointer into the request body.
  * Credential errors never carry the value (ajv's messages name the rule, not the data).
  */
-import { compiledSchema } from "../json-schema/compiled-schema.js";
+import { runValidator, schemaValidator } from "../executor/json-schema.js";
 import type { Manifest } from "../manifest/manifest-schema.js";
 import type { Binding } from "../service-store/service-store.js";
 import { ServiceError } from "./service-error.js";
 
 function check(schema: object, value: unknown, base: string, code: string, what: string): void {
   // Unlike the executor's checks, this one writes configSchema's defaults into the value it checks.
-  const validate = compiledSchema(schema, "fill-defaults");
-  if (validate(value)) return;
+  const validate = schemaValidator(schema, "fill-defaults");
+  if (runValidator(validate, value)) return;
   const e = validate.errors![0]!;
   const leaf = (e.params as { missingProperty?: string; additionalProperty?: string }).missingProperty ?? (e.params as { additionalProperty?: string }).additionalProperty;
   const pointer = `${base}${e.instancePath}${leaf ? `/${leaf}` : ""}`;
