@@ -2,7 +2,7 @@
  * JSON Schema checks for handler input/output, config and container records, as issues a person
  * can read; the validators come from the shared set-up in ../json-schema/. A schema that cannot be
  * compiled or evaluated (a remote reference, a reference loop: what `ihub validate` refuses as
- * IH040 and IH047) is the bundle's fault, not a bug: it fails as a typed SCHEMA_INVALID.
+ * IH040 and IH049) is the bundle's fault, not a bug: it fails as a typed SCHEMA_INVALID.
  */
 import type { ValidateFunction } from "ajv/dist/2020.js";
 import { compiledSchema, type SchemaUse } from "../json-schema/compiled-schema.js";

@@ -42,8 +42,8 @@ describe("embedded schemas in a manifest", () => {
       },
     };
     expect(await findingsFor(schema, { type: "object", properties: { key: { type: "string", format: "password", label: "API key" } } })).toEqual([
-      ["IH046", "/configSchema/properties/upload/format", expect.stringContaining('unknown format "file"')],
-      ["IH046", "/configSchema/properties/notes/format", expect.stringContaining('unknown format "text"')],
+      ["IH048", "/configSchema/properties/upload/format", expect.stringContaining('unknown format "file"')],
+      ["IH048", "/configSchema/properties/notes/format", expect.stringContaining('unknown format "text"')],
     ]);
   });
 
@@ -55,17 +55,17 @@ describe("embedded schemas in a manifest", () => {
 
   it.each([
     ["a $schema that is no string", { $schema: 5, type: "object" }, [["IH040", "/configSchema/$schema"]]],
-    ["a $schema naming another meta-schema", { $schema: "http://json-schema.org/draft-07/schema#", type: "object" }, [["IH047", "/configSchema/$schema"]]],
-    ["a $schema that is no URI", { $schema: "::not a uri::", type: "object" }, [["IH047", "/configSchema/$schema"]]],
+    ["a $schema naming another meta-schema", { $schema: "http://json-schema.org/draft-07/schema#", type: "object" }, [["IH049", "/configSchema/$schema"]]],
+    ["a $schema that is no URI", { $schema: "::not a uri::", type: "object" }, [["IH049", "/configSchema/$schema"]]],
     ["a $ref that is no URI", { properties: { a: { $ref: "http://[bad" } } }, [["IH040", "/configSchema/properties/a/$ref"]]],
     ["an $id that is no URI", { $id: "http://[bad", properties: { a: { $ref: "#/$defs/a" } }, $defs: { a: { type: "string" } } }, [["IH040", "/configSchema/$id"]]],
     ["a $ref to an anchor that is not there", { $id: "urn:x", properties: { a: { $ref: "#nothing" } } }, [["IH040", "/configSchema/properties/a/$ref"]]],
     ["a $dynamicRef the runtime cannot compile", { $id: "http://example.com/a", $defs: { b: { $id: "b", $dynamicAnchor: "x", type: "string" } }, properties: { a: { $dynamicRef: "b#x" } } }, [["IH040", "/configSchema"]]],
-    ["a remote $ref under a relative $id", { $id: "http://example.com/dir/", properties: { a: { $ref: "sibling.json" } } }, [["IH047", "/configSchema/properties/a/$ref"]]],
+    ["a remote $ref under a relative $id", { $id: "http://example.com/dir/", properties: { a: { $ref: "sibling.json" } } }, [["IH049", "/configSchema/properties/a/$ref"]]],
     ["a $ref loop through $defs", { $defs: { a: { $ref: "#/$defs/b" }, b: { allOf: [{ $ref: "#/$defs/a" }] } }, properties: { x: { $ref: "#/$defs/a" } } }, [["IH040", "/configSchema/$defs/b/allOf/0/$ref"]]],
     ["a root $ref to itself", { $ref: "#" }, [["IH040", "/configSchema/$ref"]]],
     ["recursion through properties, which ends", { type: "object", properties: { child: { $ref: "#" } } }, []],
-    ["keywords that shadow Object.prototype", { properties: { a: { constructor: 1, __proto__: null, toString: "x" } } }, [["IH045", "/configSchema/properties/a/constructor"], ["IH045", "/configSchema/properties/a/toString"]]],
+    ["keywords that shadow Object.prototype", { properties: { a: { constructor: 1, __proto__: null, toString: "x" } } }, [["IH047", "/configSchema/properties/a/constructor"], ["IH047", "/configSchema/properties/a/toString"]]],
   ])("reports %s as a typed finding", async (_, schema, expected) => {
     const findings = await findingsFor(schema);
     expect(findings.map(([code, pointer]) => [code, pointer])).toEqual(expected);

@@ -78,7 +78,7 @@ export async function checkEmbeddedSchemas(ctx: CheckContext): Promise<void> {
   for (const { pointer, schema } of embeddedSchemas(ctx)) {
     const verdict = await metaSchemaVerdict(schema);
     if (verdict && "unknownMetaSchema" in verdict) {
-      ctx.reportAt("IH047", `${pointer}/$schema: "${verdict.unknownMetaSchema}" names a meta-schema that is not JSON Schema 2020-12`, `${pointer}/$schema`);
+      ctx.reportAt("IH049", `${pointer}/$schema: "${verdict.unknownMetaSchema}" names a meta-schema that is not JSON Schema 2020-12`, `${pointer}/$schema`);
       continue;
     }
     if (verdict) {
@@ -93,7 +93,7 @@ export async function checkEmbeddedSchemas(ctx: CheckContext): Promise<void> {
     }
     const problems = strictProblems(schema, await embeddedVocabulary());
     for (const p of problems) ctx.reportAt(p.code, `${pointer}${p.pointer}: ${p.message}`, pointer + p.pointer, p.key);
-    if (problems.some((p) => p.code === "IH040" || p.code === "IH047") || typeof schema !== "object" || schema === null) continue;
+    if (problems.some((p) => p.code === "IH040" || p.code === "IH049") || typeof schema !== "object" || schema === null) continue;
     const refused = runtimeCompileError(schema);
     if (refused) ctx.reportAt("IH040", `${pointer}: the runtime's validator (ajv) cannot compile this schema: ${refused}`, pointer);
   }

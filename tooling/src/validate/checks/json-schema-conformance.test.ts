@@ -5,7 +5,7 @@
  *
  * 1. `ihub validate`: every object schema of every group becomes a handler's inputSchema in one
  *    integration; none may be refused except those that reference documents a bundle cannot
- *    carry (IH047) and those the runtime's validator cannot compile (IH040), each named below
+ *    carry (IH049) and those the runtime's validator cannot compile (IH040), each named below
  *    with its reason.
  * 2. The runtime: every test instance of every accepted group goes as the input of that handler
  *    through `execute` (input validation, then the real sandbox); the verdict must be the suite's
@@ -39,14 +39,14 @@ const placeable = groups.filter((g) => typeof g.schema === "object" && g.schema 
 
 const REMOTE = "references a document outside the schema (the suite's remotes/), which a bundle does not carry";
 /** Groups `ihub validate` refuses, with the code and why. Every group of refRemote.json is about remote documents. */
-const refused: Record<string, { code: "IH040" | "IH047"; reason: string }> = {
-  ...Object.fromEntries(groups.filter((g) => g.file === "refRemote.json").map((g) => [g.key, { code: "IH047", reason: REMOTE }])),
-  "dynamicRef.json | strict-tree schema, guards against misspelled properties": { code: "IH047", reason: REMOTE },
-  "dynamicRef.json | tests for implementation dynamic anchor and reference link": { code: "IH047", reason: REMOTE },
-  "dynamicRef.json | $ref and $dynamicAnchor are independent of order - $defs first": { code: "IH047", reason: REMOTE },
-  "dynamicRef.json | $ref and $dynamicAnchor are independent of order - $ref first": { code: "IH047", reason: REMOTE },
-  "vocabulary.json | schema that uses custom metaschema with with no validation vocabulary": { code: "IH047", reason: "its $schema is a custom meta-schema among the suite's remotes" },
-  "vocabulary.json | ignore unrecognized optional vocabulary": { code: "IH047", reason: "its $schema is a custom meta-schema among the suite's remotes" },
+const refused: Record<string, { code: "IH040" | "IH049"; reason: string }> = {
+  ...Object.fromEntries(groups.filter((g) => g.file === "refRemote.json").map((g) => [g.key, { code: "IH049", reason: REMOTE }])),
+  "dynamicRef.json | strict-tree schema, guards against misspelled properties": { code: "IH049", reason: REMOTE },
+  "dynamicRef.json | tests for implementation dynamic anchor and reference link": { code: "IH049", reason: REMOTE },
+  "dynamicRef.json | $ref and $dynamicAnchor are independent of order - $defs first": { code: "IH049", reason: REMOTE },
+  "dynamicRef.json | $ref and $dynamicAnchor are independent of order - $ref first": { code: "IH049", reason: REMOTE },
+  "vocabulary.json | schema that uses custom metaschema with with no validation vocabulary": { code: "IH049", reason: "its $schema is a custom meta-schema among the suite's remotes" },
+  "vocabulary.json | ignore unrecognized optional vocabulary": { code: "IH049", reason: "its $schema is a custom meta-schema among the suite's remotes" },
   ...Object.fromEntries(
     [
       "A $dynamicRef that initially resolves to a schema with a matching $dynamicAnchor resolves to the first $dynamicAnchor in the dynamic scope",
@@ -104,7 +104,7 @@ const divergences: Record<string, { tests: string[]; reason: string }> = {
   },
 };
 
-const SCHEMA_CODES = new Set(["IH040", "IH045", "IH046", "IH047"]);
+const SCHEMA_CODES = new Set(["IH040", "IH047", "IH048", "IH049"]);
 const noDevice: HttpTransport & SqlTransport = {
   send: () => Promise.reject(new Error("the suite's handlers make no device calls")),
   query: () => Promise.reject(new Error("the suite's handlers make no device calls")),
@@ -146,14 +146,14 @@ describe("JSON Schema Test Suite 2020-12 through ihub validate", () => {
   });
 
   it("names each remote document in its finding", () => {
-    for (const f of findings.filter((x) => x.code === "IH047")) expect(f.message).toMatch(/localhost:1234|"http:\/\/localhost/);
+    for (const f of findings.filter((x) => x.code === "IH049")) expect(f.message).toMatch(/localhost:1234|"http:\/\/localhost/);
   });
 
   it("warns only where the suite itself uses unknown keywords", () => {
     const warnings = findings.filter((f) => f.severity === "warning").map((f) => `${groupOf(f)?.key} ${f.code} ${f.pointer?.replace(/^\/handlers\/suite_\d+\/inputSchema/, "")}`);
     expect(warnings).toEqual([
-      "unknownKeyword.json | $id inside an unknown keyword is not a real identifier IH045 /$defs/id_in_unknown0/not/array_of_schemas",
-      "unknownKeyword.json | $id inside an unknown keyword is not a real identifier IH045 /$defs/id_in_unknown1/not/object_of_schemas",
+      "unknownKeyword.json | $id inside an unknown keyword is not a real identifier IH047 /$defs/id_in_unknown0/not/array_of_schemas",
+      "unknownKeyword.json | $id inside an unknown keyword is not a real identifier IH047 /$defs/id_in_unknown1/not/object_of_schemas",
     ]);
   });
 });

@@ -32,8 +32,8 @@ const bad: Record<string, { schema: object; pointer: string; code: string }> = {
   "a pattern that is not a regex": { schema: { items: { type: "string", pattern: "([a-z" } }, pointer: "/items/pattern", code: "IH040" },
   "a patternProperties key that is not a regex": { schema: { patternProperties: { "(": { type: "string" } } }, pointer: "/patternProperties/(", code: "IH040" },
   "a $ref to nowhere": { schema: { properties: { a: { $ref: "#/$defs/missing" } } }, pointer: "/properties/a/$ref", code: "IH040" },
-  "a $ref to another document": { schema: { allOf: [{ $ref: "https://example.com/other.json" }] }, pointer: "/allOf/0/$ref", code: "IH047" },
-  "a relative $ref with no resource of that name": { schema: { properties: { a: { $ref: "other.json#/$defs/a" } } }, pointer: "/properties/a/$ref", code: "IH047" },
+  "a $ref to another document": { schema: { allOf: [{ $ref: "https://example.com/other.json" }] }, pointer: "/allOf/0/$ref", code: "IH049" },
+  "a relative $ref with no resource of that name": { schema: { properties: { a: { $ref: "other.json#/$defs/a" } } }, pointer: "/properties/a/$ref", code: "IH049" },
 };
 
 describe("strictProblems", () => {
@@ -81,7 +81,7 @@ describe("strictProblems", () => {
 
   it("takes an $id inside an unknown keyword or enum for data, not an identifier", () => {
     const schema = { enum: [{ $id: "http://example.com/x.json" }], "x-meta": { $id: "http://example.com/y.json" }, anyOf: [{ $ref: "http://example.com/x.json" }] };
-    expect(problems(schema).map((p) => p.code)).toEqual(["IH047"]);
+    expect(problems(schema).map((p) => p.code)).toEqual(["IH049"]);
   });
 
   it("keeps UI hints and x- keywords as annotations, and warns about other unknown keywords, naming a near miss", () => {
@@ -94,17 +94,17 @@ describe("strictProblems", () => {
       },
     };
     expect(problems(schema)).toEqual([
-      { code: "IH045", pointer: "/properties/a/minLenght", message: 'unknown keyword "minLenght": did you mean "minLength"?' },
-      { code: "IH045", pointer: "/properties/b/requried", message: 'unknown keyword "requried": did you mean "required"?' },
-      { code: "IH045", pointer: "/properties/b/MaxItems", message: 'unknown keyword "MaxItems": did you mean "maxItems"?' },
-      { code: "IH045", pointer: "/properties/b/colour", message: 'unknown keyword "colour" (kept as an annotation)' },
+      { code: "IH047", pointer: "/properties/a/minLenght", message: 'unknown keyword "minLenght": did you mean "minLength"?' },
+      { code: "IH047", pointer: "/properties/b/requried", message: 'unknown keyword "requried": did you mean "required"?' },
+      { code: "IH047", pointer: "/properties/b/MaxItems", message: 'unknown keyword "MaxItems": did you mean "maxItems"?' },
+      { code: "IH047", pointer: "/properties/b/colour", message: 'unknown keyword "colour" (kept as an annotation)' },
     ]);
   });
 
   it("warns about an unknown format, which stays an annotation", () => {
     expect(problems({ properties: { f: { type: "string", format: "file" }, t: { format: "text" } } })).toEqual([
-      { code: "IH046", pointer: "/properties/f/format", message: 'unknown format "file" (kept as an annotation, not validated)' },
-      { code: "IH046", pointer: "/properties/t/format", message: 'unknown format "text" (kept as an annotation, not validated)' },
+      { code: "IH048", pointer: "/properties/f/format", message: 'unknown format "file" (kept as an annotation, not validated)' },
+      { code: "IH048", pointer: "/properties/t/format", message: 'unknown format "text" (kept as an annotation, not validated)' },
     ]);
   });
 

@@ -6,10 +6,10 @@
  *
  * - IH040 (error): a pattern that is not a regular expression, a reference to a pointer or anchor
  *   this schema does not have, references that loop without reaching into the value.
- * - IH045 (warning): a keyword neither JSON Schema nor a known annotation (see
+ * - IH047 (warning): a keyword neither JSON Schema nor a known annotation (see
  *   @ihub/runtime/json-schema), most often a typo; the message names the keyword probably meant.
- * - IH046 (warning): a format no validator here knows; it stays an annotation.
- * - IH047 (error): a reference to another document, which a bundle does not carry.
+ * - IH048 (warning): a format no validator here knows; it stays an annotation.
+ * - IH049 (error): a reference to another document, which a bundle does not carry.
  *
  * Which keywords and formats exist comes from the embedded-schema ajv (see ../ajv/), so the
  * vocabulary is the library's, not a hand-kept list.
@@ -22,7 +22,7 @@ import { loopingReferences } from "./reference-loops.js";
 import { schemaReferences, type Reference } from "./schema-references.js";
 import { forEachSubschema, isSchemaObject } from "./subschemas.js";
 
-export type StrictProblem = { code: Extract<FindingCode, "IH040" | "IH045" | "IH046" | "IH047">; pointer: string; key: boolean; message: string };
+export type StrictProblem = { code: Extract<FindingCode, "IH040" | "IH047" | "IH048" | "IH049">; pointer: string; key: boolean; message: string };
 
 /** The keywords and formats an ajv instance knows. */
 export type Vocabulary = { keywords: ReadonlySet<string>; formats: ReadonlySet<string> };
@@ -60,7 +60,7 @@ function referenceProblem(ref: Reference): StrictProblem | null {
     case "invalid":
       return { code: "IH040", ...at, message: `${ref.keyword} "${ref.value}" is not a URI reference` };
     case "remote":
-      return { code: "IH047", ...at, message: `${ref.keyword} "${ref.value}" points to another document (${ref.uri})` };
+      return { code: "IH049", ...at, message: `${ref.keyword} "${ref.value}" points to another document (${ref.uri})` };
   }
 }
 
@@ -73,12 +73,12 @@ export function strictProblems(schema: unknown, { keywords: known, formats }: Vo
       if (!known.has(key) && !RESOLVED_BY_AJV.has(key)) {
         if (isAnnotationKeyword(key)) continue;
         const meant = probableKeyword(key, known);
-        out.push({ code: "IH045", pointer: here, key: true, message: meant ? `unknown keyword "${key}": did you mean "${meant}"?` : `unknown keyword "${key}" (kept as an annotation)` });
+        out.push({ code: "IH047", pointer: here, key: true, message: meant ? `unknown keyword "${key}": did you mean "${meant}"?` : `unknown keyword "${key}" (kept as an annotation)` });
       } else if (key === "pattern" && typeof value === "string") {
         const problem = regexProblem(value);
         if (problem) out.push({ code: "IH040", pointer: here, key: false, message: `pattern is not a valid regular expression: ${problem}` });
       } else if (key === "format" && typeof value === "string" && !formats.has(value)) {
-        out.push({ code: "IH046", pointer: here, key: false, message: `unknown format "${value}" (kept as an annotation, not validated)` });
+        out.push({ code: "IH048", pointer: here, key: false, message: `unknown format "${value}" (kept as an annotation, not validated)` });
       } else if (key === "patternProperties" && isSchemaObject(value)) {
         for (const name of Object.keys(value)) {
           const problem = regexProblem(name);
