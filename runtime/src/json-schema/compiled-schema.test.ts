@@ -39,6 +39,11 @@ describe("compiledSchema", () => {
     expect([validate(good), validate(bad)]).toEqual([true, false]);
   });
 
+  it("refuses internationalised host names UTS #46 refuses: bad Punycode, a leading combining mark", () => {
+    const validate = compiledSchema({ type: "string", format: "idn-hostname" });
+    expect(["xn--X", "\u0903hello", "\u0300hello", "bücher.example"].map((v) => validate(v))).toEqual([false, false, false, true]);
+  });
+
   it("takes unknown formats and keywords as annotations", () => {
     const validate = compiledSchema({ type: "string", format: "file", label: "Upload", "x-widget": "upload" });
     expect(validate("anything")).toBe(true);
