@@ -258,9 +258,10 @@ describe("in the browser", () => {
       expect(rows).toEqual([
         ["region", "string", "—", "Required", 'Data region of the account. One of: "eu", "us"'],
         ["pollMinutes", "integer", "5", "Optional", "How often to poll, in minutes."],
-        ["labels", "array of string", "—", "Optional", "Only devices with these labels."],
+        ["labelsDevice labels", "array of string", "—", "Optional", "Only devices with these labels.As set in the Devices app."],
       ]);
-      expect(await page.locator("#config-table td code").allTextContents()).toEqual(['"eu"', '"us"', "5", "minutes"]);
+      expect(await page.locator("#config-table td code").allTextContents()).toEqual(['"eu"', '"us"', "5", "minutes", "Devices"]);
+      expect(await page.locator("#config-table tbody tr").nth(2).locator("th div").textContent()).toBe("Device labels");
       expect(await page.locator("[data-install]").textContent()).toBe("zz-weather-station@^2");
       await expect.poll(() => page.getByRole("button", { name: /Copy install spec/ }).isVisible()).toBe(true);
       expect(await page.getByRole("note").allTextContents()).toEqual([expect.stringContaining("Breaking change: 2.0.0 is a major update over 1.0.0")]);

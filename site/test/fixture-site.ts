@@ -87,6 +87,8 @@ export async function buildFixtureSite(): Promise<FixtureSite> {
       fields.properties.apiKey!.default = SECRET_DEFAULT;
       // Backticks in a description are code on the page.
       (m.configSchema as { properties: Record<string, Record<string, unknown>> }).properties.pollMinutes!.description = "How often to poll, in `minutes`.";
+      // Form hints real manifests carry: the page shows the label and the help text.
+      Object.assign((m.configSchema as { properties: Record<string, Record<string, unknown>> }).properties.labels!, { label: "Device labels", help_text: "As set in the `Devices` app." });
     },
   } satisfies SampleOptions;
   await writeSampleIntegration(root, { ...weatherSample, version: "2.1.0" });

@@ -405,6 +405,16 @@ describe("schemas around the call", () => {
     expect(api.received.length).toBe(before);
   });
 
+  it.each([
+    ["references another document", { $ref: "https://example.com/other.json" }, /cannot be compiled: can't resolve reference/],
+    ["loops through its references as ajv compiles them", { $defs: { a: { $ref: "#/$defs/b" }, b: { $ref: "#/$defs/a" } }, properties: { x: { $ref: "#/$defs/a" } } }, /cannot be compiled: Maximum call stack/],
+    ["loops through its references as a value is checked", { allOf: [{ $ref: "#" }] }, /loop without end/],
+  ])("an inputSchema that %s fails as a typed SCHEMA_INVALID, before anything runs", async (_, inputSchema, message) => {
+    const { run } = environment();
+    const integration = extend(kit, { broken_schema: { body: "return {}", inputSchema } });
+    await expect(run(integration, "broken_schema", { x: 1 })).rejects.toMatchObject({ name: "ExecutorError", code: "SCHEMA_INVALID", message: expect.stringMatching(message), hint: expect.stringContaining("ihub validate") });
+  });
+
   it("rpc output is checked after the call", async () => {
     const { run } = environment();
     const r = await run(kit, "bad_output", {});

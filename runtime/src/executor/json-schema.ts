@@ -1,36 +1,40 @@
 /**
- * JSON Schema checks for handler input/output, config and container records. Each schema object
- * is compiled once (compiling costs milliseconds, checking microseconds) and the compiled
- * function is kept as long as the manifest object that holds the schema.
+ * JSON Schema checks for handler input/output, config and container records, as issues a person
+ * can read; the validators come from the shared set-up in ../json-schema/. A schema that cannot be
+ * compiled or evaluated (a remote reference, a reference loop: what `ihub validate` refuses as
+ * IH040 and IH049) is the bundle's fault, not a bug: it fails as a typed SCHEMA_INVALID.
  */
-import { Ajv2020, type ValidateFunction } from "ajv/dist/2020.js";
-import addFormatsModule from "ajv-formats";
-
-// ajv-formats is CommonJS with a default export; under NodeNext the callable sits on `.default`.
-const addFormats = addFormatsModule as unknown as typeof addFormatsModule.default;
+import type { ValidateFunction } from "ajv/dist/2020.js";
+import { compiledSchema, type SchemaUse } from "../json-schema/compiled-schema.js";
+import { ExecutorError } from "./executor-error.js";
 
 export type SchemaIssue = { pointer: string; message: string };
 
-let ajv: Ajv2020 | undefined;
-const compiled = new WeakMap<object, ValidateFunction>();
+const HINT = "Run `ihub validate` on the integration: it names the schema and what is wrong with it.";
 
-function compile(schema: object): ValidateFunction {
-  let fn = compiled.get(schema);
-  if (!fn) {
-    if (!ajv) {
-      ajv = new Ajv2020({ allErrors: true, strict: false });
-      addFormats(ajv);
-    }
-    fn = ajv.compile(schema);
-    compiled.set(schema, fn);
+/** The validator of an embedded schema; an ExecutorError when ajv cannot compile it. */
+export function schemaValidator(schema: object, use: SchemaUse = "check"): ValidateFunction {
+  try {
+    return compiledSchema(schema, use);
+  } catch (error) {
+    throw new ExecutorError("SCHEMA_INVALID", `an embedded JSON Schema cannot be compiled: ${(error as Error).message}`, undefined, HINT);
   }
-  return fn;
+}
+
+/** `validate(value)`, with a schema whose evaluation never ends (ajv overflows its stack) as an ExecutorError. */
+export function runValidator(validate: ValidateFunction, value: unknown): boolean {
+  try {
+    return validate(value) as boolean;
+  } catch (error) {
+    if (!(error instanceof RangeError)) throw error;
+    throw new ExecutorError("SCHEMA_INVALID", "an embedded JSON Schema's references loop without end", undefined, HINT);
+  }
 }
 
 /** Every way `value` breaks `schema`, as JSON pointers into the value; empty when it conforms. */
 export function checkSchema(schema: object, value: unknown): SchemaIssue[] {
-  const validate = compile(schema);
-  if (validate(value)) return [];
+  const validate = schemaValidator(schema);
+  if (runValidator(validate, value)) return [];
   return (validate.errors ?? []).map((e) => {
     const extra = e.keyword === "additionalProperties" ? ` (${String((e.params as { additionalProperty?: string }).additionalProperty)})` : "";
     return { pointer: e.instancePath || "/", message: `${e.message ?? e.keyword}${extra}` };

@@ -169,7 +169,7 @@ export const dependenciesSchema = z
 export const manifestSchema = z
   .strictObject({
     $schema: z.string().optional().describe("Path or URL of this JSON Schema, so editors complete and check the manifest."),
-    slug: z.string().min(2).max(64).regex(re(SLUG_PATTERN)).describe("Unique id: lowercase letters, digits and hyphens. Equals the folder name."),
+    slug: z.string().min(1).max(64).regex(re(SLUG_PATTERN)).describe("Unique id: lowercase letters, digits and hyphens. Equals the folder name."),
     name: z.string().min(1).max(100).describe("Display name."),
     description: z.string().min(1).max(500).describe("One or two sentences on what the integration does."),
     version: z.string().regex(re(SEMVER_PATTERN)).describe("Semantic version of this integration. Every change to the bundle needs a bump."),

@@ -4,24 +4,15 @@
  * the credential against auth.fields. Each failure names the JSON pointer into the request body.
  * Credential errors never carry the value (ajv's messages name the rule, not the data).
  */
-import { Ajv2020, type ValidateFunction } from "ajv/dist/2020.js";
-import addFormatsModule from "ajv-formats";
+import { runValidator, schemaValidator } from "../executor/json-schema.js";
 import type { Manifest } from "../manifest/manifest-schema.js";
 import type { Binding } from "../service-store/service-store.js";
 import { ServiceError } from "./service-error.js";
 
-// ajv-formats is CommonJS with a default export; under NodeNext the callable sits on `.default`.
-const addFormats = addFormatsModule as unknown as typeof addFormatsModule.default;
-
-// A separate instance from the executor's: this one writes defaults into the value it checks.
-const ajv = new Ajv2020({ allErrors: true, strict: false, useDefaults: true });
-addFormats(ajv);
-const compiled = new WeakMap<object, ValidateFunction>();
-
 function check(schema: object, value: unknown, base: string, code: string, what: string): void {
-  let validate = compiled.get(schema);
-  if (!validate) compiled.set(schema, (validate = ajv.compile(schema)));
-  if (validate(value)) return;
+  // Unlike the executor's checks, this one writes configSchema's defaults into the value it checks.
+  const validate = schemaValidator(schema, "fill-defaults");
+  if (runValidator(validate, value)) return;
   const e = validate.errors![0]!;
   const leaf = (e.params as { missingProperty?: string; additionalProperty?: string }).missingProperty ?? (e.params as { additionalProperty?: string }).additionalProperty;
   const pointer = `${base}${e.instancePath}${leaf ? `/${leaf}` : ""}`;

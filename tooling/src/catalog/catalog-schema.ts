@@ -19,6 +19,8 @@ export const fieldRowSchema = z
     type: z.string().describe("JSON Schema type(s) in words, e.g. `string`, `integer`, `array of string`."),
     required: z.boolean().describe("Whether the property must be present."),
     description: z.string().optional().describe("The schema's description of the property."),
+    label: z.string().optional().describe("The schema's `label` UI hint: the field's name in a form."),
+    helpText: z.string().optional().describe("The schema's `help_text` UI hint: guidance shown beside the field."),
     default: z.unknown().optional().describe("The schema's default value."),
     enum: z.array(z.unknown()).optional().describe("Allowed values, when the schema restricts them."),
     format: z.string().optional().describe("JSON Schema format, e.g. `uri` or `date-time`."),

@@ -25,6 +25,14 @@ describe("schemaRows", () => {
     ]);
   });
 
+  it("carries the label and help_text UI hints", () => {
+    const rows = schemaRows({ type: "object", properties: { region: { type: "string", label: "Region", help_text: "Where the account lives.", "x-order": 1 }, plain: { type: "string", label: 5 } } });
+    expect(rows).toEqual([
+      { name: "region", type: "string", required: false, label: "Region", helpText: "Where the account lives." },
+      { name: "plain", type: "string", required: false },
+    ]);
+  });
+
   it("marks secrets only when asked, from format password or writeOnly", () => {
     const schema = { type: "object", properties: { key: { type: "string", format: "password" }, token: { type: "string", writeOnly: true }, user: { type: "string" } } };
     expect(schemaRows(schema, { secrets: true }).map((r) => [r.name, r.secret])).toEqual([["key", true], ["token", true], ["user", false]]);

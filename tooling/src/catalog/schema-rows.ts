@@ -38,6 +38,9 @@ function row(name: string, node: Schema, root: Schema, required: boolean, secret
   const out: FieldRow = { name, type: typeInWords(n, root), required };
   if (typeof n.description === "string") out.description = n.description;
   else if (typeof n.title === "string") out.description = n.title;
+  // UI hints real manifests carry (see @ihub/runtime/json-schema's annotation keywords).
+  if (typeof n.label === "string") out.label = n.label;
+  if (typeof n.help_text === "string") out.helpText = n.help_text;
   if (n.default !== undefined) out.default = n.default;
   if (Array.isArray(n.enum)) out.enum = n.enum;
   else if (n.const !== undefined) out.enum = [n.const];

@@ -168,6 +168,21 @@ export const FINDING_CODES = {
     title: "auth.provider misused",
     hint: "`auth.provider` goes with `auth.type: \"oauth2\"` and replaces `auth.oauth2`; keep one of them.",
   },
+  IH047: {
+    severity: "warning",
+    title: "unknown keyword in an embedded JSON Schema",
+    hint: "Fix the spelling if it was meant as a JSON Schema keyword; prefix form hints that are not in the documented set (label, help_text, placeholder, …) with `x-`.",
+  },
+  IH048: {
+    severity: "warning",
+    title: "unknown format in an embedded JSON Schema",
+    hint: "Formats outside JSON Schema 2020-12 are not validated, only carried as annotations; use a standard format or add a `pattern` if values must be checked.",
+  },
+  IH049: {
+    severity: "error",
+    title: "embedded JSON Schema references another document",
+    hint: "A bundle carries only the manifest, and the runtime fetches nothing: copy the referenced schema under `$defs` and point `$ref` at it (`#/$defs/name`).",
+  },
   IH050: {
     severity: "error",
     title: "icon format not supported",

@@ -55,6 +55,11 @@ const committed: Record<string, Expected[]> = {
   "ih040-embedded-schema": [
     { code: "IH040", file: "integrations/ih040-embedded-schema/integration.json", pointer: "/configSchema/properties/region/type", line: 32 },
   ],
+  "ih047-unknown-keyword": [
+    { code: "IH047", file: "integrations/ih047-unknown-keyword/integration.json", pointer: "/configSchema/properties/region/minLenght", line: 36 },
+  ],
+  "ih048-unknown-format": [{ code: "IH048", file: "integrations/ih048-unknown-format/integration.json", pointer: "/configSchema/properties/region/format", line: 33 }],
+  "ih049-remote-ref": [{ code: "IH049", file: "integrations/ih049-remote-ref/integration.json", pointer: "/configSchema/properties/region/$ref", line: 32 }],
   "ih041-oauth2": [{ code: "IH041", file: "integrations/ih041-oauth2/integration.json", pointer: "/auth/type", line: 16 }],
   "ih042-schedule": [{ code: "IH042", file: "integrations/ih042-schedule/integration.json", pointer: "/handlers/ping/schedule", line: 26 }],
   "ih043-event-topic": [{ code: "IH043", file: "integrations/ih043-event-topic/integration.json", pointer: "/handlers/ping", line: 20 }],

@@ -47,8 +47,8 @@ export default defineCommand("new", {
       .option("--operations <ids>", "with --from-openapi: only these operations (operationIds or handler names, comma-separated)"),
   async run(ctx, args, opts) {
     const slug = args[0]!;
-    if (!slugPattern().test(slug) || slug.startsWith(RESERVED_PREFIX) || slug.length < 2 || slug.length > 64) {
-      throw new UsageError(`"${slug}" is not a valid slug`, "Use 2-64 lowercase letters, digits and single hyphens, e.g. acme-billing.");
+    if (!slugPattern().test(slug) || slug.startsWith(RESERVED_PREFIX) || slug.length > 64) {
+      throw new UsageError(`"${slug}" is not a valid slug`, "Use 1-64 lowercase letters, digits and single hyphens, e.g. acme-billing.");
     }
     const name = typeof opts.name === "string" ? opts.name.trim() : undefined;
     if (name === "") throw new UsageError("--name is empty", "Give a display name, or leave --name out to derive it from the slug.");

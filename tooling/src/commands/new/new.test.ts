@@ -78,12 +78,19 @@ describe("ihub new", () => {
     expect(again.code).toBe(2);
     expect(again.stderr).toContain("integrations/taken already exists");
     expect(JSON.parse(await readFile(path.join(root, "integrations", "taken", "integration.json"), "utf8")).name).toBe("Taken");
-    for (const bad of ["Bad_Slug", "trailing-", "double--hyphen", "_modules", "x"]) {
+    for (const bad of ["Bad_Slug", "trailing-", "double--hyphen", "_modules", "x".repeat(65)]) {
       const run = await ihub(["new", bad, "--root", root, "--json"]);
       expect(run.code, bad).toBe(2);
       expect(JSON.parse(run.stdout), bad).toMatchObject({ ok: false, error: { code: "IH_USAGE", hint: expect.stringContaining("lowercase") } });
     }
     expect(await readdir(path.join(root, "integrations"))).not.toContain("Bad_Slug");
     expect((await ihub(["new", "ok-slug", "--auth", "saml", "--root", root])).code).toBe(2);
+  });
+
+  it("takes a one-character slug, which the manifest schema and the folder-name rule accept", async () => {
+    const run = await ihub(["new", "x", "--root", root, "--json"]);
+    expect(run.code, run.stderr).toBe(0);
+    const { findings } = await validateRepo(root, { only: ["x"], workers: 0 });
+    expect(findings.filter((f) => ["IH010", "IH011", "IH012"].includes(f.code))).toEqual([]);
   });
 });

@@ -8,6 +8,7 @@ import { createRequire } from "node:module";
 import type { AnySchemaObject, CodeOptions, ValidateFunction } from "ajv";
 import { Ajv2020 } from "ajv/dist/2020.js";
 import addFormatsModule from "ajv-formats";
+import { addStandardFormats } from "@ihub/runtime/json-schema";
 import { repoSchema } from "../manifest/repo-schemas.js";
 
 // ajv-formats is CommonJS with a default export; under NodeNext the callable sits on `.default`.
@@ -36,13 +37,13 @@ export function vocabularyOf(ajv: Ajv2020): VocabularyFacts {
 
 export const JSON_SCHEMA_2020_12 = "https://json-schema.org/draft/2020-12/schema";
 
-/** The ajv that checks JSON Schemas embedded in manifests: strict mode's checks, minus the ones a schema author may skip. */
+/**
+ * The ajv that checks JSON Schemas embedded in manifests against their meta-schema, and whose
+ * keywords and formats are the vocabulary the strictness walk knows: the runtime's formats
+ * (@ihub/runtime/json-schema), so validate knows exactly the formats the runtime validates.
+ */
 export function embeddedSchemaAjv(code: CodeOptions = {}): Ajv2020 {
-  const ajv = new Ajv2020({ allErrors: true, strict: true, strictTypes: false, strictTuples: false, strictRequired: false, addUsedSchema: false, code });
-  addFormats(ajv);
-  // `format: password` marks secret credential fields (see the manifest's auth.fields).
-  ajv.addFormat("password", true);
-  return ajv;
+  return addStandardFormats(new Ajv2020({ allErrors: true, strict: true, strictTypes: false, strictTuples: false, strictRequired: false, addUsedSchema: false, code }));
 }
 
 /** What validates schemas/*.json documents; test cases get the schema's defaults filled in, as zod's parse does. */

@@ -1,30 +1,34 @@
 /**
- * What ajv's strict mode would refuse in an embedded JSON Schema, found by walking the schema
- * instead of compiling it: unknown keywords (usually typos such as `patern`), patterns that are
- * not valid regular expressions, unknown formats, and `$ref`s that point nowhere.
+ * What is wrong or doubtful in an embedded JSON Schema beyond its meta-schema (which is checked
+ * first, so the shapes walked here are right), found by walking the schema instead of compiling
+ * it: compiling generates and evaluates code per schema (milliseconds each), and a repository of
+ * a thousand integrations embeds thousands of schemas.
  *
- * Compiling generates and evaluates code per schema (about 2.5 ms each); a repository of a
- * thousand integrations embeds seven thousand schemas, so compiling them dominated a full run.
- * The walk takes which keywords and formats the embedded-schema ajv knows (see ../ajv/), so its
- * vocabulary is the library's, not a hand-kept list. The meta-schema check (the other half of schema validity)
- * runs first, so the shapes walked here are already right.
+ * - IH040 (error): a pattern that is not a regular expression, a reference to a pointer or anchor
+ *   this schema does not have, references that loop without reaching into the value.
+ * - IH047 (warning): a keyword neither JSON Schema nor a known annotation (see
+ *   @ihub/runtime/json-schema), most often a typo; the message names the keyword probably meant.
+ * - IH048 (warning): a format no validator here knows; it stays an annotation.
+ * - IH049 (error): a reference to another document, which a bundle does not carry.
+ *
+ * Which keywords and formats exist comes from the embedded-schema ajv (see ../ajv/), so the
+ * vocabulary is the library's, not a hand-kept list.
  */
+import { closest, distance } from "fastest-levenshtein";
+import { isAnnotationKeyword } from "@ihub/runtime/json-schema";
 import { toPointer } from "@ihub/runtime/json";
+import type { FindingCode } from "../codes.js";
+import { loopingReferences } from "./reference-loops.js";
+import { schemaReferences, type Reference } from "./schema-references.js";
+import { forEachSubschema, isSchemaObject } from "./subschemas.js";
 
-export type StrictProblem = { pointer: string; key: boolean; message: string };
+export type StrictProblem = { code: Extract<FindingCode, "IH040" | "IH047" | "IH048" | "IH049">; pointer: string; key: boolean; message: string };
 
 /** The keywords and formats an ajv instance knows. */
 export type Vocabulary = { keywords: ReadonlySet<string>; formats: ReadonlySet<string> };
 
-/** Keywords whose value is one subschema, an array of them, or a map of them (JSON Schema 2020-12 applicators). */
-const ONE = new Set(["additionalProperties", "propertyNames", "items", "contains", "not", "if", "then", "else", "unevaluatedItems", "unevaluatedProperties", "contentSchema"]);
-const MANY = new Set(["allOf", "anyOf", "oneOf", "prefixItems"]);
-const MAP = new Set(["properties", "patternProperties", "$defs", "definitions", "dependentSchemas"]);
-
 /** Core keywords ajv resolves but does not register as keywords (its strict mode calls them unknown; its validator honours them). */
 const RESOLVED_BY_AJV = new Set(["$anchor"]);
-
-const isObject = (v: unknown): v is Record<string, unknown> => typeof v === "object" && v !== null && !Array.isArray(v);
 
 function regexProblem(source: string): string | null {
   try {
@@ -36,58 +40,62 @@ function regexProblem(source: string): string | null {
   }
 }
 
-/** Every `$anchor` and `$dynamicAnchor` of the schema, as `#name`. */
-function anchors(schema: unknown, out = new Set<string>()): Set<string> {
-  if (Array.isArray(schema)) for (const s of schema) anchors(s, out);
-  else if (isObject(schema)) {
-    for (const k of ["$anchor", "$dynamicAnchor"]) if (typeof schema[k] === "string") out.add(`#${schema[k]}`);
-    for (const v of Object.values(schema)) anchors(v, out);
-  }
-  return out;
+/** The known keyword `key` is probably a misspelling of: same letters in another case, or at most two edits away (`minLenght`, `requried`). */
+export function probableKeyword(key: string, known: ReadonlySet<string>): string | null {
+  const lower = key.toLowerCase();
+  for (const k of known) if (k.toLowerCase() === lower) return k;
+  if (key.length < 4) return null;
+  const candidate = closest(key, [...known]);
+  return distance(key, candidate) <= 2 ? candidate : null;
 }
 
-function resolvesLocally(root: unknown, ref: string, known: Set<string>): boolean {
-  if (ref === "#" || known.has(ref)) return true;
-  if (!ref.startsWith("#/")) return false;
-  let node: unknown = root;
-  for (const raw of ref.slice(2).split("/")) {
-    const segment = decodeURIComponent(raw).replace(/~1/g, "/").replace(/~0/g, "~");
-    if (Array.isArray(node) && /^\d+$/.test(segment)) node = node[Number(segment)];
-    else if (isObject(node) && Object.hasOwn(node, segment)) node = node[segment];
-    else return false;
+function referenceProblem(ref: Reference): StrictProblem | null {
+  const at = { pointer: ref.pointer, key: false };
+  switch (ref.target) {
+    case "local":
+    case "meta-schema":
+      return null;
+    case "missing":
+      return { code: "IH040", ...at, message: `${ref.keyword} "${ref.value}" does not resolve: this schema has no ${ref.uri.includes("#/") ? "such location" : "such anchor"} (${ref.uri})` };
+    case "invalid":
+      return { code: "IH040", ...at, message: `${ref.keyword} "${ref.value}" is not a URI reference` };
+    case "remote":
+      return { code: "IH049", ...at, message: `${ref.keyword} "${ref.value}" points to another document (${ref.uri})` };
   }
-  return node !== undefined;
 }
 
 export function strictProblems(schema: unknown, { keywords: known, formats }: Vocabulary): StrictProblem[] {
-  const anchorNames = anchors(schema);
   const out: StrictProblem[] = [];
   const walk = (node: unknown, at: (string | number)[]) => {
-    if (!isObject(node)) return; // booleans are schemas too, with nothing inside
+    if (!isSchemaObject(node)) return; // booleans are schemas too, with nothing inside
     for (const [key, value] of Object.entries(node)) {
       const here = toPointer([...at, key]);
-      if (!known.has(key) && !RESOLVED_BY_AJV.has(key)) out.push({ pointer: here, key: true, message: `unknown keyword "${key}"` });
-      else if (key === "pattern" && typeof value === "string") {
+      if (!known.has(key) && !RESOLVED_BY_AJV.has(key)) {
+        if (isAnnotationKeyword(key)) continue;
+        const meant = probableKeyword(key, known);
+        out.push({ code: "IH047", pointer: here, key: true, message: meant ? `unknown keyword "${key}": did you mean "${meant}"?` : `unknown keyword "${key}" (kept as an annotation)` });
+      } else if (key === "pattern" && typeof value === "string") {
         const problem = regexProblem(value);
-        if (problem) out.push({ pointer: here, key: false, message: `pattern is not a valid regular expression: ${problem}` });
+        if (problem) out.push({ code: "IH040", pointer: here, key: false, message: `pattern is not a valid regular expression: ${problem}` });
       } else if (key === "format" && typeof value === "string" && !formats.has(value)) {
-        out.push({ pointer: here, key: false, message: `unknown format "${value}"` });
-      } else if ((key === "$ref" || key === "$dynamicRef") && typeof value === "string" && !resolvesLocally(schema, value, anchorNames)) {
-        out.push({ pointer: here, key: false, message: `${key} "${value}" does not resolve inside this schema (embedded schemas cannot reference other documents)` });
-      }
-      if (ONE.has(key)) walk(value, [...at, key]);
-      else if (MANY.has(key) && Array.isArray(value)) value.forEach((s, i) => walk(s, [...at, key, i]));
-      else if (MAP.has(key) && isObject(value)) {
-        for (const [name, s] of Object.entries(value)) {
-          if (key === "patternProperties") {
-            const problem = regexProblem(name);
-            if (problem) out.push({ pointer: toPointer([...at, key, name]), key: true, message: `patternProperties key is not a valid regular expression: ${problem}` });
-          }
-          walk(s, [...at, key, name]);
+        out.push({ code: "IH048", pointer: here, key: false, message: `unknown format "${value}" (kept as an annotation, not validated)` });
+      } else if (key === "patternProperties" && isSchemaObject(value)) {
+        for (const name of Object.keys(value)) {
+          const problem = regexProblem(name);
+          if (problem) out.push({ code: "IH040", pointer: toPointer([...at, key, name]), key: true, message: `patternProperties key is not a valid regular expression: ${problem}` });
         }
       }
     }
+    forEachSubschema(node, (sub, segments) => walk(sub, [...at, ...segments]));
   };
   walk(schema, []);
+  const references = schemaReferences(schema);
+  for (const ref of references) {
+    const problem = referenceProblem(ref);
+    if (problem) out.push(problem);
+  }
+  for (const ref of loopingReferences(schema, references)) {
+    out.push({ code: "IH040", pointer: ref.pointer, key: false, message: `${ref.keyword} "${ref.value}" leads back to itself without reaching into the value: validating would never end` });
+  }
   return out;
 }
