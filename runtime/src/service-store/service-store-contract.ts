@@ -265,6 +265,81 @@ export function serviceStoreContract(name: string, fresh: () => StoreLocation): 
       await store.close();
     });
 
+    it("takes a pending OAuth authorization once, and not after it expired", async () => {
+      const { store } = await setup();
+      const a = install("tenant-a");
+      await store.createInstall(a, null, []);
+      const pending = (stateHash: string, expiresAt: number) => ({ stateHash, tenantId: "tenant-a", installId: a.id, verifier: sealed("v"), redirectUri: "https://rt.example.com/cb", returnTo: null, expiresAt });
+      await store.lifecycle.savePendingAuthorization(pending("s-1", T0 + 600_000));
+      await store.lifecycle.savePendingAuthorization(pending("s-2", T0 + 1_000));
+      expect(await store.lifecycle.takePendingAuthorization("s-1", T0)).toEqual(pending("s-1", T0 + 600_000));
+      expect(await store.lifecycle.takePendingAuthorization("s-1", T0)).toBeNull();
+      expect(await store.lifecycle.takePendingAuthorization("s-2", T0 + 1_000)).toBeNull();
+      expect(await store.lifecycle.takePendingAuthorization("unknown", T0)).toBeNull();
+      await store.close();
+    });
+
+    it("keeps an install's OAuth connection, connected account and billed total, removed with the install", async () => {
+      const { store } = await setup();
+      const a = install("tenant-a");
+      const bare = install("tenant-a");
+      await store.createInstall(a, null, []);
+      await store.createInstall(bare, null, []);
+      const connection = { connectedAt: T0, expiresAt: T0 + 3_600_000, refreshedAt: null, scope: "repo", lastError: { code: "REFRESH_FAILED", message: "401", at: T0 + 5 } };
+      await store.lifecycle.setOAuthConnection(a.id, connection);
+      await store.lifecycle.setOAuthConnection(a.id, { ...connection, refreshedAt: T0 + 9, lastError: null });
+      const check = { account: { id: "u-1", name: "Ada", email: "ada@example.com" }, error: null, runId: "run-1", checkedAt: T0 + 10 };
+      await store.lifecycle.setAccountCheck(a.id, check);
+      await store.lifecycle.recordCharges({ runId: "run-1", tenantId: "tenant-a", installId: a.id, handler: "lookup" }, [{ usd: 0.1, note: "sms" }, { usd: 0.2, note: null }], T0);
+      expect(await store.lifecycle.getOAuthConnection(a.id)).toEqual({ ...connection, refreshedAt: T0 + 9, lastError: null });
+      expect(Object.fromEntries(await store.lifecycle.installLifecycle("tenant-a", [a.id, bare.id]))).toEqual({
+        [a.id]: { oauth: { ...connection, refreshedAt: T0 + 9, lastError: null }, account: check, billedUsd: 0.3 },
+        [bare.id]: { oauth: null, account: null, billedUsd: 0 },
+      });
+      // Another tenant's view bills nothing to an install it does not own.
+      expect((await store.lifecycle.installLifecycle("tenant-b", [a.id])).get(a.id)?.billedUsd).toBe(0);
+      await store.lifecycle.deleteOAuthConnection(a.id);
+      expect(await store.lifecycle.getOAuthConnection(a.id)).toBeNull();
+      await store.lifecycle.setOAuthConnection(a.id, connection);
+      expect(await store.deleteInstall("tenant-a", a.id)).toBe(true);
+      expect(await store.lifecycle.getOAuthConnection(a.id)).toBeNull();
+      expect(await store.lifecycle.chargesOfRun("tenant-a", "run-1")).toEqual([]);
+      await store.close();
+    });
+
+    it("sums charges exactly per install and handler within a period, for the tenant only", async () => {
+      const { store } = await setup();
+      const a = install("tenant-a", undefined, { slug: "sms" });
+      const b = install("tenant-a", undefined, { slug: "mail" });
+      await store.createInstall(a, null, []);
+      await store.createInstall(b, null, []);
+      const charge = (runId: string, i: InstallRecord, handler: string, usd: number[], at: number) =>
+        store.lifecycle.recordCharges({ runId, tenantId: "tenant-a", installId: i.id, handler }, usd.map((v) => ({ usd: v, note: null })), at);
+      await charge("r-1", a, "send", [0.1, 0.2], T0);
+      await charge("r-2", a, "send", [0.000001], T0 + 10);
+      await charge("r-3", b, "notify", [1.5], T0 + 20);
+      await charge("r-4", a, "send", [7], T0 + 1000);
+      expect(await store.lifecycle.chargesOfRun("tenant-a", "r-1")).toEqual([{ usd: 0.1, note: null }, { usd: 0.2, note: null }]);
+      expect(await store.lifecycle.chargesOfRun("tenant-b", "r-1")).toEqual([]);
+      expect(await store.lifecycle.usage("tenant-a", { from: T0, to: T0 + 1000 })).toEqual([
+        { installId: a.id, slug: "sms", handler: "send", usd: 0.300001, charges: 3, runs: 2 },
+        { installId: b.id, slug: "mail", handler: "notify", usd: 1.5, charges: 1, runs: 1 },
+      ]);
+      expect(await store.lifecycle.usage("tenant-a", { from: T0, to: T0 + 1001, installId: b.id })).toEqual([{ installId: b.id, slug: "mail", handler: "notify", usd: 1.5, charges: 1, runs: 1 }]);
+      expect(await store.lifecycle.usage("tenant-b", { from: 0, to: T0 + 10_000 })).toEqual([]);
+      await store.close();
+    });
+
+    it("gives a tenant the bindings it was created with", async () => {
+      const { store } = await setup();
+      const bindings = { sql: { dsn: "postgres://db.example.com/app" }, graphql: { url: "https://gql.example.com" } };
+      await store.createTenant({ id: "tenant-c", name: "C", createdAt: T0, bindings }, "hash-c");
+      expect(await store.lifecycle.tenantBindings("tenant-c")).toEqual(bindings);
+      expect(await store.lifecycle.tenantBindings("tenant-a")).toEqual({});
+      expect(await store.lifecycle.tenantBindings("tenant-z")).toEqual({});
+      await store.close();
+    });
+
     it("keeps everything across close and reopen", async () => {
       const { store, location, clock } = await setup();
       const a = install("tenant-a");
