@@ -1,11 +1,13 @@
 /**
- * One storage contract, run against both implementations: the in-memory store and SQLite on a
- * real database file in a temporary folder.
+ * One storage contract, run against every implementation: the in-memory store, SQLite on a real
+ * database file in a temporary folder, and PostgreSQL on a throwaway cluster (a database each).
  */
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { afterAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { startThrowawayPostgres, type ThrowawayPostgres } from "../../test-support/throwaway-postgres.js";
+import { postgresServiceStore } from "../service-store/postgres-service-store.js";
 import { fakeClock } from "./fake-clock.js";
 import type { Clock, Storage } from "./install-store.js";
 import { memoryStorage } from "./memory-storage.js";
@@ -13,24 +15,39 @@ import { sqliteStorage } from "./sqlite-storage.js";
 import { StorageError } from "./storage-error.js";
 
 const dir = mkdtempSync(path.join(tmpdir(), "ihub-storage-"));
-afterAll(() => rmSync(dir, { recursive: true, force: true }));
+let server: ThrowawayPostgres;
+beforeAll(async () => {
+  server = await startThrowawayPostgres();
+});
+afterAll(async () => {
+  rmSync(dir, { recursive: true, force: true });
+  await server?.stop();
+});
 
 let files = 0;
-const implementations: [string, (clock: Clock) => Storage][] = [
-  ["memory", (clock) => memoryStorage(clock)],
-  ["sqlite", (clock) => sqliteStorage(path.join(dir, `store-${++files}.db`), clock)],
+const implementations: [string, (clock: Clock) => Promise<Storage>][] = [
+  ["memory", async (clock) => memoryStorage(clock)],
+  ["sqlite", async (clock) => sqliteStorage(path.join(dir, `store-${++files}.db`), clock)],
+  [
+    "postgres",
+    async (clock) => {
+      // The install data lives in the service store's database; closing the storage ends its pool.
+      const store = await postgresServiceStore(await server.createDatabase(`storage_${++files}`), clock);
+      return { forInstall: (id) => store.installData.forInstall(id), close: () => void store.close() };
+    },
+  ],
 ];
 
 describe.each(implementations)("%s storage", (_name, open) => {
-  const setup = () => {
+  const setup = async () => {
     const clock = fakeClock();
-    const storage = open(clock);
+    const storage = await open(clock);
     return { clock, storage, store: storage.forInstall("install-a") };
   };
 
   describe("cache", () => {
     it("gets what was set, null for a missing key, and overwrites", async () => {
-      const { store, storage } = setup();
+      const { store, storage } = await setup();
       expect(await store.cacheGet("k")).toBeNull();
       await store.cacheSet("k", { n: 1, list: [1, null, "x"], nested: { ok: true } });
       expect(await store.cacheGet("k")).toEqual({ n: 1, list: [1, null, "x"], nested: { ok: true } });
@@ -40,7 +57,7 @@ describe.each(implementations)("%s storage", (_name, open) => {
     });
 
     it("expires an entry when its TTL in seconds has passed on the store's clock", async () => {
-      const { store, clock, storage } = setup();
+      const { store, clock, storage } = await setup();
       await store.cacheSet("short", 1, 60);
       await store.cacheSet("forever", 2);
       clock.advance(59_999);
@@ -53,7 +70,7 @@ describe.each(implementations)("%s storage", (_name, open) => {
     });
 
     it("a new set replaces the TTL, including with none", async () => {
-      const { store, clock, storage } = setup();
+      const { store, clock, storage } = await setup();
       await store.cacheSet("k", 1, 10);
       await store.cacheSet("k", 2);
       clock.advance(20_000);
@@ -62,7 +79,7 @@ describe.each(implementations)("%s storage", (_name, open) => {
     });
 
     it("delete reports whether a live entry was there; an expired one counts as absent", async () => {
-      const { store, clock, storage } = setup();
+      const { store, clock, storage } = await setup();
       await store.cacheSet("live", 1);
       await store.cacheSet("old", 1, 1);
       clock.advance(2_000);
@@ -74,7 +91,7 @@ describe.each(implementations)("%s storage", (_name, open) => {
     });
 
     it("cacheEntries lists live entries in key order", async () => {
-      const { store, clock, storage } = setup();
+      const { store, clock, storage } = await setup();
       await store.cacheSet("b", 2);
       await store.cacheSet("a", 1);
       await store.cacheSet("gone", 0, 1);
@@ -89,7 +106,7 @@ describe.each(implementations)("%s storage", (_name, open) => {
 
   describe("containers", () => {
     it("get, set, overwrite and delete records, per container", async () => {
-      const { store, storage } = setup();
+      const { store, storage } = await setup();
       expect(await store.containerGet("notes", "n1")).toBeNull();
       await store.containerSet("notes", "n1", { text: "one" });
       await store.containerSet("other", "n1", { text: "elsewhere" });
@@ -103,7 +120,7 @@ describe.each(implementations)("%s storage", (_name, open) => {
     });
 
     it("lists keys in UTF-8 byte order, filtered by prefix", async () => {
-      const { store, storage } = setup();
+      const { store, storage } = await setup();
       for (const k of ["user:b", "user:a", "team:x", "user:é", "user:Z", "user"]) await store.containerSet("c", k, { k });
       const all = await store.containerList("c");
       expect(all.items.map((i) => i.key)).toEqual(["team:x", "user", "user:Z", "user:a", "user:b", "user:é"]);
@@ -119,7 +136,7 @@ describe.each(implementations)("%s storage", (_name, open) => {
     });
 
     it("treats a prefix literally: % and _ are not wildcards", async () => {
-      const { store, storage } = setup();
+      const { store, storage } = await setup();
       for (const k of ["a%1", "ab", "a_2", "aX"]) await store.containerSet("c", k, 1);
       expect((await store.containerList("c", { prefix: "a%" })).items.map((i) => i.key)).toEqual(["a%1"]);
       expect((await store.containerList("c", { prefix: "a_" })).items.map((i) => i.key)).toEqual(["a_2"]);
@@ -127,7 +144,7 @@ describe.each(implementations)("%s storage", (_name, open) => {
     });
 
     it("pages with limit and cursor until every key was seen exactly once", async () => {
-      const { store, storage } = setup();
+      const { store, storage } = await setup();
       const keys = Array.from({ length: 23 }, (_, i) => `item:${String(i).padStart(2, "0")}`);
       for (const k of [...keys].reverse()) await store.containerSet("c", k, { i: k });
       await store.containerSet("c", "zzz-not-an-item", {});
@@ -147,7 +164,7 @@ describe.each(implementations)("%s storage", (_name, open) => {
     });
 
     it("a cursor stays valid when the key it points after is deleted", async () => {
-      const { store, storage } = setup();
+      const { store, storage } = await setup();
       for (const k of ["a", "b", "c", "d"]) await store.containerSet("c", k, 1);
       const first = await store.containerList("c", { limit: 2 });
       await store.containerDelete("c", "b");
@@ -157,7 +174,7 @@ describe.each(implementations)("%s storage", (_name, open) => {
     });
 
     it("refuses a cursor from another container or prefix, or one that was altered", async () => {
-      const { store, storage } = setup();
+      const { store, storage } = await setup();
       for (const k of ["p:1", "p:2", "p:3"]) await store.containerSet("c", k, 1);
       const { cursor } = await store.containerList("c", { prefix: "p:", limit: 1 });
       expect(cursor).toEqual(expect.any(String));
@@ -170,7 +187,7 @@ describe.each(implementations)("%s storage", (_name, open) => {
     });
 
     it("refuses a limit outside 1..1000 with a message saying the range", async () => {
-      const { store, storage } = setup();
+      const { store, storage } = await setup();
       for (const limit of [0, -1, 1001, 2.5]) {
         await expect(store.containerList("c", { limit })).rejects.toThrow(StorageError);
         await expect(store.containerList("c", { limit })).rejects.toThrow(/limit must be an integer from 1 to 1000/);
@@ -179,7 +196,7 @@ describe.each(implementations)("%s storage", (_name, open) => {
     });
 
     it("containerEntries lists every record by container and key", async () => {
-      const { store, storage } = setup();
+      const { store, storage } = await setup();
       await store.containerSet("b", "2", { v: 2 });
       await store.containerSet("b", "1", { v: 1 });
       await store.containerSet("a", "x", "x");
@@ -189,7 +206,7 @@ describe.each(implementations)("%s storage", (_name, open) => {
   });
 
   it("keeps installs apart: the same keys in two installs are two records", async () => {
-    const { storage, store } = setup();
+    const { storage, store } = await setup();
     const other = storage.forInstall("install-b");
     await store.cacheSet("k", "a");
     await other.cacheSet("k", "b");
