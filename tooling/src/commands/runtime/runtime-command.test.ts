@@ -41,7 +41,7 @@ it("rotate-key re-seals the stored credentials with IHUB_RUNTIME_KEY, reading ol
   const oldKey = Buffer.from(oldHex, "hex");
   const store = sqliteServiceStore(db);
   await store.createTenant({ id: "t", name: "t", createdAt: 0, bindings: {} }, "hash");
-  await store.createInstall({ id: "i-1", tenantId: "t", slug: "s", version: "1.0.0", range: "^1", integrity: "x", config: {}, bindings: {}, credentialFields: ["apiKey"], warnings: [], createdAt: 0, updatedAt: 0 }, createVault({ id: vaultKeyId(oldKey), key: oldKey }).seal("i-1", { apiKey: "sk-cli-rotate-zq-71" }), []);
+  await store.createInstall({ id: "i-1", tenantId: "t", slug: "s", version: "1.0.0", range: "^1", integrity: "x", config: {}, bindings: {}, credentialFields: ["apiKey"], warnings: [], createdAt: 0, updatedAt: 0, retentionTier: "short", followRange: false, previous: null, pendingUpgrade: null }, createVault({ id: vaultKeyId(oldKey), key: oldKey }).seal("i-1", { apiKey: "sk-cli-rotate-zq-71" }), []);
   await store.close();
   const run = (env: Record<string, string>) => spawnSync(process.execPath, [BIN, "runtime", "rotate-key", "--root", dir, "--db", db, "--json"], { env: { ...process.env, ...env }, encoding: "utf8" });
   const refused = run({ IHUB_RUNTIME_KEY: newHex, IHUB_RUNTIME_ADMIN_TOKEN: "unused-zq" });

@@ -1,0 +1,128 @@
+/**
+ * Moving an install between versions. An upgrade resolves its target (an exact version, the
+ * pending one being accepted, or the newest in the range), checks that the config and bindings
+ * fit the target and whether the target may do more than the installed version (the manifest
+ * diff's `widenedAccess`). It is applied only when nothing blocks it; otherwise the install
+ * records the pending upgrade and why. Applying is one store transaction (record, triggers,
+ * jobs of handlers that are gone); cache and containers are untouched. A rollback returns to
+ * what the last switch left, without asking for consent again (the tenant ran that version).
+ */
+import semver from "semver";
+import type { z } from "zod";
+import { widenedAccess } from "../contract/manifest-diff.js";
+import type { Manifest } from "../manifest/manifest-schema.js";
+import type { InstalledVersion, InstallRecord, PendingUpgrade, PointedChange, ServiceStore } from "../service-store/service-store.js";
+import type { Clock } from "../storage/install-store.js";
+import type { upgradeBody } from "./api-schemas.js";
+import type { BundleLoader } from "./bundle-loader.js";
+import { requireDependencies } from "./install-dependencies.js";
+import { deprecationWarning, triggersOf } from "./install-triggers.js";
+import { fitConfig, validatedBindings } from "./install-validation.js";
+import { ServiceError } from "./service-error.js";
+
+type Deps = {
+  store: ServiceStore;
+  bundles: BundleLoader;
+  clock: Clock;
+  /** Called after a switch, with the install as it was (its warm state can go). */
+  onSwitched(before: InstallRecord): void;
+};
+
+export type UpgradeRequest = z.infer<typeof upgradeBody>;
+
+export type UpgradeOutcome =
+  | { kind: "upgraded"; install: InstallRecord }
+  | { kind: "current"; install: InstallRecord }
+  | { kind: "blocked"; install: InstallRecord; pending: PendingUpgrade };
+
+const versionOf = (i: InstallRecord): InstalledVersion => ({
+  version: i.version, range: i.range, integrity: i.integrity, config: i.config, bindings: i.bindings, retentionTier: i.retentionTier, warnings: i.warnings,
+});
+
+/** Bindings are checked one problem at a time (the first missing alias is the one to bind). */
+function bindingProblems(manifest: Manifest, bindings: InstallRecord["bindings"]): PointedChange[] {
+  try {
+    validatedBindings(manifest, bindings);
+    return [];
+  } catch (error) {
+    if (error instanceof ServiceError && error.pointer) return [{ message: error.message, pointer: error.pointer }];
+    throw error;
+  }
+}
+
+/** The 409 a blocked upgrade answers with; the install shows the same pending change. */
+export function blockedError(install: InstallRecord, pending: PendingUpgrade): ServiceError {
+  const target = `${install.slug}@${pending.version}`;
+  if (pending.problems.length > 0) {
+    return new ServiceError(409, "UPGRADE_CONFIG_INVALID", `${target} does not accept this install's config or bindings`, "Send the upgrade again with a `config` (or `bindings`) that fits the new version; `problems` names each value.", pending.problems[0]!.pointer, pending.problems);
+  }
+  return new ServiceError(409, "UPGRADE_NEEDS_CONSENT", `${target} may do more than ${install.version}: ${pending.access.map((a) => a.message).join("; ")}`, "Review `problems` (pointers into the new manifest), then send the upgrade again with `acceptPermissions: true`.", undefined, pending.access);
+}
+
+export function createUpgradeManager(deps: Deps) {
+  const { store, bundles, clock } = deps;
+
+  async function apply(before: InstallRecord, next: InstallRecord, manifest: Manifest): Promise<InstallRecord> {
+    if (!(await store.switchVersion(next, before.integrity, triggersOf(manifest, next.updatedAt)))) {
+      throw new ServiceError(409, "UPGRADE_CONFLICT", `install ${before.id} changed version while this switch was prepared`, "Read the install again and retry.");
+    }
+    deps.onSwitched(before);
+    return next;
+  }
+
+  function targetSpec(install: InstallRecord, request: UpgradeRequest): string {
+    if (request.version) return `${install.slug}@${request.version}`;
+    if (request.acceptPermissions && install.pendingUpgrade) return `${install.slug}@${install.pendingUpgrade.version}`;
+    return `${install.slug}@${install.range}`;
+  }
+
+  return {
+    async upgrade(install: InstallRecord, request: UpgradeRequest): Promise<UpgradeOutcome> {
+      const { pulled, digest, integration } = await bundles.pull(targetSpec(install, request));
+      if (digest === install.integrity) {
+        if (install.pendingUpgrade && !semver.gt(install.pendingUpgrade.version, install.version)) await store.setPendingUpgrade(install.tenantId, install.id, install.integrity, null);
+        return { kind: "current", install };
+      }
+      const manifest = integration.manifest;
+      const current = (await bundles.load(install)).manifest;
+      await requireDependencies(store, install.tenantId, manifest);
+      const config = fitConfig(manifest, request.config ?? install.config);
+      const bindings = request.bindings ?? install.bindings;
+      const pending: PendingUpgrade = {
+        version: pulled.version,
+        detectedAt: clock.now(),
+        access: widenedAccess(current, manifest).map(({ message, pointer }) => ({ message, pointer })),
+        problems: [...config.problems, ...bindingProblems(manifest, bindings)],
+      };
+      if (pending.problems.length > 0 || (pending.access.length > 0 && !request.acceptPermissions)) {
+        await store.setPendingUpgrade(install.tenantId, install.id, install.integrity, pending);
+        return { kind: "blocked", install: { ...install, pendingUpgrade: pending }, pending };
+      }
+      const next: InstallRecord = {
+        ...install,
+        version: pulled.version,
+        integrity: digest,
+        range: semver.satisfies(pulled.version, install.range) ? install.range : `^${pulled.version}`,
+        config: config.value,
+        bindings,
+        warnings: [...pulled.warnings, ...deprecationWarning(manifest)],
+        retentionTier: manifest.retentionTier,
+        previous: versionOf(install),
+        pendingUpgrade: null,
+        updatedAt: clock.now(),
+      };
+      return { kind: "upgraded", install: await apply(install, next, manifest) };
+    },
+
+    /** Back to what the last switch left; following the range stops, or the next poll would undo it. */
+    async rollback(install: InstallRecord): Promise<InstallRecord> {
+      const back = install.previous;
+      if (!back) throw new ServiceError(409, "NO_PREVIOUS_VERSION", `install ${install.id} has not been upgraded, so there is nothing to roll back to`, "Upgrade it first, or install the version you want.");
+      const { manifest } = await bundles.load({ slug: install.slug, version: back.version, integrity: back.integrity });
+      const next: InstallRecord = { ...install, ...back, previous: versionOf(install), pendingUpgrade: null, followRange: false, updatedAt: clock.now() };
+      return apply(install, next, manifest);
+    },
+  };
+}
+
+export type UpgradeManager = ReturnType<typeof createUpgradeManager>;
