@@ -15,7 +15,7 @@ export type StoreLocation = { open(clock: Clock): Promise<ServiceStore> };
 export const T0 = Date.parse("2026-01-01T00:00:00.000Z");
 const sealed = (n: string): SealedCredential => ({ keyId: "k_test", iv: `iv-${n}`, tag: `tag-${n}`, ciphertext: `ct-${n}` });
 
-export function install(tenantId: string, id = randomUUID(), over: Partial<InstallRecord> = {}): InstallRecord {
+export function install(tenantId: string, id: string = randomUUID(), over: Partial<InstallRecord> = {}): InstallRecord {
   return {
     id, tenantId, slug: "notes", version: "1.0.0", range: "^1", integrity: "ab".repeat(64),
     config: { region: "eu" }, bindings: { api: { url: "http://127.0.0.1:1" } }, credentialFields: ["apiKey"], warnings: [],
