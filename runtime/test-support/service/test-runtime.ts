@@ -16,7 +16,7 @@ export const ADMIN = "admin-token-zq8-4471";
 
 export type TestRuntime = { app: RuntimeApp; clock: FakeClock; dbFile: string; vaultKey: Buffer };
 
-export async function startTestRuntime(opts: { dir: string; registry: string; publicKeyPem: string; clock?: FakeClock; vaultKey?: Buffer; dbFile?: string; limits?: Partial<ServiceLimits>; logStream?: NodeJS.WritableStream; probes?: Record<string, () => Promise<void>> }): Promise<TestRuntime> {
+export async function startTestRuntime(opts: { dir: string; registry: string; publicKeyPem: string; clock?: FakeClock; vaultKey?: Buffer; dbFile?: string; limits?: Partial<ServiceLimits>; logStream?: NodeJS.WritableStream; probes?: Record<string, () => Promise<void>>; startWorker?: boolean }): Promise<TestRuntime> {
   const clock = opts.clock ?? fakeClock();
   const dbFile = opts.dbFile ?? path.join(opts.dir, `runtime-${randomBytes(4).toString("hex")}.sqlite`);
   const vaultKey = opts.vaultKey ?? randomBytes(32);
@@ -26,7 +26,7 @@ export async function startTestRuntime(opts: { dir: string; registry: string; pu
     vault: createVault({ id: vaultKeyId(vaultKey), key: vaultKey }),
     adminToken: ADMIN,
     clock,
-    startWorker: false,
+    startWorker: opts.startWorker ?? false,
     ...(opts.limits ? { limits: opts.limits } : {}),
     ...(opts.probes ? { probes: opts.probes } : {}),
     ...(opts.logStream ? { logger: { level: "debug", redact: LOG_REDACT, stream: opts.logStream } } : {}),
