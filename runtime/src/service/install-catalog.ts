@@ -60,8 +60,11 @@ export function createInstallCatalog(deps: Deps) {
         .filter(([slug, e]) => (e.visibility === "public" || own.has(slug)) && (after === null || slug > after))
         .map(([slug]) => slug)
         .sort();
+      // A page holds `limit` installable entries: ones with nothing installable are passed over, not counted.
       const items: CatalogItem[] = [];
-      for (const slug of slugs.slice(0, limit)) {
+      let examined = 0;
+      while (items.length < limit && examined < slugs.length) {
+        const slug = slugs[examined++]!;
         try {
           items.push(await entry(deps.bundles, slug));
         } catch (error) {
@@ -69,7 +72,7 @@ export function createInstallCatalog(deps: Deps) {
           deps.log.debug({ slug, code: error.code }, "catalog: nothing installable");
         }
       }
-      return { items, cursor: slugs.length > limit ? encodePageCursor(list, slugs[limit - 1]!) : null };
+      return { items, cursor: examined < slugs.length ? encodePageCursor(list, slugs[examined - 1]!) : null };
     },
   };
 }
