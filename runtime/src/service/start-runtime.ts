@@ -23,6 +23,8 @@ export type StartOptions = {
   host?: string;
   port?: number;
   trustedKeyFiles?: string[];
+  /** How often installs that follow their range poll the registry (ServiceLimits.upgradePollMs by default). */
+  upgradePollMs?: number;
   env?: NodeJS.ProcessEnv;
   /** Where structured logs go; stdout stays free for the URL line. */
   logStream?: NodeJS.WritableStream;
@@ -80,6 +82,7 @@ export async function startRuntime(opts: StartOptions) {
     adminToken: secrets.adminToken,
     logger: { level: opts.logLevel ?? "info", redact: LOG_REDACT, stream: opts.logStream ?? process.stderr },
     probes: { registry: registryProbe(location) },
+    ...(opts.upgradePollMs ? { limits: { upgradePollMs: opts.upgradePollMs } } : {}),
   });
   for (const w of warnings) app.log.warn(w);
   const host = opts.host ?? "127.0.0.1";

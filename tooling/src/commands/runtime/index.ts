@@ -19,7 +19,8 @@ export default defineCommand("runtime", {
       .option("--db <file>", "SQLite database file (default: .ihub/runtime.sqlite)")
       .option("--host <host>", "address to listen on", "127.0.0.1")
       .option("--port <n>", "port (0 picks a free one)", String(DEFAULT_PORT))
-      .option("--trusted-key <file>", "PEM public key whose bundle signatures are accepted (repeatable)", collect, []),
+      .option("--trusted-key <file>", "PEM public key whose bundle signatures are accepted (repeatable)", collect, [])
+      .option("--upgrade-poll <seconds>", "how often installs that follow their range poll the registry", "300"),
   async run(ctx, args, opts) {
     // The defaults live in the repository's .ihub/; outside a repository they are relative to the current folder.
     const root = await ctx.root().catch(() => process.cwd());
@@ -33,6 +34,8 @@ export default defineCommand("runtime", {
     if (args[0] !== "start") throw new UsageError(`unknown action ${args[0]}`, "Actions: start, rotate-key.");
     const port = Number(opts.port);
     if (!Number.isInteger(port) || port < 0 || port > 65535) throw new UsageError(`--port ${String(opts.port)} is not a port number`);
+    const poll = Number(opts.upgradePoll);
+    if (!Number.isFinite(poll) || poll < 1 || poll > 86_400) throw new UsageError(`--upgrade-poll ${String(opts.upgradePoll)} is not a number of seconds from 1 to 86400`);
     const started = await startRuntime({
       root,
       ...(typeof opts.registry === "string" ? { registry: opts.registry } : {}),
@@ -40,6 +43,7 @@ export default defineCommand("runtime", {
       host: String(opts.host),
       port,
       trustedKeyFiles: opts.trustedKey as string[],
+      upgradePollMs: poll * 1000,
     }).catch(usageOf);
     // One line, not printJson's indented document: a supervisor reads the URL from the first line.
     if (ctx.json) ctx.out(JSON.stringify(withFormat("runtime", { url: started.url })) + "\n");

@@ -51,3 +51,11 @@ it("rotate-key re-seals the stored credentials with IHUB_RUNTIME_KEY, reading ol
   expect(done.status).toBe(0);
   expect(JSON.parse(done.stdout)).toEqual({ format: "ihub.runtime/v1", db, keyId: vaultKeyId(Buffer.from(newHex, "hex")), resealed: 1 });
 }, 30_000);
+
+it("refuses an --upgrade-poll that is not a number of seconds as a usage error", () => {
+  for (const value of ["0", "soon", "90000"]) {
+    const res = spawnSync(process.execPath, [BIN, "runtime", "start", "--root", dir, "--upgrade-poll", value, "--json"], { env: { ...process.env, IHUB_RUNTIME_ADMIN_TOKEN: "unused-zq", IHUB_RUNTIME_KEY: "11".repeat(32) }, encoding: "utf8" });
+    expect([value, res.status]).toEqual([value, 2]);
+    expect(JSON.parse(res.stdout)).toMatchObject({ ok: false, error: { message: expect.stringContaining("--upgrade-poll") } });
+  }
+});
