@@ -37,6 +37,8 @@ export function lifecycleStoreContract(name: string, fresh: () => StoreLocation)
       expect(await store.getInstall("tenant-a", a.id)).toEqual(a);
 
       expect(await store.switchVersion(next, a.integrity, triggers)).toBe(true);
+      // A change checked against the version that was there before is refused, not written over the new one.
+      expect(await store.updateInstall({ ...a, config: { region: "eu" } }, null)).toBe(false);
       expect(await store.getInstall("tenant-a", a.id)).toEqual(next);
       expect((await store.dueTimers(T0 + DAY)).map((t) => [t.handler, t.schedule, t.nextAt])).toEqual([["tick", "1m", T0 + 60_000], ["tock", "10m", T0 + 600_000]]);
       expect((await store.jobs.claim(T0, 10)).map((j) => j.handler)).toEqual(["on_ping"]);

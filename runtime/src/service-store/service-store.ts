@@ -117,8 +117,12 @@ export interface ServiceStore {
   createInstall(install: InstallRecord, credential: SealedCredential | null, triggers: Trigger[]): Promise<void>;
   getInstall(tenantId: string, id: string): Promise<InstallRecord | null>;
   listInstalls(tenantId: string, page?: PageOptions): Promise<Page<InstallRecord>>;
-  /** `credential` undefined keeps the stored one; null removes it. */
-  updateInstall(install: InstallRecord, credential: SealedCredential | null | undefined): Promise<void>;
+  /**
+   * `credential` undefined keeps the stored one; null removes it. False, with nothing written,
+   * when the install no longer has `install.integrity` (a version switch came between the read
+   * and this write, and its config belongs to the other version).
+   */
+  updateInstall(install: InstallRecord, credential: SealedCredential | null | undefined): Promise<boolean>;
   /** Removes the install and everything it owns: credential, triggers, timers, pending jobs, runs, idempotency records, cache and containers. */
   deleteInstall(tenantId: string, id: string): Promise<boolean>;
   /**

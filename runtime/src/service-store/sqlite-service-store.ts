@@ -263,9 +263,11 @@ export function sqliteServiceStore(file: string, clock: Clock = systemClock): Se
     insertTriggers(i, triggers);
   });
   const updateInstall = db.transaction((i: InstallRecord, credential: SealedCredential | null | undefined) => {
+    if (q.integrityOf.get(i.tenantId, i.id)?.integrity !== i.integrity) return false;
     q.updateInstall.run(installRow(i));
     if (credential === null) q.deleteCredential.run(i.id);
     else if (credential) putCredential(i.id, credential);
+    return true;
   });
   const switchVersion = db.transaction((i: InstallRecord, fromIntegrity: string, triggers: readonly Trigger[]) => {
     if (q.integrityOf.get(i.tenantId, i.id)?.integrity !== fromIntegrity) return false;
@@ -371,7 +373,7 @@ export function sqliteServiceStore(file: string, clock: Clock = systemClock): Se
     },
     async updateInstall(i, credential) {
       installsById.delete(i.id);
-      updateInstall.immediate(i, credential);
+      return updateInstall.immediate(i, credential);
     },
     async deleteInstall(tenantId, id) {
       const deleted = deleteInstall.immediate(tenantId, id);

@@ -15,7 +15,7 @@ import type { BundleLoader } from "./bundle-loader.js";
 import { requireDependencies } from "./install-dependencies.js";
 import { deprecationWarning, triggersOf } from "./install-triggers.js";
 import { validatedBindings, validatedConfig, validatedCredentials } from "./install-validation.js";
-import { notFound } from "./service-error.js";
+import { notFound, ServiceError } from "./service-error.js";
 
 type Deps = { store: ServiceStore; bundles: BundleLoader; vault: Vault; clock: Clock; onRemoved(install: InstallRecord): void };
 
@@ -98,7 +98,9 @@ export function createInstallManager(deps: Deps) {
         next.credentialFields = credential.fields;
         sealed = credential.value && vault.seal(id, credential.value);
       }
-      await store.updateInstall(next, sealed);
+      if (!(await store.updateInstall(next, sealed))) {
+        throw new ServiceError(409, "INSTALL_CHANGED", `install ${id} moved to another version while this change was checked`, "Read the install again and send the change for its current version.");
+      }
       return next;
     },
 
