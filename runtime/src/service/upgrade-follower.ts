@@ -59,6 +59,7 @@ export function createUpgradeFollower(deps: Deps) {
           const polled = await registry.pollVersions(slug, seen?.etag ?? null);
           if (polled.changed) known.set(slug, (seen = { etag: polled.etag, candidates: polled.candidates }));
         } catch (error) {
+          report.failed.push(...installs.map((i) => i.id));
           log.warn({ err: error, slug }, "could not poll the registry");
           continue;
         }

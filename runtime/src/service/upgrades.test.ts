@@ -4,7 +4,7 @@
  * while the runtime runs. The cases run in order: each publishes the next release.
  */
 import type { IncomingHttpHeaders, Server } from "node:http";
-import { mkdtemp, rm } from "node:fs/promises";
+import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -26,13 +26,14 @@ let server: Server;
 let publish: (m: ReturnType<typeof notesManifest>[]) => Promise<void>;
 let publicKeyPem: string;
 let registryUrl: string;
+let registryDir: string;
 const requests: { url: string; headers: IncomingHttpHeaders }[] = [];
 const indexRequests = () => requests.filter((r) => r.url === "/notes/index.json");
 
 beforeAll(async () => {
   dir = await mkdtemp(path.join(tmpdir(), "ihub-upgrades-"));
   const built = await buildTestRegistry(dir, [notesManifest("1.0.0")]);
-  ({ publish, publicKeyPem } = built);
+  ({ publish, publicKeyPem, registry: registryDir } = built);
   server = createRegistryServer(built.registry);
   server.prependListener("request", (req) => requests.push({ url: req.url ?? "", headers: req.headers }));
   registryUrl = (await listen(server, 0, "127.0.0.1")).url;
@@ -161,6 +162,24 @@ describe("an install following ^1", () => {
     const back = await tenant.api.post(`/v1/installs/${id}/rollback`);
     expect(back.body).toMatchObject({ version: "1.2.0", range: "^1", config: { region: "eu", pageSize: 10 } });
     expect((await tenant.api.post(`/v1/installs/${id}/rpc/echo`, { input: {} })).body.output).toMatchObject({ region: "eu", pageSize: 10 });
+  });
+
+  it("reports a registry index it cannot read as a failed poll, upgrades nothing, and reads it again next time", async () => {
+    const indexFile = path.join(registryDir, "notes", "index.json");
+    const good = await readFile(indexFile);
+    const before = (await tenant.api.patch(`/v1/installs/${id}`, { followRange: true })).body;
+    try {
+      for (const hostile of ['{"format":1,"slug":"other","latest":null,"versions":{}}', "{ not json", "x".repeat(17 * 1024 * 1024)]) {
+        await writeFile(indexFile, hostile);
+        expect(await rt.app.runtime.follower.poll()).toEqual({ upgraded: [], blocked: [], failed: [id] });
+      }
+    } finally {
+      await writeFile(indexFile, good);
+    }
+    requests.length = 0;
+    expect(await rt.app.runtime.follower.poll()).toEqual({ upgraded: [], blocked: [], failed: [] });
+    expect(indexRequests()).toHaveLength(1);
+    expect((await tenant.api.get(`/v1/installs/${id}`)).body).toEqual(before);
   });
 
   it("refuses what cannot be done with a typed error and changes nothing", async () => {
