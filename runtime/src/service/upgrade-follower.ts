@@ -1,9 +1,10 @@
 /**
  * Installs that follow their range: each poll asks the registry, once per slug, whether the
  * slug's versions changed since the ETag it holds (a 304 over HTTP costs no body), and moves each
- * following install whose range now holds a newer version through the same upgrade as the API.
- * An upgrade that widens access or that the config does not fit is not applied: it stays pending
- * on the install, and is not tried again until a newer version appears. ETags and versions are
+ * following install whose range now holds a newer version to the newest one that applies by
+ * itself (upgrade-manager.ts `follow`). A version that widens access or that the config does not
+ * fit is not applied: it stays pending on the install, and is not tried again until a newer
+ * version appears. ETags and versions are
  * kept in memory; after a restart the first poll reads each index once in full.
  */
 import type { FastifyBaseLogger } from "fastify";
@@ -18,11 +19,14 @@ type Deps = { store: ServiceStore; registry: Pick<RegistryClient, "pollVersions"
 
 export type FollowReport = { upgraded: string[]; blocked: string[]; failed: string[] };
 
-function newestIn(install: InstallRecord, candidates: readonly Candidate[]): string | null {
+/** Installable versions in the install's range above its version, newest first. */
+function newerIn(install: InstallRecord, candidates: readonly Candidate[]): string[] {
   try {
-    return installableVersions({ slug: install.slug, range: install.range }, candidates)[0]?.version ?? null;
+    return installableVersions({ slug: install.slug, range: install.range }, candidates)
+      .map((c) => c.version)
+      .filter((v) => semver.gt(v, install.version));
   } catch (error) {
-    if (error instanceof RegistryError) return null;
+    if (error instanceof RegistryError) return [];
     throw error;
   }
 }
@@ -31,9 +35,9 @@ export function createUpgradeFollower(deps: Deps) {
   const { store, registry, upgrades, log } = deps;
   const known = new Map<string, { etag: string; candidates: Candidate[] }>();
 
-  async function follow(install: InstallRecord, report: FollowReport): Promise<void> {
+  async function follow(install: InstallRecord, newer: string[], report: FollowReport): Promise<void> {
     try {
-      const outcome = await upgrades.upgrade(install, {});
+      const outcome = await upgrades.follow(install, newer);
       if (outcome.kind === "upgraded") {
         report.upgraded.push(install.id);
         log.info({ installId: install.id, from: install.version, to: outcome.install.version }, "install followed its range");
@@ -64,8 +68,8 @@ export function createUpgradeFollower(deps: Deps) {
           continue;
         }
         for (const install of installs) {
-          const newest = newestIn(install, seen!.candidates);
-          if (newest && semver.gt(newest, install.version) && newest !== install.pendingUpgrade?.version) await follow(install, report);
+          const newer = newerIn(install, seen!.candidates);
+          if (newer.length > 0 && newer[0] !== install.pendingUpgrade?.version) await follow(install, newer, report);
         }
       }
       return report;

@@ -10,7 +10,9 @@
 import semver from "semver";
 import type { z } from "zod";
 import { widenedAccess } from "../contract/manifest-diff.js";
+import { ExecutorError } from "../executor/executor-error.js";
 import type { Manifest } from "../manifest/manifest-schema.js";
+import { RegistryError } from "../registry/registry-error.js";
 import type { InstalledVersion, InstallRecord, PendingUpgrade, PointedChange, ServiceStore } from "../service-store/service-store.js";
 import type { Clock } from "../storage/install-store.js";
 import type { upgradeBody } from "./api-schemas.js";
@@ -29,6 +31,8 @@ type Deps = {
 };
 
 export type UpgradeRequest = z.infer<typeof upgradeBody>;
+
+type Plan = { kind: "current" } | { kind: "blocked"; pending: PendingUpgrade } | { kind: "ready"; next: InstallRecord; manifest: Manifest };
 
 export type UpgradeOutcome =
   | { kind: "upgraded"; install: InstallRecord }
@@ -76,42 +80,82 @@ export function createUpgradeManager(deps: Deps) {
     return `${install.slug}@${install.range}`;
   }
 
-  return {
-    async upgrade(install: InstallRecord, request: UpgradeRequest): Promise<UpgradeOutcome> {
-      const { pulled, digest, integration } = await bundles.pull(targetSpec(install, request));
-      if (digest === install.integrity) {
+  /** What moving to `spec` would do, without doing it. */
+  async function plan(install: InstallRecord, spec: string, request: UpgradeRequest): Promise<Plan> {
+    const { pulled, digest, integration } = await bundles.pull(spec);
+    if (digest === install.integrity) return { kind: "current" };
+    const manifest = integration.manifest;
+    const current = (await bundles.load(install)).manifest;
+    await requireDependencies(store, install.tenantId, manifest);
+    const config = fitConfig(manifest, request.config ?? install.config);
+    const bindings = request.bindings ?? install.bindings;
+    const pending: PendingUpgrade = {
+      version: pulled.version,
+      detectedAt: clock.now(),
+      access: widenedAccess(current, manifest).map(({ message, pointer }) => ({ message, pointer })),
+      problems: [...config.problems, ...bindingProblems(manifest, bindings)],
+    };
+    if (pending.problems.length > 0 || (pending.access.length > 0 && !request.acceptPermissions)) return { kind: "blocked", pending };
+    const next: InstallRecord = {
+      ...install,
+      version: pulled.version,
+      integrity: digest,
+      range: semver.satisfies(pulled.version, install.range) ? install.range : `^${pulled.version}`,
+      config: config.value,
+      bindings,
+      warnings: [...pulled.warnings, ...deprecationWarning(manifest)],
+      retentionTier: manifest.retentionTier,
+      previous: versionOf(install),
+      pendingUpgrade: null,
+      updatedAt: clock.now(),
+    };
+    return { kind: "ready", next, manifest };
+  }
+
+  /** Carries a plan out: applies it, records why it waits, or clears a pending upgrade the install has passed. */
+  async function settle(install: InstallRecord, p: Plan): Promise<UpgradeOutcome> {
+    switch (p.kind) {
+      case "current":
         if (install.pendingUpgrade && !semver.gt(install.pendingUpgrade.version, install.version)) await store.setPendingUpgrade(install.tenantId, install.id, install.integrity, null);
         return { kind: "current", install };
+      case "blocked":
+        await store.setPendingUpgrade(install.tenantId, install.id, install.integrity, p.pending);
+        return { kind: "blocked", install: { ...install, pendingUpgrade: p.pending }, pending: p.pending };
+      case "ready":
+        return { kind: "upgraded", install: await apply(install, p.next, p.manifest) };
+    }
+  }
+
+  return {
+    async upgrade(install: InstallRecord, request: UpgradeRequest): Promise<UpgradeOutcome> {
+      return settle(install, await plan(install, targetSpec(install, request), request));
+    },
+
+    /**
+     * Following the range: to the newest of `newer` (versions above the installed one, newest
+     * first) that applies by itself. When a newer one cannot, it stays pending on the install,
+     * so 1.1.0 is applied while 1.2.0, which adds a permission, waits for the tenant.
+     */
+    async follow(install: InstallRecord, newer: readonly string[]): Promise<UpgradeOutcome> {
+      let waiting: Plan | null = null;
+      for (const version of newer) {
+        let p: Plan;
+        try {
+          p = await plan(install, `${install.slug}@${version}`, {});
+        } catch (error) {
+          // A version this runtime cannot take (untrusted signer, broken bundle) is passed over.
+          if (error instanceof RegistryError || error instanceof ExecutorError) continue;
+          throw error;
+        }
+        if (p.kind === "blocked") waiting ??= p;
+        if (p.kind !== "ready") continue;
+        const upgraded = await settle(install, p);
+        if (!waiting || upgraded.kind !== "upgraded") return upgraded;
+        // The waiting version is judged again against the version now installed.
+        const still = await settle(upgraded.install, await plan(upgraded.install, `${install.slug}@${newer[0]}`, {}));
+        return { kind: "upgraded", install: still.install };
       }
-      const manifest = integration.manifest;
-      const current = (await bundles.load(install)).manifest;
-      await requireDependencies(store, install.tenantId, manifest);
-      const config = fitConfig(manifest, request.config ?? install.config);
-      const bindings = request.bindings ?? install.bindings;
-      const pending: PendingUpgrade = {
-        version: pulled.version,
-        detectedAt: clock.now(),
-        access: widenedAccess(current, manifest).map(({ message, pointer }) => ({ message, pointer })),
-        problems: [...config.problems, ...bindingProblems(manifest, bindings)],
-      };
-      if (pending.problems.length > 0 || (pending.access.length > 0 && !request.acceptPermissions)) {
-        await store.setPendingUpgrade(install.tenantId, install.id, install.integrity, pending);
-        return { kind: "blocked", install: { ...install, pendingUpgrade: pending }, pending };
-      }
-      const next: InstallRecord = {
-        ...install,
-        version: pulled.version,
-        integrity: digest,
-        range: semver.satisfies(pulled.version, install.range) ? install.range : `^${pulled.version}`,
-        config: config.value,
-        bindings,
-        warnings: [...pulled.warnings, ...deprecationWarning(manifest)],
-        retentionTier: manifest.retentionTier,
-        previous: versionOf(install),
-        pendingUpgrade: null,
-        updatedAt: clock.now(),
-      };
-      return { kind: "upgraded", install: await apply(install, next, manifest) };
+      return settle(install, waiting ?? { kind: "current" });
     },
 
     /** Back to what the last switch left; following the range stops, or the next poll would undo it. */

@@ -101,7 +101,7 @@ describe("an install following ^1", () => {
     expect((await tenant.api.get(`/v1/installs/${id}`)).body.version).toBe("1.0.0");
   });
 
-  it("holds an upgrade that adds a permission and a scope until the tenant accepts it", async () => {
+  it("follows to the newest version that needs no consent and holds one that adds a permission and a scope until the tenant accepts it", async () => {
     await publish([
       notesManifest("1.2.0", (m) => {
         m.permissions.device = { api: { methods: ["GET", "POST"] } };
@@ -109,9 +109,10 @@ describe("an install following ^1", () => {
       }),
     ]);
     expect((await tenant.api.patch(`/v1/installs/${id}`, { followRange: true })).body.followRange).toBe(true);
-    expect(await rt.app.runtime.follower.poll()).toEqual({ upgraded: [], blocked: [id], failed: [] });
+    // 1.1.0 asks for nothing new, so the install moves there; 1.2.0 waits.
+    expect(await rt.app.runtime.follower.poll()).toEqual({ upgraded: [id], blocked: [], failed: [] });
     const waiting = (await tenant.api.get(`/v1/installs/${id}`)).body;
-    expect(waiting.version).toBe("1.0.0");
+    expect(waiting).toMatchObject({ version: "1.1.0", previousVersion: "1.0.0" });
     expect(waiting.pendingUpgrade).toEqual({
       version: "1.2.0",
       detectedAt: new Date(rt.clock.now()).toISOString(),
@@ -129,11 +130,11 @@ describe("an install following ^1", () => {
     const refused = await tenant.api.post(`/v1/installs/${id}/upgrade`, {});
     expect(refused.status).toBe(409);
     expect(refused.body.error).toMatchObject({ code: "UPGRADE_NEEDS_CONSENT", problems: waiting.pendingUpgrade.access });
-    expect((await tenant.api.get(`/v1/installs/${id}`)).body.version).toBe("1.0.0");
+    expect((await tenant.api.get(`/v1/installs/${id}`)).body.version).toBe("1.1.0");
 
     const accepted = await tenant.api.post(`/v1/installs/${id}/upgrade`, { acceptPermissions: true });
     expect(accepted.status).toBe(200);
-    expect(accepted.body).toMatchObject({ version: "1.2.0", previousVersion: "1.0.0", pendingUpgrade: null });
+    expect(accepted.body).toMatchObject({ version: "1.2.0", previousVersion: "1.1.0", pendingUpgrade: null });
     expect(await ticks(id)).toEqual({ n: 3 });
   });
 
