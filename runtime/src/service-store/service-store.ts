@@ -129,10 +129,11 @@ export interface ServiceStore {
    * Moves an install to another version in one transaction: the record (version, config,
    * bindings, previous, pending), its triggers (a timer whose schedule is unchanged keeps its next
    * fire time, others are planned anew) and the pending jobs of handlers that are no longer
-   * triggered. Cache and containers are untouched. False, with nothing written, when the install
-   * no longer has `fromIntegrity` (another switch won).
+   * triggered, and the credential when one is given (null removes it). Cache and containers are
+   * untouched. False, with nothing written, when the install no longer has `fromIntegrity`
+   * (another switch won).
    */
-  switchVersion(install: InstallRecord, fromIntegrity: string, triggers: Trigger[]): Promise<boolean>;
+  switchVersion(install: InstallRecord, fromIntegrity: string, triggers: Trigger[], credential?: SealedCredential | null): Promise<boolean>;
   /** Records or clears the upgrade an install waits for, if it still has `integrity`. */
   setPendingUpgrade(tenantId: string, installId: string, integrity: string, pending: PendingUpgrade | null): Promise<boolean>;
   /** Installs of every tenant that follow their range. */

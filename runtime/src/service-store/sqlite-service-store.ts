@@ -269,9 +269,11 @@ export function sqliteServiceStore(file: string, clock: Clock = systemClock): Se
     else if (credential) putCredential(i.id, credential);
     return true;
   });
-  const switchVersion = db.transaction((i: InstallRecord, fromIntegrity: string, triggers: readonly Trigger[]) => {
+  const switchVersion = db.transaction((i: InstallRecord, fromIntegrity: string, triggers: readonly Trigger[], credential: SealedCredential | null | undefined) => {
     if (q.integrityOf.get(i.tenantId, i.id)?.integrity !== fromIntegrity) return false;
     q.updateInstall.run(installRow(i));
+    if (credential === null) q.deleteCredential.run(i.id);
+    else if (credential) putCredential(i.id, credential);
     const timers = new Map(q.triggersOf.all(i.id).filter((t) => t.kind === "timer").map((t) => [t.handler, t]));
     q.deleteTriggers.run(i.id);
     insertTriggers(i, triggers, (t) => {
@@ -380,9 +382,9 @@ export function sqliteServiceStore(file: string, clock: Clock = systemClock): Se
       if (deleted) installsById.delete(id);
       return deleted;
     },
-    async switchVersion(i, fromIntegrity, triggers) {
+    async switchVersion(i, fromIntegrity, triggers, credential) {
       installsById.delete(i.id);
-      return switchVersion.immediate(i, fromIntegrity, triggers);
+      return switchVersion.immediate(i, fromIntegrity, triggers, credential);
     },
     async setPendingUpgrade(tenantId, installId, integrity, pending) {
       installsById.delete(installId);

@@ -133,7 +133,11 @@ export const upgradeBody = z.strictObject({
   version: z.string().regex(new RegExp(SEMVER_PATTERN)).optional().describe("An exact version; without it, the pending upgrade's version when accepting one, else the newest in the install's range. A version outside the range moves the range to `^version`."),
   config: z.record(z.string(), z.unknown()).optional().describe("A new config for the new version; without it the stored config must fit the new configSchema."),
   bindings: bindingsMap.optional().describe("New bindings, e.g. for a resource alias the new version adds."),
+  credentials: credentials.nullable().optional().describe("A new credential for the new version (null removes it); without it the stored one must fit the new auth.fields."),
   acceptPermissions: z.boolean().optional().describe("Consent to what the new version may do that the installed one may not (new permissions, new auth scopes)."),
+});
+export const rollbackBody = z.strictObject({
+  credentials: credentials.nullable().optional().describe("A credential for the version rolled back to, when the stored one does not fit it."),
 });
 
 const catalogHandler = z.object({

@@ -130,7 +130,7 @@ export async function createRuntimeApp(opts: RuntimeAppOptions) {
       runner.forget(i.id);
     },
   });
-  const upgrades = createUpgradeManager({ store, bundles, clock, onSwitched: (before) => pool.evict(before.id, before.version) });
+  const upgrades = createUpgradeManager({ store, bundles, vault: opts.vault, clock, onSwitched: (before) => pool.evict(before.id, before.version) });
   const follower = createUpgradeFollower({ store, registry: opts.registry, upgrades, log: app.log });
   const retention = createRetentionSweeper({ store, bundles, clock, log: app.log });
   const background = [

@@ -1,11 +1,12 @@
 /**
  * Moving an install between versions. An upgrade resolves its target (an exact version, the
- * pending one being accepted, or the newest in the range), checks that the config and bindings
- * fit the target and whether the target may do more than the installed version (the manifest
+ * pending one being accepted, or the newest in the range), checks that the config, bindings and
+ * credential fit the target and whether the target may do more than the installed version (the manifest
  * diff's `widenedAccess`). It is applied only when nothing blocks it; otherwise the install
  * records the pending upgrade and why. Applying is one store transaction (record, triggers,
- * jobs of handlers that are gone); cache and containers are untouched. A rollback returns to
- * what the last switch left, without asking for consent again (the tenant ran that version).
+ * jobs of handlers that are gone, a new credential); cache and containers are untouched. A
+ * rollback returns to what the last switch left, without asking for consent again (the tenant ran
+ * that version).
  */
 import semver from "semver";
 import type { z } from "zod";
@@ -15,16 +16,18 @@ import type { Manifest } from "../manifest/manifest-schema.js";
 import { RegistryError } from "../registry/registry-error.js";
 import type { InstalledVersion, InstallRecord, PendingUpgrade, PointedChange, ServiceStore } from "../service-store/service-store.js";
 import type { Clock } from "../storage/install-store.js";
-import type { upgradeBody } from "./api-schemas.js";
+import type { SealedCredential, Vault } from "../vault/credential-vault.js";
+import type { rollbackBody, upgradeBody } from "./api-schemas.js";
 import type { BundleLoader } from "./bundle-loader.js";
 import { requireDependencies } from "./install-dependencies.js";
 import { deprecationWarning, triggersOf } from "./install-triggers.js";
-import { fitConfig, validatedBindings } from "./install-validation.js";
+import { fitConfig, validatedBindings, validatedCredentials } from "./install-validation.js";
 import { ServiceError } from "./service-error.js";
 
 type Deps = {
   store: ServiceStore;
   bundles: BundleLoader;
+  vault: Vault;
   clock: Clock;
   /** Called after a switch, with the install as it was (its warm state can go). */
   onSwitched(before: InstallRecord): void;
@@ -32,7 +35,10 @@ type Deps = {
 
 export type UpgradeRequest = z.infer<typeof upgradeBody>;
 
-type Plan = { kind: "current" } | { kind: "blocked"; pending: PendingUpgrade } | { kind: "ready"; next: InstallRecord; manifest: Manifest };
+/** A new credential for the switch (null removes it), or undefined to keep the stored one. */
+type CredentialChange = SealedCredential | null | undefined;
+
+type Plan = { kind: "current" } | { kind: "blocked"; pending: PendingUpgrade } | { kind: "ready"; next: InstallRecord; manifest: Manifest; credential: CredentialChange };
 
 export type UpgradeOutcome =
   | { kind: "upgraded"; install: InstallRecord }
@@ -43,10 +49,10 @@ const versionOf = (i: InstallRecord): InstalledVersion => ({
   version: i.version, range: i.range, integrity: i.integrity, config: i.config, bindings: i.bindings, retentionTier: i.retentionTier, warnings: i.warnings,
 });
 
-/** Bindings are checked one problem at a time (the first missing alias is the one to bind). */
-function bindingProblems(manifest: Manifest, bindings: InstallRecord["bindings"]): PointedChange[] {
+/** An install-time check as a list of problems; bindings and credentials report their first (the one to fix next). */
+function problemsOf(check: () => unknown): PointedChange[] {
   try {
-    validatedBindings(manifest, bindings);
+    check();
     return [];
   } catch (error) {
     if (error instanceof ServiceError && error.pointer) return [{ message: error.message, pointer: error.pointer }];
@@ -58,16 +64,16 @@ function bindingProblems(manifest: Manifest, bindings: InstallRecord["bindings"]
 export function blockedError(install: InstallRecord, pending: PendingUpgrade): ServiceError {
   const target = `${install.slug}@${pending.version}`;
   if (pending.problems.length > 0) {
-    return new ServiceError(409, "UPGRADE_CONFIG_INVALID", `${target} does not accept this install's config or bindings`, "Send the upgrade again with a `config` (or `bindings`) that fits the new version; `problems` names each value.", pending.problems[0]!.pointer, pending.problems);
+    return new ServiceError(409, "UPGRADE_CONFIG_INVALID", `${target} does not accept this install's config, bindings or credential`, "Send the upgrade again with a `config` (or `bindings`, `credentials`) that fits the new version; `problems` names each value.", pending.problems[0]!.pointer, pending.problems);
   }
   return new ServiceError(409, "UPGRADE_NEEDS_CONSENT", `${target} may do more than ${install.version}: ${pending.access.map((a) => a.message).join("; ")}`, "Review `problems` (pointers into the new manifest), then send the upgrade again with `acceptPermissions: true`.", undefined, pending.access);
 }
 
 export function createUpgradeManager(deps: Deps) {
-  const { store, bundles, clock } = deps;
+  const { store, bundles, vault, clock } = deps;
 
-  async function apply(before: InstallRecord, next: InstallRecord, manifest: Manifest): Promise<InstallRecord> {
-    if (!(await store.switchVersion(next, before.integrity, triggersOf(manifest, next.updatedAt)))) {
+  async function apply(before: InstallRecord, next: InstallRecord, manifest: Manifest, credential: CredentialChange): Promise<InstallRecord> {
+    if (!(await store.switchVersion(next, before.integrity, triggersOf(manifest, next.updatedAt), credential))) {
       throw new ServiceError(409, "UPGRADE_CONFLICT", `install ${before.id} changed version while this switch was prepared`, "Read the install again and retry.");
     }
     deps.onSwitched(before);
@@ -80,6 +86,18 @@ export function createUpgradeManager(deps: Deps) {
     return `${install.slug}@${install.range}`;
   }
 
+  /**
+   * The credential a version would run with: the one the request brings, or the stored one, each
+   * checked against the version's auth (messages name the rule, never the value).
+   */
+  async function credentialFor(install: InstallRecord, manifest: Manifest, given: Record<string, unknown> | null | undefined) {
+    const value = given !== undefined ? given : await store.getCredential(install.tenantId, install.id).then((sealed) => sealed && vault.open(install.id, sealed));
+    const problems = problemsOf(() => validatedCredentials(manifest, value));
+    if (problems.length > 0 || given === undefined) return { problems, change: undefined, fields: install.credentialFields };
+    const checked = validatedCredentials(manifest, given);
+    return { problems, change: checked.value && vault.seal(install.id, checked.value), fields: checked.fields };
+  }
+
   /** What moving to `spec` would do, without doing it. */
   async function plan(install: InstallRecord, spec: string, request: UpgradeRequest): Promise<Plan> {
     const { pulled, digest, integration } = await bundles.pull(spec);
@@ -89,11 +107,12 @@ export function createUpgradeManager(deps: Deps) {
     await requireDependencies(store, install.tenantId, manifest);
     const config = fitConfig(manifest, request.config ?? install.config);
     const bindings = request.bindings ?? install.bindings;
+    const credential = await credentialFor(install, manifest, request.credentials);
     const pending: PendingUpgrade = {
       version: pulled.version,
       detectedAt: clock.now(),
       access: widenedAccess(current, manifest).map(({ message, pointer }) => ({ message, pointer })),
-      problems: [...config.problems, ...bindingProblems(manifest, bindings)],
+      problems: [...config.problems, ...problemsOf(() => validatedBindings(manifest, bindings)), ...credential.problems],
     };
     if (pending.problems.length > 0 || (pending.access.length > 0 && !request.acceptPermissions)) return { kind: "blocked", pending };
     const next: InstallRecord = {
@@ -103,13 +122,14 @@ export function createUpgradeManager(deps: Deps) {
       range: semver.satisfies(pulled.version, install.range) ? install.range : `^${pulled.version}`,
       config: config.value,
       bindings,
+      credentialFields: credential.fields,
       warnings: [...pulled.warnings, ...deprecationWarning(manifest)],
       retentionTier: manifest.retentionTier,
       previous: versionOf(install),
       pendingUpgrade: null,
       updatedAt: clock.now(),
     };
-    return { kind: "ready", next, manifest };
+    return { kind: "ready", next, manifest, credential: credential.change };
   }
 
   /** Carries a plan out: applies it, records why it waits, or clears a pending upgrade the install has passed. */
@@ -122,7 +142,7 @@ export function createUpgradeManager(deps: Deps) {
         await store.setPendingUpgrade(install.tenantId, install.id, install.integrity, p.pending);
         return { kind: "blocked", install: { ...install, pendingUpgrade: p.pending }, pending: p.pending };
       case "ready":
-        return { kind: "upgraded", install: await apply(install, p.next, p.manifest) };
+        return { kind: "upgraded", install: await apply(install, p.next, p.manifest, p.credential) };
     }
   }
 
@@ -158,13 +178,20 @@ export function createUpgradeManager(deps: Deps) {
       return settle(install, waiting ?? { kind: "current" });
     },
 
-    /** Back to what the last switch left; following the range stops, or the next poll would undo it. */
-    async rollback(install: InstallRecord): Promise<InstallRecord> {
+    /**
+     * Back to what the last switch left; following the range stops, or the next poll would undo
+     * it. The credential stays unless the request brings one, and must fit the older version.
+     */
+    async rollback(install: InstallRecord, request: z.infer<typeof rollbackBody>): Promise<InstallRecord> {
       const back = install.previous;
       if (!back) throw new ServiceError(409, "NO_PREVIOUS_VERSION", `install ${install.id} has not been upgraded, so there is nothing to roll back to`, "Upgrade it first, or install the version you want.");
       const { manifest } = await bundles.load({ slug: install.slug, version: back.version, integrity: back.integrity });
-      const next: InstallRecord = { ...install, ...back, previous: versionOf(install), pendingUpgrade: null, followRange: false, updatedAt: clock.now() };
-      return apply(install, next, manifest);
+      const credential = await credentialFor(install, manifest, request.credentials);
+      if (credential.problems.length > 0) {
+        throw new ServiceError(409, "ROLLBACK_CREDENTIALS_INVALID", `${install.slug}@${back.version} does not accept this install's credential`, "Send the rollback again with `credentials` for that version.", credential.problems[0]!.pointer, credential.problems);
+      }
+      const next: InstallRecord = { ...install, ...back, credentialFields: credential.fields, previous: versionOf(install), pendingUpgrade: null, followRange: false, updatedAt: clock.now() };
+      return apply(install, next, manifest, credential.change);
     },
   };
 }

@@ -165,6 +165,35 @@ describe("an install following ^1", () => {
     expect((await tenant.api.post(`/v1/installs/${id}/rpc/echo`, { input: {} })).body.output).toMatchObject({ region: "eu", pageSize: 10 });
   });
 
+  it("checks the stored credential against the new version's auth.fields, takes a new one with the upgrade, and needs one that fits to roll back", async () => {
+    await publish([
+      notesManifest("3.0.0", (m) => {
+        m.permissions.device = { api: { methods: ["GET", "POST"] } };
+        m.auth.scopes = ["notes:write"];
+        m.auth.fields = { type: "object", properties: { apiKey: { type: "string", format: "password", minLength: 8 }, accountId: { type: "string" } }, required: ["apiKey", "accountId"], additionalProperties: false };
+      }),
+    ]);
+    const refused = await tenant.api.post(`/v1/installs/${id}/upgrade`, { version: "3.0.0" });
+    expect([refused.status, refused.body.error.code, refused.body.error.problems.map((p: { pointer: string }) => p.pointer)]).toEqual([409, "UPGRADE_CONFIG_INVALID", ["/credentials/accountId"]]);
+    expect(refused.raw).not.toContain(SECRET);
+
+    const NEW_SECRET = "sk-upgrade-zq71-9931";
+    const moved = await tenant.api.post(`/v1/installs/${id}/upgrade`, { version: "3.0.0", credentials: { apiKey: NEW_SECRET, accountId: "acct-7" } });
+    expect(moved.body).toMatchObject({ version: "3.0.0", credentials: { set: ["accountId", "apiKey"] } });
+    expect(moved.raw).not.toContain(NEW_SECRET);
+    const seen = api.requests.length;
+    await tenant.api.post(`/v1/installs/${id}/rpc/lookup`, { input: { id: "n1" } });
+    expect(api.requests[seen]!.headers["x-api-key"]).toBe(NEW_SECRET);
+
+    const back = await tenant.api.post(`/v1/installs/${id}/rollback`);
+    expect([back.status, back.body.error.code, back.body.error.pointer]).toEqual([409, "ROLLBACK_CREDENTIALS_INVALID", "/credentials/accountId"]);
+    expect((await tenant.api.get(`/v1/installs/${id}`)).body.version).toBe("3.0.0");
+    const rolled = await tenant.api.post(`/v1/installs/${id}/rollback`, { credentials: { apiKey: SECRET } });
+    expect(rolled.body).toMatchObject({ version: "1.2.0", credentials: { set: ["apiKey"] } });
+    await tenant.api.post(`/v1/installs/${id}/rpc/lookup`, { input: { id: "n2" } });
+    expect(api.requests.at(-1)!.headers["x-api-key"]).toBe(SECRET);
+  });
+
   it("reports a registry index it cannot read as a failed poll, upgrades nothing, and reads it again next time", async () => {
     const indexFile = path.join(registryDir, "notes", "index.json");
     const good = await readFile(indexFile);

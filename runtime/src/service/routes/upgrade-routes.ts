@@ -2,7 +2,7 @@
 import type { FastifyInstance } from "fastify";
 import type { z } from "zod";
 import type { RouteSpec } from "../api-route.js";
-import { idParams, installView, upgradeBody } from "../api-schemas.js";
+import { idParams, installView, rollbackBody, upgradeBody } from "../api-schemas.js";
 import { tenantOf } from "../auth.js";
 import { viewInstall } from "../install-manager.js";
 import { addRoute } from "../service-context.js";
@@ -25,6 +25,7 @@ export const upgradeSpecs = {
     summary: "Return to the version, config and bindings the last upgrade (or rollback) left. Following the range stops.",
     access: "tenant",
     params: idParams,
+    body: rollbackBody,
     response: { 200: installView },
   },
 } satisfies Record<string, RouteSpec>;
@@ -38,5 +39,7 @@ export async function upgradeRoutes(app: FastifyInstance) {
     if (outcome.kind === "blocked") throw blockedError(outcome.install, outcome.pending);
     return viewInstall(outcome.install);
   });
-  addRoute<Id>(app, upgradeSpecs.rollback, async (request) => viewInstall(await upgrades.rollback(await installs.get(tenantOf(request), request.params.id))));
+  addRoute<Id & { body: z.infer<typeof rollbackBody> }>(app, upgradeSpecs.rollback, async (request) =>
+    viewInstall(await upgrades.rollback(await installs.get(tenantOf(request), request.params.id), request.body)),
+  );
 }
