@@ -4,7 +4,7 @@
  * from the same derivation, so the document cannot drift from what the routes accept.
  */
 import { z } from "zod";
-import { ALIAS_PATTERN, authTypes, handlerTypes, retentionTiers, SEMVER_PATTERN, TOPIC_PATTERN, trustTiers, visibilities } from "../manifest/manifest-schema.js";
+import { ALIAS_PATTERN, authTypes, handlerTypes, resourceKinds, retentionTiers, SEMVER_PATTERN, TOPIC_PATTERN, trustTiers, visibilities } from "../manifest/manifest-schema.js";
 
 const pointedChange = z.object({ message: z.string(), pointer: z.string().describe("JSON pointer.") });
 
@@ -160,7 +160,7 @@ export const catalogItem = z.object({
   categories: z.array(z.string()),
   authType: z.enum(authTypes),
   configSchema: z.record(z.string(), z.unknown()).nullable(),
-  resources: z.record(z.string(), z.object({ kind: z.string(), description: z.string() })),
+  resources: z.record(z.string(), z.object({ kind: z.enum(resourceKinds), description: z.string() })).describe("Aliases an install must bind: `{ url }` for http, `{ dsn }` for sql."),
   retention: z.object({ tier: z.enum(retentionTiers), keeps: z.string() }),
   handlers: z.array(catalogHandler),
 });

@@ -92,9 +92,9 @@ export function createUpgradeManager(deps: Deps) {
    */
   async function credentialFor(install: InstallRecord, manifest: Manifest, given: Record<string, unknown> | null | undefined) {
     const value = given !== undefined ? given : await store.getCredential(install.tenantId, install.id).then((sealed) => sealed && vault.open(install.id, sealed));
-    const problems = problemsOf(() => validatedCredentials(manifest, value));
-    if (problems.length > 0 || given === undefined) return { problems, change: undefined, fields: install.credentialFields };
-    const checked = validatedCredentials(manifest, given);
+    let checked: ReturnType<typeof validatedCredentials> | undefined;
+    const problems = problemsOf(() => (checked = validatedCredentials(manifest, value)));
+    if (!checked || given === undefined) return { problems, change: undefined, fields: install.credentialFields };
     return { problems, change: checked.value && vault.seal(install.id, checked.value), fields: checked.fields };
   }
 
