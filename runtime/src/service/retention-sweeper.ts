@@ -10,8 +10,9 @@ import { RETENTION_POLICIES, retentionMs } from "../manifest/retention-policy.js
 import type { PurgeCounts, ServiceStore } from "../service-store/service-store.js";
 import type { Clock } from "../storage/install-store.js";
 import type { BundleLoader } from "./bundle-loader.js";
+import type { ServiceMetrics } from "./service-metrics.js";
 
-type Deps = { store: ServiceStore; bundles: BundleLoader; clock: Clock; log: FastifyBaseLogger };
+type Deps = { store: ServiceStore; bundles: BundleLoader; clock: Clock; metrics: ServiceMetrics; log: FastifyBaseLogger };
 
 /** Installs whose tier one sweep reads from their bundles; the rest wait for the next sweep. */
 const TIERS_PER_SWEEP = 1000;
@@ -36,6 +37,7 @@ export function createRetentionSweeper(deps: Deps) {
       await recordMissingTiers();
       const now = clock.now();
       const counts = await store.purgeExpired(retentionTiers.map((tier) => ({ tier, before: now - retentionMs(tier), keepPayloads: RETENTION_POLICIES[tier].payloads })));
+      for (const [kind, n] of Object.entries(counts)) deps.metrics.retentionPurged.inc({ kind }, n);
       if (Object.values(counts).some((n) => n > 0)) log.info(counts, "retention purge");
       return counts;
     },

@@ -84,6 +84,8 @@ describe("retention tiers", () => {
     // The install's own data is not the tier's to purge.
     expect((await tenant.get(`/v1/installs/${short.id}`)).status).toBe(200);
     expect(await rt.app.runtime.store.installData.forInstall(short.id).containerGet("seen", "created")).toEqual({ n: 1, last: PAYLOAD_MARK });
+    const metrics = (await rt.app.inject({ url: "/metrics" })).body;
+    for (const line of ['ihub_retention_purged_total{kind="runs"} 4', 'ihub_retention_purged_total{kind="jobs"} 2', 'ihub_retention_purged_total{kind="events"} 1']) expect(metrics).toContain(line);
   });
 });
 

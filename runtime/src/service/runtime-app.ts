@@ -130,9 +130,9 @@ export async function createRuntimeApp(opts: RuntimeAppOptions) {
       runner.forget(i.id);
     },
   });
-  const upgrades = createUpgradeManager({ store, bundles, vault: opts.vault, clock, onSwitched: (before) => pool.evict(before.id, before.version) });
+  const upgrades = createUpgradeManager({ store, bundles, vault: opts.vault, clock, metrics, onSwitched: (before) => pool.evict(before.id, before.version) });
   const follower = createUpgradeFollower({ store, registry: opts.registry, upgrades, log: app.log });
-  const retention = createRetentionSweeper({ store, bundles, clock, log: app.log });
+  const retention = createRetentionSweeper({ store, bundles, clock, metrics, log: app.log });
   const background = [
     periodicTask("registry poll", limits.upgradePollMs, () => follower.poll(), app.log),
     periodicTask("retention sweep", limits.retentionSweepMs, () => retention.sweep(), app.log),

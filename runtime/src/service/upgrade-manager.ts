@@ -19,6 +19,7 @@ import type { Clock } from "../storage/install-store.js";
 import type { SealedCredential, Vault } from "../vault/credential-vault.js";
 import type { rollbackBody, upgradeBody } from "./api-schemas.js";
 import type { BundleLoader } from "./bundle-loader.js";
+import type { ServiceMetrics } from "./service-metrics.js";
 import { requireDependencies } from "./install-dependencies.js";
 import { deprecationWarning, triggersOf } from "./install-triggers.js";
 import { fitConfig, validatedBindings, validatedCredentials } from "./install-validation.js";
@@ -29,6 +30,7 @@ type Deps = {
   bundles: BundleLoader;
   vault: Vault;
   clock: Clock;
+  metrics: ServiceMetrics;
   /** Called after a switch, with the install as it was (its warm state can go). */
   onSwitched(before: InstallRecord): void;
 };
@@ -134,6 +136,7 @@ export function createUpgradeManager(deps: Deps) {
 
   /** Carries a plan out: applies it, records why it waits, or clears a pending upgrade the install has passed. */
   async function settle(install: InstallRecord, p: Plan): Promise<UpgradeOutcome> {
+    deps.metrics.versionSwitches.inc({ outcome: p.kind === "ready" ? "upgraded" : p.kind });
     switch (p.kind) {
       case "current":
         if (install.pendingUpgrade && !semver.gt(install.pendingUpgrade.version, install.version)) await store.setPendingUpgrade(install.tenantId, install.id, install.integrity, null);
@@ -191,7 +194,9 @@ export function createUpgradeManager(deps: Deps) {
         throw new ServiceError(409, "ROLLBACK_CREDENTIALS_INVALID", `${install.slug}@${back.version} does not accept this install's credential`, "Send the rollback again with `credentials` for that version.", credential.problems[0]!.pointer, credential.problems);
       }
       const next: InstallRecord = { ...install, ...back, credentialFields: credential.fields, previous: versionOf(install), pendingUpgrade: null, followRange: false, updatedAt: clock.now() };
-      return apply(install, next, manifest, credential.change);
+      const rolledBack = await apply(install, next, manifest, credential.change);
+      deps.metrics.versionSwitches.inc({ outcome: "rolled_back" });
+      return rolledBack;
     },
   };
 }

@@ -89,6 +89,8 @@ describe("an install following ^1", () => {
 
     const back = await tenant.api.post(`/v1/installs/${id}/rollback`);
     expect(back.status).toBe(200);
+    const metrics = (await rt.app.inject({ url: "/metrics" })).body;
+    for (const line of ['ihub_version_switches_total{outcome="upgraded"} 1', 'ihub_version_switches_total{outcome="rolled_back"} 1']) expect(metrics).toContain(line);
     expect(back.body).toMatchObject({ version: "1.0.0", previousVersion: "1.1.0", followRange: false });
     expect(await ticks(id)).toEqual({ n: 2 });
     expect((await tenant.api.post(`/v1/installs/${id}/rpc/count`, { input: {} })).body.error.code).toBe("HANDLER_NOT_FOUND");
