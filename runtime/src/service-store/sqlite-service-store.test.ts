@@ -21,8 +21,8 @@ lifecycleStoreContract("sqlite", freshFile);
 
 it("applies each migration once, in WAL mode", async () => {
   const file = path.join(dir, "migrations.sqlite");
-  (await sqliteServiceStore(file)).close();
-  (await sqliteServiceStore(file)).close();
+  await sqliteServiceStore(file).close();
+  await sqliteServiceStore(file).close();
   const db = new Database(file, { readonly: true });
   expect(db.pragma("journal_mode", { simple: true })).toBe("wal");
   expect(db.prepare("SELECT version FROM schema_migrations").all()).toEqual([{ version: 1 }, { version: 2 }]);
