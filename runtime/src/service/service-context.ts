@@ -49,6 +49,7 @@ export function addRoute<Req = unknown>(app: FastifyInstance, spec: RouteSpec, h
     url: spec.url,
     schema: fastifySchema(spec),
     config: { access: spec.access },
+    ...(spec.bodyRequired === false ? { preValidation: async (request: FastifyRequest) => void (request.body ??= {}) } : {}),
     handler: handler as (request: FastifyRequest, reply: FastifyReply) => Promise<unknown>,
   });
 }

@@ -17,6 +17,7 @@ export const upgradeSpecs = {
     access: "tenant",
     params: idParams,
     body: upgradeBody,
+    bodyRequired: false,
     response: { 200: installView },
   },
   rollback: {
@@ -26,6 +27,7 @@ export const upgradeSpecs = {
     access: "tenant",
     params: idParams,
     body: rollbackBody,
+    bodyRequired: false,
     response: { 200: installView },
   },
 } satisfies Record<string, RouteSpec>;
