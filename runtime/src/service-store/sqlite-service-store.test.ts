@@ -4,7 +4,7 @@ import path from "node:path";
 import Database from "better-sqlite3";
 import { afterAll, expect, it } from "vitest";
 import { serviceStoreContract } from "./service-store-contract.js";
-import { lifecycleStoreContract } from "./service-store-lifecycle-contract.js";
+import { upgradesStoreContract } from "./service-store-upgrades-contract.js";
 import type { Clock } from "../storage/install-store.js";
 import { sqliteServiceStore } from "./sqlite-service-store.js";
 
@@ -17,7 +17,7 @@ const freshFile = () => {
   return { open: async (clock: Clock) => sqliteServiceStore(file, clock) };
 };
 serviceStoreContract("sqlite", freshFile);
-lifecycleStoreContract("sqlite", freshFile);
+upgradesStoreContract("sqlite", freshFile);
 
 it("applies each migration once, in WAL mode", async () => {
   const file = path.join(dir, "migrations.sqlite");

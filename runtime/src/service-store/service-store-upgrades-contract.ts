@@ -21,7 +21,7 @@ async function finishedDelivery(store: ServiceStore, eventId: string, at: number
   for (const job of await store.jobs.claim(at, 100)) await store.jobs.complete(job.id);
 }
 
-export function lifecycleStoreContract(name: string, fresh: () => StoreLocation): void {
+export function upgradesStoreContract(name: string, fresh: () => StoreLocation): void {
   describe(`${name} service store: upgrades and retention`, () => {
     it("switches version, config and triggers in one step, keeping an unchanged timer's next fire time and the install's data", async () => {
       const store = await setup(fresh);
