@@ -12,6 +12,7 @@ import addFormats from "ajv-formats";
 import { chromium, type Browser, type Page } from "playwright-core";
 import sirv from "sirv";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describeRetention } from "@ihub/runtime/manifest";
 import { catalogListingSchema, integrationEntrySchema } from "../../tooling/src/catalog/catalog-schema.js";
 import { findLowContrast } from "./contrast.js";
 import { buildFixtureSite, listFiles, repoRoot, SECRET_DEFAULT, type FixtureSite } from "./fixture-site.js";
@@ -81,6 +82,14 @@ describe("built files", () => {
       if (/\.(html|json|xml|js|css|svg)$/.test(file)) expect(await read(file), file).not.toMatch(/secret-ledger|Secret Ledger/);
     }
     expect(site.result.privateSkipped).toEqual([...site.privateExamples, "secret-ledger"].sort());
+  });
+
+  it("says on each integration page, in one line, what its retention tier keeps", async () => {
+    for (const slug of ["ticket-desk", "zz-weather-station"]) {
+      const entry = integrationEntrySchema.parse(JSON.parse(await read(`catalog/${slug}.json`)));
+      expect(entry.retention).toBe(describeRetention(entry.retentionTier));
+      expect(await read(`integrations/${slug}/index.html`)).toContain(`<dt>Data kept</dt><dd>${entry.retention} <span class="muted small">(${entry.retentionTier} tier)</span></dd>`);
+    }
   });
 
   it("emits catalog JSON that matches schemas/catalog.schema.json", async () => {

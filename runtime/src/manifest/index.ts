@@ -2,3 +2,4 @@
 export * from "./manifest-schema.js";
 export * from "./module-schema.js";
 export * from "./parse-manifest.js";
+export * from "./retention-policy.js";

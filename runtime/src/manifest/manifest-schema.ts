@@ -7,6 +7,7 @@
  */
 import { z } from "zod";
 import { oauthProviderNames } from "../oauth/oauth-providers.js";
+import { describeRetentionTiers } from "./retention-policy.js";
 
 export const SLUG_PATTERN = "^[a-z0-9]+(?:-[a-z0-9]+)*$";
 export const SNAKE_CASE_PATTERN = "^[a-z][a-z0-9]*(?:_[a-z0-9]+)*$";
@@ -178,7 +179,7 @@ export const manifestSchema = z
     visibility: z.enum(visibilities).describe("`public` is listed in the catalog; `unlisted` is reachable by URL only; `private` is left out of the public catalog."),
     categories: z.array(z.string().regex(re(SLUG_PATTERN))).min(1).max(10).describe("Catalog categories, e.g. `messaging`, `payments`."),
     icon: relativePath("Icon file: `icon.svg` (square) or `icon.png` (512x512)."),
-    retentionTier: z.enum(retentionTiers).describe("How long data the integration stores is kept."),
+    retentionTier: z.enum(retentionTiers).describe(describeRetentionTiers()),
     deprecated: deprecationSchema.optional(),
     homepage: z.url().optional().describe("Web page of the external service or the integration."),
     auth: authSchema,

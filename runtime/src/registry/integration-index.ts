@@ -5,7 +5,9 @@
  * registry client refuses, the version gate reports it, the catalog falls back to the
  * repository's history and `publish --reconcile` rebuilds it.
  */
-import { readStatic } from "./bounded-read.js";
+import { createHash } from "node:crypto";
+import path from "node:path";
+import { fetchCapped, readFileCapped, readStatic } from "./bounded-read.js";
 import { parseDocument } from "./parse-document.js";
 import { RegistryError } from "./registry-error.js";
 import { registryFiles } from "./registry-layout.js";
@@ -35,4 +37,30 @@ export async function readIntegrationIndex(base: { dir: string } | { baseUrl: UR
     if (error instanceof RegistryError) return { ok: false, error };
     throw error;
   }
+}
+
+/** Unchanged since the ETag the caller holds, or read anew with its ETag. */
+export type IndexPoll = { changed: false } | { changed: true; etag: string; index: IntegrationIndex };
+
+const contentTag = (body: Buffer) => `"sha256-${createHash("sha256").update(body).digest("base64")}"`;
+
+/**
+ * The index again only when it changed since `etag`. Over HTTP a conditional GET
+ * (`If-None-Match`), so an unchanged index costs a 304 and no body; from a directory, or from a
+ * server that sends no ETag, the tag is the sha256 of the bytes. Failures are RegistryErrors.
+ */
+export async function pollIntegrationIndex(base: { dir: string } | { baseUrl: URL }, slug: string, etag: string | null, maxBytes = MAX_INDEX_BYTES): Promise<IndexPoll> {
+  const rel = registryFiles.slugIndex(slug);
+  const fresh = (body: Buffer, tag: string, where: string): IndexPoll =>
+    tag === etag ? { changed: false } : { changed: true, etag: tag, index: checkIndex(parseDocument(body, integrationIndexSchema, where), slug, where) };
+  if ("dir" in base) {
+    const file = path.join(base.dir, ...rel.split("/"));
+    const body = await readFileCapped(file, maxBytes);
+    return fresh(body, contentTag(body), file);
+  }
+  const url = new URL(rel, base.baseUrl);
+  const { response, body } = await fetchCapped(url, maxBytes, etag ? { headers: { "if-none-match": etag } } : {});
+  if (response.status === 304) return { changed: false };
+  if (!response.ok) throw new RegistryError("REG_TRANSPORT", `${url.href} answered ${response.status}`, { file: url.href });
+  return fresh(body, response.headers.get("etag") ?? contentTag(body), url.href);
 }

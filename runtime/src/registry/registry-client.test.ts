@@ -119,6 +119,42 @@ describe("registry client: resolving", () => {
   });
 });
 
+describe("registry client: polling and listing", () => {
+  it("polls a directory registry by the bytes of the index: unchanged until they change", async () => {
+    const dir = await copyRegistry();
+    const { client: c } = await client({ registry: dir });
+    const first = await c.pollVersions("weather", null);
+    if (!first.changed) throw new Error("a first poll always reads");
+    expect(first.candidates.map((v) => v.version).sort()).toEqual(versions);
+    expect(first.candidates.find((v) => v.version === "1.2.0")?.yanked?.reason).toBe("broke the forecast");
+    expect(await c.pollVersions("weather", first.etag)).toEqual({ changed: false });
+    await yankVersion(dir, "weather", "1.1.0", "also broken");
+    const second = await c.pollVersions("weather", first.etag);
+    expect(second.changed && second.etag !== first.etag).toBe(true);
+  });
+
+  it("polls over HTTP with If-None-Match and refuses what a hostile index holds", async () => {
+    const { client: c } = await client({ registry: httpUrl });
+    const first = await c.pollVersions("weather", null);
+    if (!first.changed) throw new Error("a first poll always reads");
+    expect(await c.pollVersions("weather", first.etag)).toEqual({ changed: false });
+    // A tag the server never issued is a full read, not trusted as current.
+    expect((await c.pollVersions("weather", '"made-up"')).changed).toBe(true);
+    expect((await refusal(c.pollVersions("nowhere", null))).code).toBe("REG_NOT_FOUND");
+    const dir = await copyRegistry();
+    await editJson(path.join(dir, "weather", "index.json"), (doc) => (doc.slug = "other"));
+    const { client: d } = await client({ registry: dir });
+    expect((await refusal(d.pollVersions("weather", null))).code).toBe("REG_BAD_DOCUMENT");
+  });
+
+  it("lists every integration of the registry's index.json", async () => {
+    const { client: c } = await client({ registry: httpUrl });
+    const index = await c.listIntegrations();
+    expect(Object.keys(index.integrations)).toEqual(["weather"]);
+    expect(index.integrations.weather).toMatchObject({ latest: "1.1.0", versions: 4, visibility: "public" });
+  });
+});
+
 describe("registry client: trust", () => {
   it("refuses a signature by a key the caller does not trust, whatever keys.json says", async () => {
     const { client: c, cacheDir } = await client({ trustedKeys: [(await loadSigningKey(base, { IHUB_SIGNING_KEY: pem() })).publicKeyPem] });

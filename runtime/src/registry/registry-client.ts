@@ -9,13 +9,13 @@ import path from "node:path";
 import { readStatic } from "./bounded-read.js";
 import { integrityMatches, layerDigest, sha512Hex } from "./integrity.js";
 import { ociConfigSchema, ociManifestSchema, tagToVersion, versionToTag } from "./oci-artifact.js";
-import { OciClient, type OciCredentials } from "./oci-client.js";
+import { OciClient, sha256Digest, type OciCredentials } from "./oci-client.js";
 import { parseDocument } from "./parse-document.js";
 import { RegistryError } from "./registry-error.js";
 import { describeLocation, parseRegistryLocation, type RegistryLocation } from "./registry-location.js";
-import { readIntegrationIndex } from "./integration-index.js";
+import { pollIntegrationIndex, readIntegrationIndex } from "./integration-index.js";
 import { registryFiles } from "./registry-layout.js";
-import { registryKeysSchema, type VersionRecord } from "./registry-schema.js";
+import { registryIndexSchema, registryKeysSchema, type RegistryIndex, type VersionRecord } from "./registry-schema.js";
 import { installableVersions, parseVersionSpec, type Candidate, type VersionSpec } from "./resolve-version.js";
 import { DEFAULT_UNPACK_LIMITS, safeUnpack, type UnpackLimits } from "./safe-unpack.js";
 import { isTrusted, keyIdOf, trustedKeysFromPem, UNTRUSTED_KEY_HINT, verifyRecordSignature, type TrustedKey } from "./signature.js";
@@ -58,8 +58,14 @@ type Listing = {
   record(version: string): Promise<VersionRecord>;
 };
 
+/** The versions of a slug again only when they changed since `etag`. */
+export type VersionsPoll = { changed: false } | { changed: true; etag: string; candidates: Candidate[] };
+
 type Transport = {
   list(slug: string): Promise<Listing>;
+  poll(slug: string, etag: string | null): Promise<VersionsPoll>;
+  /** Every integration the registry holds, with its latest version (the registry's index.json). */
+  index(): Promise<RegistryIndex>;
   bundle(record: VersionRecord, maxBytes: number): Promise<Buffer>;
   keys(): Promise<TrustedKey[]>;
 };
@@ -79,8 +85,16 @@ function staticTransport(base: { dir: string } | { baseUrl: URL }, maxDocument: 
         },
       };
     },
+    async poll(slug, etag) {
+      const polled = await pollIntegrationIndex(base, slug, etag, maxDocument);
+      return polled.changed ? { changed: true, etag: polled.etag, candidates: Object.values(polled.index.versions) } : polled;
+    },
     async bundle(record, maxBytes) {
       return (await readStatic(base, registryFiles.bundle(record.slug, record.version), maxBytes)).body;
+    },
+    async index() {
+      const { where, body } = await readStatic(base, registryFiles.index, maxDocument);
+      return parseDocument(body, registryIndexSchema, where);
     },
     async keys() {
       const { where, body } = await readStatic(base, registryFiles.keys, KEYS_MAX);
@@ -124,8 +138,17 @@ function ociTransport(location: Extract<RegistryLocation, { kind: "oci" }>, cred
         },
       };
     },
+    async poll(slug, etag) {
+      // The tag list carries no ETag: its own digest stands in for one.
+      const tags = (await client.listTags(repo(slug))).sort();
+      const tag = `"${sha256Digest(Buffer.from(tags.join("\n")))}"`;
+      return tag === etag ? { changed: false } : { changed: true, etag: tag, candidates: tags.map((t) => ({ version: tagToVersion(t) })) };
+    },
     async bundle(record, maxBytes) {
       return client.getBlob(repo(record.slug), layerDigest(record), maxBytes);
+    },
+    async index() {
+      throw new RegistryError("REG_NOT_FOUND", `${describeLocation(location)} is an OCI registry, which keeps no index of its integrations`, { hint: "Serve the catalog from the directory or HTTP registry the same bundles are published to." });
     },
     async keys() {
       throw new RegistryError("REG_UNTRUSTED_KEY", "OCI registries publish no keys.json; dev trust needs a directory or HTTP registry", { hint: "Pass the publisher's public key as a trusted key." });
@@ -221,7 +244,15 @@ export function createRegistryClient(options: RegistryClientOptions) {
     return { record, warnings: record.yanked ? [`${slug}@${version} is installed but was yanked: ${record.yanked.reason}`] : [] };
   }
 
-  return { location, resolve, pull, checkInstalled };
+  return {
+    location,
+    resolve,
+    pull,
+    checkInstalled,
+    /** A slug's versions again only when its index changed since `etag` (a conditional GET over HTTP). */
+    pollVersions: (slug: string, etag: string | null) => transport.poll(slug, etag),
+    listIntegrations: () => transport.index(),
+  };
 }
 
 export type RegistryClient = ReturnType<typeof createRegistryClient>;

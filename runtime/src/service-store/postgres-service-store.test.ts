@@ -1,7 +1,9 @@
 import pg from "pg";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { startThrowawayPostgres, type ThrowawayPostgres } from "../../test-support/throwaway-postgres.js";
+import type { Clock } from "../storage/install-store.js";
 import { serviceStoreContract } from "./service-store-contract.js";
+import { upgradesStoreContract } from "./service-store-upgrades-contract.js";
 import { postgresServiceStore } from "./postgres-service-store.js";
 
 let server: ThrowawayPostgres;
@@ -11,13 +13,13 @@ beforeAll(async () => {
 afterAll(() => server?.stop());
 let databases = 0;
 
-serviceStoreContract("postgres", () => {
+const freshDatabase = () => {
   const name = `store_${++databases}`;
   let url: Promise<string> | undefined;
-  return {
-    open: async (clock) => postgresServiceStore(await (url ??= server.createDatabase(name)), clock),
-  };
-});
+  return { open: async (clock: Clock) => postgresServiceStore(await (url ??= server.createDatabase(name)), clock) };
+};
+serviceStoreContract("postgres", freshDatabase);
+upgradesStoreContract("postgres", freshDatabase);
 
 it("brings one schema up once when several processes start against an empty database together", async () => {
   const url = await server.createDatabase("racing_starts");
@@ -25,7 +27,7 @@ it("brings one schema up once when several processes start against an empty data
   const admin = new pg.Client({ connectionString: url });
   await admin.connect();
   try {
-    expect((await admin.query("SELECT version FROM schema_migrations ORDER BY version")).rows).toEqual([{ version: 1 }, { version: 2 }]);
+    expect((await admin.query("SELECT version FROM schema_migrations ORDER BY version")).rows).toEqual([{ version: 1 }, { version: 2 }, { version: 3 }]);
     // Every store works on the shared schema: a tenant made through one is found through the others.
     await stores[0]!.createTenant({ id: "t1", name: "T", createdAt: 0, bindings: {} }, "hash-1");
     for (const s of stores) expect(await s.tenantByTokenHash("hash-1")).toMatchObject({ id: "t1" });

@@ -14,13 +14,19 @@ import { decodePageCursor, pageLimit } from "./page-cursor.js";
 import { postgresLifecycleStore } from "./postgres-lifecycle-store.js";
 import { inTransaction, openPool } from "./postgres-pool.js";
 import { migrate } from "./postgres-migrations.js";
-import type { PageOptions, ServiceStore, Tenant, TimerState } from "./service-store.js";
-import { INTERRUPTED_ERROR, page, toInstall, toJob, toRun, type InstallRow, type JobRow, type RunRow } from "./service-store-rows.js";
+import type { InstallRecord, PageOptions, ServiceStore, Tenant, TimerState, Trigger } from "./service-store.js";
+import { INTERRUPTED_ERROR, installRow, page, toInstall, toJob, toRun, type InstallRow, type JobRow, type RunRow } from "./service-store-rows.js";
 import { timeOrderedId } from "./time-ordered-id.js";
 
 const credentialOf = (r: { key_id: string; iv: string; tag: string; ciphertext: string }): SealedCredential => ({ keyId: r.key_id, iv: r.iv, tag: r.tag, ciphertext: r.ciphertext });
-const installValues = (i: Parameters<ServiceStore["createInstall"]>[0]) =>
-  [i.slug, i.version, i.range, i.integrity, JSON.stringify(i.config), JSON.stringify(i.bindings), JSON.stringify(i.credentialFields), JSON.stringify(i.warnings)] as const;
+/** The install columns a write sets, in the order of INSTALL_PARAMS. */
+const INSTALL_COLUMNS = ["slug", "version", "range", "integrity", "config", "bindings", "credential_fields", "warnings", "updated_at", "retention_tier", "follow_range", "previous", "pending_upgrade"] as const;
+const installValues = (i: InstallRecord) => {
+  const r = installRow(i);
+  return [r.slug, r.version, r.range, r.integrity, r.config, r.bindings, r.credentialFields, r.warnings, r.updatedAt, r.retentionTier, r.followRange, r.previous, r.pendingUpgrade];
+};
+/** UPDATE of every install column from $3 on, for the install $1 of tenant $2. */
+const UPDATE_INSTALL = `UPDATE installs SET ${INSTALL_COLUMNS.map((c, n) => `${c} = $${n + 3}`).join(", ")} WHERE id = $1 AND tenant_id = $2`;
 const UPSERT_CREDENTIAL =
   "INSERT INTO credentials (install_id, key_id, iv, tag, ciphertext) VALUES ($1, $2, $3, $4, $5) ON CONFLICT (install_id) DO UPDATE SET key_id = excluded.key_id, iv = excluded.iv, tag = excluded.tag, ciphertext = excluded.ciphertext";
 const INSTALL_OWNED = ["triggers", "credentials", "runs", "idempotency", "jobs", "cache", "container_records"] as const;
@@ -38,6 +44,22 @@ export async function postgresServiceStore(url: string, clock: Clock = systemClo
   const changes = async (sql: string, params: unknown[] = []) => (await pool.query(sql, params)).rowCount ?? 0;
 
   const tenantsByHash = new Map<string, Tenant>();
+
+  /** `credential` undefined keeps the stored one; null removes it. */
+  const putCredential = async (c: pg.PoolClient, installId: string, credential: SealedCredential | null | undefined) => {
+    if (credential === null) await c.query("DELETE FROM credentials WHERE install_id = $1", [installId]);
+    else if (credential) await c.query(UPSERT_CREDENTIAL, [installId, credential.keyId, credential.iv, credential.tag, credential.ciphertext]);
+  };
+  const insertTriggers = async (c: pg.PoolClient, i: InstallRecord, triggers: readonly Trigger[], nextAt: (t: Extract<Trigger, { kind: "timer" }>) => number = (t) => t.firstAt) => {
+    for (const t of triggers) {
+      await c.query("INSERT INTO triggers (install_id, tenant_id, handler, kind, topic, schedule, next_at) VALUES ($1, $2, $3, $4, $5, $6, $7)", [
+        i.id, i.tenantId, t.handler, t.kind, t.kind === "event" ? t.topic : null, t.kind === "timer" ? t.schedule : null, t.kind === "timer" ? nextAt(t) : null,
+      ]);
+    }
+  };
+  /** Locks the install row for the transaction and says whether it still has `integrity`: a write checked against another version is refused. */
+  const lockIntegrity = async (c: pg.PoolClient, i: InstallRecord, integrity: string) =>
+    (await c.query<{ integrity: string }>("SELECT integrity FROM installs WHERE tenant_id = $1 AND id = $2 FOR UPDATE", [i.tenantId, i.id])).rows[0]?.integrity === integrity;
 
   const claimIdempotencyKey: ServiceStore["claimIdempotencyKey"] = async (installId, key, fingerprint, now) => {
     const inserted = await changes("INSERT INTO idempotency (install_id, key, fingerprint, response, created_at) VALUES ($1, $2, $3, NULL, $4) ON CONFLICT DO NOTHING", [installId, key, fingerprint, now]);
@@ -94,16 +116,11 @@ export async function postgresServiceStore(url: string, clock: Clock = systemClo
     createInstall: (i, credential, triggers) =>
       inTransaction(pool, async (c) => {
         await c.query(
-          `INSERT INTO installs (id, tenant_id, slug, version, range, integrity, config, bindings, credential_fields, warnings, created_at, updated_at)
-           VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)`,
-          [i.id, i.tenantId, ...installValues(i), i.createdAt, i.updatedAt],
+          `INSERT INTO installs (id, tenant_id, created_at, ${INSTALL_COLUMNS.join(", ")}) VALUES ($1, $2, $3, ${INSTALL_COLUMNS.map((_, n) => `$${n + 4}`).join(", ")})`,
+          [i.id, i.tenantId, i.createdAt, ...installValues(i)],
         );
-        if (credential) await c.query(UPSERT_CREDENTIAL, [i.id, credential.keyId, credential.iv, credential.tag, credential.ciphertext]);
-        for (const t of triggers) {
-          await c.query("INSERT INTO triggers (install_id, tenant_id, handler, kind, topic, schedule, next_at) VALUES ($1, $2, $3, $4, $5, $6, $7)", [
-            i.id, i.tenantId, t.handler, t.kind, t.kind === "event" ? t.topic : null, t.kind === "timer" ? t.schedule : null, t.kind === "timer" ? t.firstAt : null,
-          ]);
-        }
+        await putCredential(c, i.id, credential);
+        await insertTriggers(c, i, triggers);
       }),
     async getInstall(tenantId, id) {
       const [r] = await query<InstallRow>("SELECT * FROM installs WHERE tenant_id = $1 AND id = $2", [tenantId, id]);
@@ -117,12 +134,50 @@ export async function postgresServiceStore(url: string, clock: Clock = systemClo
     },
     updateInstall: (i, credential) =>
       inTransaction(pool, async (c) => {
-        await c.query(
-          "UPDATE installs SET slug = $1, version = $2, range = $3, integrity = $4, config = $5, bindings = $6, credential_fields = $7, warnings = $8, updated_at = $9 WHERE id = $10 AND tenant_id = $11",
-          [...installValues(i), i.updatedAt, i.id, i.tenantId],
-        );
-        if (credential === null) await c.query("DELETE FROM credentials WHERE install_id = $1", [i.id]);
-        else if (credential) await c.query(UPSERT_CREDENTIAL, [i.id, credential.keyId, credential.iv, credential.tag, credential.ciphertext]);
+        if (!(await lockIntegrity(c, i, i.integrity))) return false;
+        await c.query(UPDATE_INSTALL, [i.id, i.tenantId, ...installValues(i)]);
+        await putCredential(c, i.id, credential);
+        return true;
+      }),
+    switchVersion: (i, fromIntegrity, triggers, credential) =>
+      inTransaction(pool, async (c) => {
+        if (!(await lockIntegrity(c, i, fromIntegrity))) return false;
+        await c.query(UPDATE_INSTALL, [i.id, i.tenantId, ...installValues(i)]);
+        await putCredential(c, i.id, credential);
+        const before = (await c.query<{ handler: string; schedule: string | null; next_at: number | null }>("DELETE FROM triggers WHERE install_id = $1 RETURNING handler, kind, schedule, next_at", [i.id])).rows;
+        const timers = new Map(before.filter((t) => t.schedule !== null).map((t) => [t.handler, t]));
+        await insertTriggers(c, i, triggers, (t) => {
+          const kept = timers.get(t.handler);
+          return kept?.schedule === t.schedule && kept.next_at !== null ? kept.next_at : t.firstAt;
+        });
+        // Jobs of a handler the new version no longer triggers would run code that is not there.
+        await c.query("DELETE FROM jobs WHERE install_id = $1 AND status = 'pending' AND handler <> ALL($2::text[])", [i.id, triggers.map((t) => t.handler)]);
+        return true;
+      }),
+    async setPendingUpgrade(tenantId, installId, integrity, pending) {
+      return (await changes("UPDATE installs SET pending_upgrade = $1 WHERE tenant_id = $2 AND id = $3 AND integrity = $4", [pending && JSON.stringify(pending), tenantId, installId, integrity])) > 0;
+    },
+    async installsFollowingRanges() {
+      return (await query<InstallRow>("SELECT * FROM installs WHERE follow_range = 1 ORDER BY seq")).map(toInstall);
+    },
+    async installsWithoutRetentionTier(limit) {
+      return (await query<InstallRow>("SELECT * FROM installs WHERE retention_tier IS NULL ORDER BY seq LIMIT $1", [limit])).map(toInstall);
+    },
+    async setRetentionTier(installId, integrity, tier) {
+      await changes("UPDATE installs SET retention_tier = $1 WHERE id = $2 AND integrity = $3", [tier, installId, integrity]);
+    },
+    purgeExpired: (rules) =>
+      inTransaction(pool, async (c) => {
+        const counts = { runs: 0, jobs: 0, events: 0, idempotency: 0 };
+        const count = async (sql: string, params: unknown[]) => (await c.query(sql, params)).rowCount ?? 0;
+        const ofTier = "install_id IN (SELECT id FROM installs WHERE retention_tier = $1)";
+        for (const r of rules) {
+          counts.runs += await count(`DELETE FROM runs WHERE started_at < $2 AND status <> 'running' AND ${ofTier}`, [r.tier, r.before]);
+          counts.jobs += await count(`DELETE FROM jobs WHERE status IN ('done', 'dead') AND (run_at < $2 OR (kind = 'event' AND NOT $3)) AND ${ofTier}`, [r.tier, r.before, r.keepPayloads]);
+          counts.idempotency += await count(`DELETE FROM idempotency WHERE response IS NOT NULL AND created_at < $2 AND ${ofTier}`, [r.tier, r.before]);
+        }
+        counts.events = await count("DELETE FROM events WHERE NOT EXISTS (SELECT 1 FROM jobs WHERE jobs.kind = 'event' AND jobs.ref = events.id)", []);
+        return counts;
       }),
     deleteInstall: (tenantId, id) =>
       inTransaction(pool, async (c) => {

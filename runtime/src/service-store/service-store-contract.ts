@@ -12,26 +12,26 @@ import type { InstallRecord, RunRecord, ServiceStore, Trigger } from "./service-
 
 export type StoreLocation = { open(clock: Clock): Promise<ServiceStore> };
 
-const T0 = Date.parse("2026-01-01T00:00:00.000Z");
+export const T0 = Date.parse("2026-01-01T00:00:00.000Z");
 const sealed = (n: string): SealedCredential => ({ keyId: "k_test", iv: `iv-${n}`, tag: `tag-${n}`, ciphertext: `ct-${n}` });
 
-function install(tenantId: string, id = randomUUID(), over: Partial<InstallRecord> = {}): InstallRecord {
+export function install(tenantId: string, id: string = randomUUID(), over: Partial<InstallRecord> = {}): InstallRecord {
   return {
     id, tenantId, slug: "notes", version: "1.0.0", range: "^1", integrity: "ab".repeat(64),
     config: { region: "eu" }, bindings: { api: { url: "http://127.0.0.1:1" } }, credentialFields: ["apiKey"], warnings: [],
-    createdAt: T0, updatedAt: T0, ...over,
+    createdAt: T0, updatedAt: T0, retentionTier: "short", followRange: false, previous: null, pendingUpgrade: null, ...over,
   };
 }
 
-function run(i: InstallRecord, over: Partial<RunRecord> = {}): RunRecord {
+export function run(i: InstallRecord, over: Partial<RunRecord> = {}): RunRecord {
   return {
     id: randomUUID(), tenantId: i.tenantId, installId: i.id, handler: "lookup", trigger: "rpc", triggerRef: null, version: i.version,
     attempt: 1, status: "running", startedAt: T0, finishedAt: null, durationMs: null, error: null, limitHit: null, logs: [], ...over,
   };
 }
 
-const timer = (handler: string, firstAt: number): Trigger => ({ kind: "timer", handler, schedule: "1m", firstAt });
-const onTopic = (handler: string, topic: string): Trigger => ({ kind: "event", handler, topic });
+export const timer = (handler: string, firstAt: number): Trigger => ({ kind: "timer", handler, schedule: "1m", firstAt });
+export const onTopic = (handler: string, topic: string): Trigger => ({ kind: "event", handler, topic });
 
 export function serviceStoreContract(name: string, fresh: () => StoreLocation): void {
   describe(`${name} service store`, () => {

@@ -9,6 +9,7 @@ import type { InstallRecord, Page, RunRecord } from "./service-store.js";
 export type InstallRow = {
   id: string; tenant_id: string; seq: number; slug: string; version: string; range: string; integrity: string;
   config: string; bindings: string; credential_fields: string; warnings: string; created_at: number; updated_at: number;
+  retention_tier: string | null; follow_range: number; previous: string | null; pending_upgrade: string | null;
 };
 export type RunRow = {
   seq: number; id: string; tenant_id: string; install_id: string; handler: string; trigger: string; trigger_ref: string | null;
@@ -33,6 +34,18 @@ export const toInstall = (r: InstallRow): InstallRecord => ({
   warnings: JSON.parse(r.warnings),
   createdAt: r.created_at,
   updatedAt: r.updated_at,
+  retentionTier: r.retention_tier as InstallRecord["retentionTier"],
+  followRange: r.follow_range === 1,
+  previous: r.previous === null ? null : JSON.parse(r.previous),
+  pendingUpgrade: r.pending_upgrade === null ? null : JSON.parse(r.pending_upgrade),
+});
+
+/** An install's column values as named parameters (JSON as text, the follow flag as 0 or 1). */
+export const installRow = (i: InstallRecord) => ({
+  id: i.id, tenantId: i.tenantId, slug: i.slug, version: i.version, range: i.range, integrity: i.integrity,
+  config: JSON.stringify(i.config), bindings: JSON.stringify(i.bindings), credentialFields: JSON.stringify(i.credentialFields), warnings: JSON.stringify(i.warnings),
+  createdAt: i.createdAt, updatedAt: i.updatedAt, retentionTier: i.retentionTier, followRange: i.followRange ? 1 : 0,
+  previous: i.previous && JSON.stringify(i.previous), pendingUpgrade: i.pendingUpgrade && JSON.stringify(i.pendingUpgrade),
 });
 
 export const toRun = (r: RunRow): RunRecord => ({

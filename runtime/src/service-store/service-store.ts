@@ -6,6 +6,7 @@
  * contract suite (service-store-contract.ts). Times are epoch milliseconds on the caller's clock.
  */
 import type { LogRecord } from "../host/invocation-record.js";
+import type { RetentionTier } from "../manifest/retention-policy.js";
 import type { Storage } from "../storage/install-store.js";
 import type { SealedCredential } from "../vault/credential-vault.js";
 import type { JobQueue } from "../scheduler/job-queue.js";
@@ -31,7 +32,34 @@ export type InstallRecord = {
   warnings: string[];
   createdAt: number;
   updatedAt: number;
+  /** The installed version's tier; null for an install made before tiers were recorded, until the retention sweep reads it from the bundle. */
+  retentionTier: RetentionTier | null;
+  /** Whether the runtime moves the install to newer versions in its range by itself. */
+  followRange: boolean;
+  /** What the last upgrade or rollback left, so a rollback can return to it. */
+  previous: InstalledVersion | null;
+  /** A newer version the install cannot move to by itself, and why. */
+  pendingUpgrade: PendingUpgrade | null;
 };
+
+/** The part of an install that belongs to its version: what a rollback restores. */
+export type InstalledVersion = Pick<InstallRecord, "version" | "range" | "integrity" | "config" | "bindings" | "retentionTier" | "warnings">;
+
+/** A change named by a message and a JSON pointer (into the new manifest, or the request body). */
+export type PointedChange = { message: string; pointer: string };
+
+export type PendingUpgrade = {
+  version: string;
+  detectedAt: number;
+  /** What the new version may do that the installed one may not: applied only once the tenant accepts. */
+  access: PointedChange[];
+  /** Where the stored config or bindings do not fit the new version: applied only with new ones. */
+  problems: PointedChange[];
+};
+
+/** What one retention tier lets go: records older than `before`, and finished deliveries' payloads at once unless kept. */
+export type PurgeRule = { tier: RetentionTier; before: number; keepPayloads: boolean };
+export type PurgeCounts = { runs: number; jobs: number; events: number; idempotency: number };
 
 /** A handler that runs without a caller: a timer on a schedule or an event handler on a topic. */
 export type Trigger =
@@ -90,10 +118,32 @@ export interface ServiceStore {
   createInstall(install: InstallRecord, credential: SealedCredential | null, triggers: Trigger[]): Promise<void>;
   getInstall(tenantId: string, id: string): Promise<InstallRecord | null>;
   listInstalls(tenantId: string, page?: PageOptions): Promise<Page<InstallRecord>>;
-  /** `credential` undefined keeps the stored one; null removes it. */
-  updateInstall(install: InstallRecord, credential: SealedCredential | null | undefined): Promise<void>;
+  /**
+   * `credential` undefined keeps the stored one; null removes it. False, with nothing written,
+   * when the install no longer has `install.integrity` (a version switch came between the read
+   * and this write, and its config belongs to the other version).
+   */
+  updateInstall(install: InstallRecord, credential: SealedCredential | null | undefined): Promise<boolean>;
   /** Removes the install and everything it owns: credential, triggers, timers, pending jobs, runs, idempotency records, cache and containers. */
   deleteInstall(tenantId: string, id: string): Promise<boolean>;
+  /**
+   * Moves an install to another version in one transaction: the record (version, config,
+   * bindings, previous, pending), its triggers (a timer whose schedule is unchanged keeps its next
+   * fire time, others are planned anew) and the pending jobs of handlers that are no longer
+   * triggered, and the credential when one is given (null removes it). Cache and containers are
+   * untouched. False, with nothing written, when the install no longer has `fromIntegrity`
+   * (another switch won).
+   */
+  switchVersion(install: InstallRecord, fromIntegrity: string, triggers: Trigger[], credential?: SealedCredential | null): Promise<boolean>;
+  /** Records or clears the upgrade an install waits for, if it still has `integrity`. */
+  setPendingUpgrade(tenantId: string, installId: string, integrity: string, pending: PendingUpgrade | null): Promise<boolean>;
+  /** Installs of every tenant that follow their range. */
+  installsFollowingRanges(): Promise<InstallRecord[]>;
+  /** Installs whose retention tier is not recorded yet, a page at a time. */
+  installsWithoutRetentionTier(limit: number): Promise<InstallRecord[]>;
+  setRetentionTier(installId: string, integrity: string, tier: RetentionTier): Promise<void>;
+  /** Deletes, per tier, finished runs, finished jobs and completed idempotency records older than the rule allows, then events no delivery refers to. */
+  purgeExpired(rules: readonly PurgeRule[]): Promise<PurgeCounts>;
   getCredential(tenantId: string, installId: string): Promise<SealedCredential | null>;
   /** Sealed credentials whose key is not `keyId`, a page at a time: what a key rotation still has to re-seal. */
   credentialsSealedWithOtherKeys(keyId: string, limit: number): Promise<{ installId: string; sealed: SealedCredential }[]>;

@@ -10,8 +10,8 @@ import { systemClock, type Clock } from "../storage/install-store.js";
 import { sqliteStorage } from "../storage/sqlite-storage.js";
 import type { SealedCredential } from "../vault/credential-vault.js";
 import { decodePageCursor, pageLimit } from "./page-cursor.js";
-import type { InstallRecord, PageOptions, ServiceStore, Tenant, TimerMove, TimerState } from "./service-store.js";
-import { INTERRUPTED_ERROR, page, toInstall, toJob, toRun, type InstallRow, type JobRow, type RunRow } from "./service-store-rows.js";
+import type { InstallRecord, PageOptions, PurgeRule, ServiceStore, Tenant, TimerMove, TimerState, Trigger } from "./service-store.js";
+import { INTERRUPTED_ERROR, installRow, page, toInstall, toJob, toRun, type InstallRow, type JobRow, type RunRow } from "./service-store-rows.js";
 import { sqliteLifecycleStore } from "./sqlite-lifecycle-store.js";
 import { migrate } from "./sqlite-migrations.js";
 import { timeOrderedId } from "./time-ordered-id.js";
@@ -45,12 +45,30 @@ export function sqliteServiceStore(file: string, clock: Clock = systemClock): Se
     insertTenant: db.prepare("INSERT INTO tenants (id, name, token_hash, bindings, created_at) VALUES (?, ?, ?, ?, ?)"),
     tenantByHash: db.prepare<[string], { id: string; name: string; bindings: string; created_at: number }>("SELECT id, name, bindings, created_at FROM tenants WHERE token_hash = ?"),
     insertInstall: db.prepare(
-      `INSERT INTO installs (id, tenant_id, seq, slug, version, range, integrity, config, bindings, credential_fields, warnings, created_at, updated_at)
-       VALUES (?, ?, (SELECT COALESCE(MAX(seq), 0) + 1 FROM installs), ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      `INSERT INTO installs (id, tenant_id, seq, slug, version, range, integrity, config, bindings, credential_fields, warnings, created_at, updated_at, retention_tier, follow_range, previous, pending_upgrade)
+       VALUES (@id, @tenantId, (SELECT COALESCE(MAX(seq), 0) + 1 FROM installs), @slug, @version, @range, @integrity, @config, @bindings, @credentialFields, @warnings, @createdAt, @updatedAt, @retentionTier, @followRange, @previous, @pendingUpgrade)`,
     ),
     updateInstall: db.prepare(
-      "UPDATE installs SET slug = ?, version = ?, range = ?, integrity = ?, config = ?, bindings = ?, credential_fields = ?, warnings = ?, updated_at = ? WHERE id = ? AND tenant_id = ?",
+      `UPDATE installs SET slug = @slug, version = @version, range = @range, integrity = @integrity, config = @config, bindings = @bindings, credential_fields = @credentialFields,
+         warnings = @warnings, updated_at = @updatedAt, retention_tier = @retentionTier, follow_range = @followRange, previous = @previous, pending_upgrade = @pendingUpgrade
+       WHERE id = @id AND tenant_id = @tenantId`,
     ),
+    integrityOf: db.prepare<[string, string], { integrity: string }>("SELECT integrity FROM installs WHERE tenant_id = ? AND id = ?"),
+    setPending: db.prepare("UPDATE installs SET pending_upgrade = ? WHERE tenant_id = ? AND id = ? AND integrity = ?"),
+    following: db.prepare<[], InstallRow>("SELECT * FROM installs WHERE follow_range = 1 ORDER BY seq"),
+    withoutTier: db.prepare<[number], InstallRow>("SELECT * FROM installs WHERE retention_tier IS NULL ORDER BY seq LIMIT ?"),
+    setTier: db.prepare("UPDATE installs SET retention_tier = ? WHERE id = ? AND integrity = ?"),
+    triggersOf: db.prepare<[string], { handler: string; kind: string; schedule: string | null; next_at: number | null }>("SELECT handler, kind, schedule, next_at FROM triggers WHERE install_id = ?"),
+    deleteTriggers: db.prepare("DELETE FROM triggers WHERE install_id = ?"),
+    // Jobs of a handler the new version no longer triggers would run code that is not there.
+    dropUntriggeredJobs: db.prepare("DELETE FROM jobs WHERE install_id = ? AND status = 'pending' AND handler NOT IN (SELECT value FROM json_each(?))"),
+    purgeRuns: db.prepare("DELETE FROM runs WHERE started_at < @before AND status <> 'running' AND install_id IN (SELECT id FROM installs WHERE retention_tier = @tier)"),
+    purgeJobs: db.prepare(
+      `DELETE FROM jobs WHERE status IN ('done', 'dead') AND (run_at < @before OR (kind = 'event' AND @keepPayloads = 0))
+         AND install_id IN (SELECT id FROM installs WHERE retention_tier = @tier)`,
+    ),
+    purgeIdem: db.prepare("DELETE FROM idempotency WHERE response IS NOT NULL AND created_at < @before AND install_id IN (SELECT id FROM installs WHERE retention_tier = @tier)"),
+    purgeEvents: db.prepare("DELETE FROM events WHERE NOT EXISTS (SELECT 1 FROM jobs WHERE jobs.kind = 'event' AND jobs.ref = events.id)"),
     getInstall: db.prepare<[string, string], InstallRow>("SELECT * FROM installs WHERE tenant_id = ? AND id = ?"),
     listInstalls: db.prepare<[string, number, number], InstallRow>("SELECT * FROM installs WHERE tenant_id = ? AND seq > ? ORDER BY seq LIMIT ?"),
     upsertCredential: db.prepare(
@@ -160,23 +178,50 @@ export function sqliteServiceStore(file: string, clock: Clock = systemClock): Se
     return installsById.get(i.id)!;
   };
 
-  const writeInstall = (i: InstallRecord) => [JSON.stringify(i.config), JSON.stringify(i.bindings), JSON.stringify(i.credentialFields), JSON.stringify(i.warnings)] as const;
+  const insertTriggers = (i: InstallRecord, triggers: readonly Trigger[], keptNextAt: (t: Extract<Trigger, { kind: "timer" }>) => number = (t) => t.firstAt) => {
+    for (const t of triggers) {
+      if (t.kind === "timer") q.insertTrigger.run(i.id, i.tenantId, t.handler, "timer", null, t.schedule, keptNextAt(t));
+      else q.insertTrigger.run(i.id, i.tenantId, t.handler, "event", t.topic, null, null);
+    }
+  };
   const putCredential = (installId: string, c: SealedCredential) => q.upsertCredential.run(installId, c.keyId, c.iv, c.tag, c.ciphertext);
 
   const createInstall = db.transaction((i: InstallRecord, credential: SealedCredential | null, triggers: Parameters<ServiceStore["createInstall"]>[2]) => {
-    const [config, bindings, fields, warnings] = writeInstall(i);
-    q.insertInstall.run(i.id, i.tenantId, i.slug, i.version, i.range, i.integrity, config, bindings, fields, warnings, i.createdAt, i.updatedAt);
+    q.insertInstall.run(installRow(i));
     if (credential) putCredential(i.id, credential);
-    for (const t of triggers) {
-      if (t.kind === "timer") q.insertTrigger.run(i.id, i.tenantId, t.handler, "timer", null, t.schedule, t.firstAt);
-      else q.insertTrigger.run(i.id, i.tenantId, t.handler, "event", t.topic, null, null);
-    }
+    insertTriggers(i, triggers);
   });
   const updateInstall = db.transaction((i: InstallRecord, credential: SealedCredential | null | undefined) => {
-    const [config, bindings, fields, warnings] = writeInstall(i);
-    q.updateInstall.run(i.slug, i.version, i.range, i.integrity, config, bindings, fields, warnings, i.updatedAt, i.id, i.tenantId);
+    if (q.integrityOf.get(i.tenantId, i.id)?.integrity !== i.integrity) return false;
+    q.updateInstall.run(installRow(i));
     if (credential === null) q.deleteCredential.run(i.id);
     else if (credential) putCredential(i.id, credential);
+    return true;
+  });
+  const switchVersion = db.transaction((i: InstallRecord, fromIntegrity: string, triggers: readonly Trigger[], credential: SealedCredential | null | undefined) => {
+    if (q.integrityOf.get(i.tenantId, i.id)?.integrity !== fromIntegrity) return false;
+    q.updateInstall.run(installRow(i));
+    if (credential === null) q.deleteCredential.run(i.id);
+    else if (credential) putCredential(i.id, credential);
+    const timers = new Map(q.triggersOf.all(i.id).filter((t) => t.kind === "timer").map((t) => [t.handler, t]));
+    q.deleteTriggers.run(i.id);
+    insertTriggers(i, triggers, (t) => {
+      const before = timers.get(t.handler);
+      return before?.schedule === t.schedule && before.next_at !== null ? before.next_at : t.firstAt;
+    });
+    q.dropUntriggeredJobs.run(i.id, JSON.stringify(triggers.map((t) => t.handler)));
+    return true;
+  });
+  const purgeExpired = db.transaction((rules: readonly PurgeRule[]) => {
+    const counts = { runs: 0, jobs: 0, events: 0, idempotency: 0 };
+    for (const r of rules) {
+      const rule = { tier: r.tier, before: r.before, keepPayloads: r.keepPayloads ? 1 : 0 };
+      counts.runs += q.purgeRuns.run({ tier: rule.tier, before: rule.before }).changes;
+      counts.jobs += q.purgeJobs.run(rule).changes;
+      counts.idempotency += q.purgeIdem.run({ tier: rule.tier, before: rule.before }).changes;
+    }
+    counts.events = q.purgeEvents.run().changes;
+    return counts;
   });
   const deleteInstall = db.transaction((tenantId: string, id: string) => {
     if (!q.getInstall.get(tenantId, id)) return false;
@@ -254,12 +299,35 @@ export function sqliteServiceStore(file: string, clock: Clock = systemClock): Se
     },
     async updateInstall(i, credential) {
       installsById.delete(i.id);
-      updateInstall.immediate(i, credential);
+      return updateInstall.immediate(i, credential);
     },
     async deleteInstall(tenantId, id) {
       const deleted = deleteInstall.immediate(tenantId, id);
       if (deleted) installsById.delete(id);
       return deleted;
+    },
+    async switchVersion(i, fromIntegrity, triggers, credential) {
+      installsById.delete(i.id);
+      return switchVersion.immediate(i, fromIntegrity, triggers, credential);
+    },
+    async setPendingUpgrade(tenantId, installId, integrity, pending) {
+      installsById.delete(installId);
+      return q.setPending.run(pending && JSON.stringify(pending), tenantId, installId, integrity).changes > 0;
+    },
+    async installsFollowingRanges() {
+      return q.following.all().map(toInstall);
+    },
+    async installsWithoutRetentionTier(limit) {
+      return q.withoutTier.all(limit).map(toInstall);
+    },
+    async setRetentionTier(installId, integrity, tier) {
+      installsById.delete(installId);
+      q.setTier.run(tier, installId, integrity);
+    },
+    async purgeExpired(rules) {
+      // Runs and job bookkeeping written in this turn are committed first, so none is half-purged.
+      if (pending.length > 0) flush();
+      return purgeExpired.immediate(rules);
     },
     async getCredential(tenantId, installId) {
       const r = q.getCredential.get(tenantId, installId);

@@ -17,6 +17,8 @@ export type RouteSpec = {
   querystring?: z.ZodType;
   headers?: z.ZodType;
   body?: z.ZodType;
+  /** False when every field of the body is optional and the body itself may be left out (read as `{}`). */
+  bodyRequired?: false;
   /** Status -> body; `null` for an empty body. */
   response: Record<number, z.ZodType | null>;
 };

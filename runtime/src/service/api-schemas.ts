@@ -4,8 +4,10 @@
  * from the same derivation, so the document cannot drift from what the routes accept.
  */
 import { z } from "zod";
-import { ALIAS_PATTERN, TOPIC_PATTERN } from "../manifest/manifest-schema.js";
+import { ALIAS_PATTERN, authTypes, handlerTypes, resourceKinds, retentionTiers, SEMVER_PATTERN, TOPIC_PATTERN, trustTiers, visibilities } from "../manifest/manifest-schema.js";
 import { installLifecycleFields, runCost, tenantBindingsBody } from "./lifecycle-schemas.js";
+
+const pointedChange = z.object({ message: z.string(), pointer: z.string().describe("JSON pointer.") });
 
 export const errorBody = z
   .object({
@@ -14,6 +16,10 @@ export const errorBody = z
       message: z.string(),
       hint: z.string().optional().describe("What to do about it."),
       pointer: z.string().optional().describe("JSON pointer into the request body of the value at fault."),
+      problems: z
+        .array(pointedChange)
+        .optional()
+        .describe("Every value at fault when there are several: pointers into the request body, or into the new version's manifest for what an upgrade would newly allow."),
     }),
     runId: z.string().optional().describe("The run that failed, for rpc errors raised by the handler or the sandbox."),
   })
@@ -41,6 +47,9 @@ const bindingValue = z.union([
   z.strictObject({ dsn: z.string().min(1).max(4096).describe("Database of an sql resource, e.g. sqlite:/var/data/app.sqlite.") }),
 ]);
 const bindingsMap = z.record(z.string().regex(new RegExp(ALIAS_PATTERN)), bindingValue);
+const followRange = z
+  .boolean()
+  .describe("Move to newer versions in the range by itself (the runtime polls the registry). An upgrade that widens permissions or scopes, or that the config does not fit, still waits for the tenant. Off by default; a rollback turns it off.");
 const credentials = z.record(z.string(), z.unknown()).describe("The credential, validated against the manifest's auth.fields. Never returned.");
 
 export const createInstallBody = z.strictObject({
@@ -48,11 +57,13 @@ export const createInstallBody = z.strictObject({
   config: z.record(z.string(), z.unknown()).optional(),
   bindings: bindingsMap.optional(),
   credentials: credentials.optional(),
+  followRange: followRange.optional(),
 });
 export const patchInstallBody = z.strictObject({
   config: z.record(z.string(), z.unknown()).optional(),
   bindings: bindingsMap.optional(),
   credentials: credentials.nullable().optional().describe("A new credential; null removes it."),
+  followRange: followRange.optional(),
 });
 
 export const installView = z.object({
@@ -68,6 +79,21 @@ export const installView = z.object({
   createdAt: z.string(),
   updatedAt: z.string(),
   ...installLifecycleFields,
+  followRange: z.boolean(),
+  previousVersion: z.string().nullable().describe("The version a rollback returns to."),
+  pendingUpgrade: z
+    .object({
+      version: z.string(),
+      detectedAt: z.string(),
+      access: z.array(pointedChange).describe("What the new version may do that the installed one may not (pointers into its manifest). Applied only with `acceptPermissions: true`."),
+      problems: z.array(pointedChange).describe("Where the stored config or bindings do not fit the new version (pointers into the upgrade request body). Applied only with new ones."),
+    })
+    .nullable()
+    .describe("A newer version the install did not move to by itself, and why."),
+  retention: z
+    .object({ tier: z.enum(retentionTiers), keeps: z.string().describe("What the tier keeps, and how long.") })
+    .nullable()
+    .describe("The installed version's retention tier; null until the runtime has read it from an install made before tiers were recorded."),
 });
 export const installPage = z.object({ items: z.array(installView), cursor: z.string().nullable() });
 
@@ -105,3 +131,40 @@ export const runView = z.object({
 export const runPage = z.object({ items: z.array(runView), cursor: z.string().nullable() });
 
 export const health = z.object({ status: z.enum(["ok", "unavailable"]), checks: z.record(z.string(), z.string()).optional() });
+
+export const upgradeBody = z.strictObject({
+  version: z.string().regex(new RegExp(SEMVER_PATTERN)).optional().describe("An exact version; without it, the pending upgrade's version when accepting one, else the newest in the install's range. A version outside the range moves the range to `^version`."),
+  config: z.record(z.string(), z.unknown()).optional().describe("A new config for the new version; without it the stored config must fit the new configSchema."),
+  bindings: bindingsMap.optional().describe("New bindings, e.g. for a resource alias the new version adds."),
+  credentials: credentials.nullable().optional().describe("A new credential for the new version (null removes it); without it the stored one must fit the new auth.fields."),
+  acceptPermissions: z.boolean().optional().describe("Consent to what the new version may do that the installed one may not (new permissions, new auth scopes)."),
+});
+export const rollbackBody = z.strictObject({
+  credentials: credentials.nullable().optional().describe("A credential for the version rolled back to, when the stored one does not fit it."),
+});
+
+const catalogHandler = z.object({
+  name: z.string(),
+  type: z.enum(handlerTypes),
+  displayName: z.string(),
+  description: z.string(),
+  inputSchema: z.record(z.string(), z.unknown()).optional(),
+  outputSchema: z.record(z.string(), z.unknown()).optional(),
+});
+export const catalogItem = z.object({
+  slug: z.string(),
+  name: z.string(),
+  description: z.string(),
+  latest: z.string().describe("The newest version this runtime would install (not yanked, signed by a trusted key)."),
+  install: z.string().describe("What to send as `integration` to POST /v1/installs: `slug@^major` of the latest version."),
+  trustTier: z.enum(trustTiers),
+  visibility: z.enum(visibilities),
+  deprecated: z.boolean(),
+  categories: z.array(z.string()),
+  authType: z.enum(authTypes),
+  configSchema: z.record(z.string(), z.unknown()).nullable(),
+  resources: z.record(z.string(), z.object({ kind: z.enum(resourceKinds), description: z.string() })).describe("Aliases an install must bind: `{ url }` for http, `{ dsn }` for sql."),
+  retention: z.object({ tier: z.enum(retentionTiers), keeps: z.string() }),
+  handlers: z.array(catalogHandler),
+});
+export const catalogPage = z.object({ items: z.array(catalogItem), cursor: z.string().nullable() });

@@ -11,7 +11,7 @@ import { VaultError } from "../vault/vault-error.js";
 import { ServiceError } from "./service-error.js";
 import { OAuthError, type OAuthErrorCode } from "../oauth/oauth-error.js";
 
-type ErrorAnswer = { status: number; code: string; message: string; hint?: string | undefined; pointer?: string | undefined };
+type ErrorAnswer = { status: number; code: string; message: string; hint?: string | undefined; pointer?: string | undefined; problems?: readonly { message: string; pointer: string }[] | undefined };
 
 /** A version the caller asked for that does not exist is the caller's problem; a registry that sends bad bytes is not. */
 function registryStatus(code: RegistryErrorCode): number {
@@ -55,7 +55,7 @@ function validationAnswer(error: FastifyError): ErrorAnswer {
 }
 
 function describeError(error: unknown): ErrorAnswer | null {
-  if (error instanceof ServiceError) return { status: error.status, code: error.code, message: error.message, hint: error.hint, pointer: error.pointer };
+  if (error instanceof ServiceError) return { status: error.status, code: error.code, message: error.message, hint: error.hint, pointer: error.pointer, problems: error.problems };
   if (error instanceof RegistryError) return { status: registryStatus(error.code), code: error.code, message: error.message, hint: error.hint };
   if (error instanceof ServiceStoreError) return { status: 400, code: error.code, message: error.message, hint: error.hint };
   if (error instanceof OAuthError) return { status: OAUTH_STATUS[error.code], code: error.code, message: error.message, hint: error.hint };
@@ -71,7 +71,7 @@ function describeError(error: unknown): ErrorAnswer | null {
 }
 
 export function errorPayload(a: Omit<ErrorAnswer, "status">) {
-  return { error: { code: a.code, message: a.message, ...(a.hint ? { hint: a.hint } : {}), ...(a.pointer ? { pointer: a.pointer } : {}) } };
+  return { error: { code: a.code, message: a.message, ...(a.hint ? { hint: a.hint } : {}), ...(a.pointer ? { pointer: a.pointer } : {}), ...(a.problems?.length ? { problems: a.problems } : {}) } };
 }
 
 export function installErrorHandler(app: FastifyInstance): void {

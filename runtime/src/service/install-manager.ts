@@ -4,44 +4,23 @@
  * before every check has passed, so a bundle that fails verification leaves no trace.
  */
 import { randomUUID } from "node:crypto";
-import semver from "semver";
 import type { z } from "zod";
-import type { Manifest } from "../manifest/manifest-schema.js";
+import { describeRetention } from "../manifest/retention-policy.js";
 import { parseVersionSpec } from "../registry/resolve-version.js";
-import { nextFireAfter } from "../scheduler/timer-schedule.js";
-import type { InstallRecord, ServiceStore, Trigger } from "../service-store/service-store.js";
+import type { InstallRecord, ServiceStore } from "../service-store/service-store.js";
 import type { Clock } from "../storage/install-store.js";
 import type { Vault } from "../vault/credential-vault.js";
 import type { createInstallBody, installView, patchInstallBody } from "./api-schemas.js";
 import type { installLifecycleFields } from "./lifecycle-schemas.js";
 import type { BundleLoader } from "./bundle-loader.js";
+import { requireDependencies } from "./install-dependencies.js";
+import { deprecationWarning, triggersOf } from "./install-triggers.js";
 import { validatedBindings, validatedConfig, validatedCredentials } from "./install-validation.js";
 import { notFound, ServiceError } from "./service-error.js";
 
 type Deps = { store: ServiceStore; bundles: BundleLoader; vault: Vault; clock: Clock; onRemoved(install: InstallRecord): void };
 
-/** A schedule that cannot be read is refused at install, so the worker never meets one. */
-function firstFire(manifest: Manifest, handler: string, schedule: string, now: number): number {
-  try {
-    return nextFireAfter(schedule, now);
-  } catch (error) {
-    throw new ServiceError(422, "SCHEDULE_INVALID", `${manifest.slug}@${manifest.version}: handlers.${handler}.schedule ${JSON.stringify(schedule)} cannot be read: ${(error as Error).message}`, "The bundle should not have passed `ihub validate`; ask its publisher for a fixed version.");
-  }
-}
-
-function triggersOf(manifest: Manifest, now: number): Trigger[] {
-  const out: Trigger[] = [];
-  for (const [handler, h] of Object.entries(manifest.handlers)) {
-    if (h.type === "timer" && h.schedule) out.push({ kind: "timer", handler, schedule: h.schedule, firstAt: firstFire(manifest, handler, h.schedule, now) });
-    if (h.type === "event" && h.event) out.push({ kind: "event", handler, topic: h.event });
-  }
-  return out;
-}
-
-function deprecationWarning(m: Manifest): string[] {
-  if (!m.deprecated) return [];
-  return [`${m.slug} is deprecated: ${m.deprecated.message}${m.deprecated.replacement ? ` (replacement: ${m.deprecated.replacement})` : ""}`];
-}
+const iso = (t: number) => new Date(t).toISOString();
 
 /** The record's part of the install view; install-views.ts adds the lifecycle fields. */
 export function viewInstall(i: InstallRecord): Omit<z.infer<typeof installView>, keyof typeof installLifecycleFields> {
@@ -55,29 +34,17 @@ export function viewInstall(i: InstallRecord): Omit<z.infer<typeof installView>,
     credentials: { set: i.credentialFields },
     status: "active",
     warnings: i.warnings,
-    createdAt: new Date(i.createdAt).toISOString(),
-    updatedAt: new Date(i.updatedAt).toISOString(),
+    createdAt: iso(i.createdAt),
+    updatedAt: iso(i.updatedAt),
+    followRange: i.followRange,
+    previousVersion: i.previous?.version ?? null,
+    pendingUpgrade: i.pendingUpgrade && { ...i.pendingUpgrade, detectedAt: iso(i.pendingUpgrade.detectedAt) },
+    retention: i.retentionTier && { tier: i.retentionTier, keeps: describeRetention(i.retentionTier) },
   };
 }
 
 export function createInstallManager(deps: Deps) {
   const { store, bundles, vault, clock } = deps;
-
-  async function requireDependencies(tenantId: string, manifest: Manifest): Promise<void> {
-    const wanted = Object.entries(manifest.dependencies?.integrations ?? {});
-    if (wanted.length === 0) return;
-    const installed: InstallRecord[] = [];
-    for (let cursor: string | undefined, page; (page = await store.listInstalls(tenantId, { limit: 200, ...(cursor ? { cursor } : {}) })); ) {
-      installed.push(...page.items);
-      if (!page.cursor) break;
-      cursor = page.cursor;
-    }
-    const missing = wanted.filter(([slug, range]) => !installed.some((i) => i.slug === slug && semver.satisfies(i.version, range)));
-    if (missing.length > 0) {
-      const names = missing.map(([slug, range]) => `${slug}@${range}`).join(", ");
-      throw new ServiceError(409, "DEPENDENCY_MISSING", `${manifest.slug} needs ${names} installed in this tenant first`, `Install ${names}, then retry.`);
-    }
-  }
 
   async function get(tenantId: string, id: string): Promise<InstallRecord> {
     const install = await store.getInstall(tenantId, id);
@@ -92,7 +59,7 @@ export function createInstallManager(deps: Deps) {
       const { range } = parseVersionSpec(body.integration);
       const { pulled, digest, integration } = await bundles.pull(body.integration);
       const manifest = integration.manifest;
-      await requireDependencies(tenantId, manifest);
+      await requireDependencies(store, tenantId, manifest);
       const config = validatedConfig(manifest, body.config);
       const bindings = validatedBindings(manifest, body.bindings);
       const credential = validatedCredentials(manifest, body.credentials);
@@ -111,6 +78,10 @@ export function createInstallManager(deps: Deps) {
         warnings: [...pulled.warnings, ...deprecationWarning(manifest)],
         createdAt: now,
         updatedAt: now,
+        retentionTier: manifest.retentionTier,
+        followRange: body.followRange ?? false,
+        previous: null,
+        pendingUpgrade: null,
       };
       await store.createInstall(install, credential.value && vault.seal(id, credential.value), triggersOf(manifest, now));
       return install;
@@ -122,13 +93,16 @@ export function createInstallManager(deps: Deps) {
       const next: InstallRecord = { ...install, updatedAt: clock.now() };
       if (body.config !== undefined) next.config = validatedConfig(manifest, body.config);
       if (body.bindings !== undefined) next.bindings = validatedBindings(manifest, body.bindings);
+      if (body.followRange !== undefined) next.followRange = body.followRange;
       let sealed = undefined;
       if (body.credentials !== undefined) {
         const credential = validatedCredentials(manifest, body.credentials);
         next.credentialFields = credential.fields;
         sealed = credential.value && vault.seal(id, credential.value);
       }
-      await store.updateInstall(next, sealed);
+      if (!(await store.updateInstall(next, sealed))) {
+        throw new ServiceError(409, "INSTALL_CHANGED", `install ${id} moved to another version while this change was checked`, "Read the install again and send the change for its current version.");
+      }
       return next;
     },
 

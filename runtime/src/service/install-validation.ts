@@ -9,15 +9,24 @@ import type { Manifest } from "../manifest/manifest-schema.js";
 import type { Binding } from "../service-store/service-store.js";
 import { ServiceError } from "./service-error.js";
 
-function check(schema: object, value: unknown, base: string, code: string, what: string): void {
+type Problem = { message: string; pointer: string };
+
+/** Every place `value` breaks `schema`, as pointers below `base`; ajv names the rule, never the value. */
+function problemsOf(schema: object, value: unknown, base: string): Problem[] {
   // Unlike the executor's checks, this one writes configSchema's defaults into the value it checks.
   const validate = schemaValidator(schema, "fill-defaults");
-  if (runValidator(validate, value)) return;
-  const e = validate.errors![0]!;
-  const leaf = (e.params as { missingProperty?: string; additionalProperty?: string }).missingProperty ?? (e.params as { additionalProperty?: string }).additionalProperty;
-  const pointer = `${base}${e.instancePath}${leaf ? `/${leaf}` : ""}`;
-  const more = validate.errors!.length > 1 ? ` (and ${validate.errors!.length - 1} more)` : "";
-  throw new ServiceError(422, code, `${what}: ${pointer} ${e.message ?? e.keyword}${more}`, `Fix the value at ${pointer}; the integration's manifest describes every field.`, pointer);
+  if (runValidator(validate, value)) return [];
+  return validate.errors!.map((e) => {
+    const leaf = (e.params as { missingProperty?: string; additionalProperty?: string }).missingProperty ?? (e.params as { additionalProperty?: string }).additionalProperty;
+    return { pointer: `${base}${e.instancePath}${leaf ? `/${leaf}` : ""}`, message: e.message ?? e.keyword };
+  });
+}
+
+function check(schema: object, value: unknown, base: string, code: string, what: string): void {
+  const [first, ...rest] = problemsOf(schema, value, base);
+  if (!first) return;
+  const more = rest.length > 0 ? ` (and ${rest.length} more)` : "";
+  throw new ServiceError(422, code, `${what}: ${first.pointer} ${first.message}${more}`, `Fix the value at ${first.pointer}; the integration's manifest describes every field.`, first.pointer);
 }
 
 /** The config with configSchema's defaults filled in. */
@@ -25,6 +34,12 @@ export function validatedConfig(manifest: Manifest, config: Record<string, unkno
   const value = structuredClone(config ?? {});
   if (manifest.configSchema) check(manifest.configSchema, value, "/config", "CONFIG_INVALID", "config does not match the integration's configSchema");
   return value;
+}
+
+/** Whether a config fits a version, with every problem: an upgrade reports them all at once. */
+export function fitConfig(manifest: Manifest, config: Record<string, unknown>): { value: Record<string, unknown>; problems: Problem[] } {
+  const value = structuredClone(config);
+  return { value, problems: manifest.configSchema ? problemsOf(manifest.configSchema, value, "/config") : [] };
 }
 
 export function validatedBindings(manifest: Manifest, bindings: Record<string, Binding> | undefined): Record<string, Binding> {

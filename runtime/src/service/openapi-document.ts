@@ -33,7 +33,7 @@ export function openApiDocument(specs: readonly RouteSpec[], version: string) {
       ...(spec.access === "public" ? { security: [] } : {}),
       ...(spec.access === "admin" ? { description: "Admin token only." } : {}),
       parameters: parameters(spec),
-      ...(spec.body ? { requestBody: { required: true, content: { "application/json": { schema: jsonSchema(spec.body, "input", "draft-2020-12") } } } } : {}),
+      ...(spec.body ? { requestBody: { required: spec.bodyRequired !== false, content: { "application/json": { schema: jsonSchema(spec.body, "input", "draft-2020-12") } } } } : {}),
       responses,
     };
   }

@@ -66,7 +66,7 @@ function runBash(script: string, env: NodeJS.ProcessEnv): Promise<string> {
   return new Promise((resolve, reject) => child.on("exit", (code) => (code === 0 ? resolve(out) : reject(new Error(`quickstart exited ${code}: ${err}\n${out}`)))));
 }
 
-it("runs the README's curl lines verbatim: tenant, install with binding and credential, rpc, event", async () => {
+it("runs the README's curl lines verbatim: tenant, install with binding and credential, rpc, event, catalog, upgrade", async () => {
   const key = await loadSigningKey(dir, { IHUB_SIGNING_KEY: generateKeyPairSync("ed25519").privateKey.export({ type: "pkcs8", format: "pem" }).toString() });
   const { bundles, failures } = await buildSignedBundles(REPO, ["printer-status", "twilio-sms-alerts"], key);
   expect(failures).toEqual([]);
@@ -84,6 +84,14 @@ it("runs the README's curl lines verbatim: tenant, install with binding and cred
     expect(JSON.parse(installLine!)).toEqual({ id: expect.any(String), integration: "printer-status", version: "1.1.0", credentials: { set: ["apiKey"] } });
     expect(JSON.parse(rpcLine!)).toEqual({ output: { messageSid: `SM${"1".padStart(32, "0")}`, status: "queued", segments: 1 }, runId: expect.any(String) });
     expect(JSON.parse(eventLine!)).toEqual({ eventId: expect.any(String), deliveries: 1 });
+    const [catalogLines, upgradeLine] = [stdout.trim().split("\n").slice(-3, -1), stdout.trim().split("\n").at(-1)];
+    expect(catalogLines.map((l) => JSON.parse(l))).toEqual([
+      { slug: "printer-status", install: "printer-status@^1", retention: "medium" },
+      { slug: "twilio-sms-alerts", install: "twilio-sms-alerts@^1", retention: "short" },
+    ]);
+    // Already on the newest version in its range, the upgrade changes nothing.
+    const twilio = JSON.parse(await readFile(path.join(REPO, "integrations/twilio-sms-alerts/integration.json"), "utf8")) as { version: string };
+    expect(JSON.parse(upgradeLine!)).toEqual({ version: twilio.version, previousVersion: null, pendingUpgrade: null });
     const basic = `Basic ${Buffer.from("SK5d1c0e6f7a8b9c0d1e2f3a4b5c6d7e8f:replace-with-your-api-key-secret").toString("base64")}`;
     expect(sent[0]).toMatchObject({ authorization: basic, url: "/2010-04-01/Accounts/AC7f0c5c1e9a0b4d2e8f6a3b1c0d9e8f7a/Messages.json" });
     expect(Object.fromEntries(sent[0]!.form)).toEqual({ To: "+14155550188", Body: "Hello from ihub", From: "+15017122661" });

@@ -10,6 +10,7 @@ import { liveHttpTransport, type HttpBinding } from "../device/live-http-transpo
 import { sqliteTransport, type SqlBinding } from "../device/sqlite-transport.js";
 import { errorCode, execute, type ExecutionResult } from "../executor/execute.js";
 import type { LoadedIntegration } from "../executor/load-integration.js";
+import { RETENTION_POLICIES } from "../manifest/retention-policy.js";
 import type { SandboxPool } from "../sandbox/pool.js";
 import type { TenantRoom } from "../scheduler/job-queue.js";
 import { timeOrderedId } from "../service-store/time-ordered-id.js";
@@ -141,7 +142,8 @@ export function createRunExecutor(deps: RunDeps) {
       durationMs: result.durationMs,
       error: result.ok ? null : { kind: result.error.kind, code: errorCode(result.error), message: result.error.message },
       limitHit: !result.ok && result.error.kind === "limit" ? result.error.limit : null,
-      logs: result.logs,
+      // A tier that keeps no logs (retentionTier none) never has them written.
+      logs: install.retentionTier && !RETENTION_POLICIES[install.retentionTier].logs ? [] : result.logs,
     };
     await deps.store.finishRun(runId, finished);
     deps.metrics.runDuration.observe({ handler: `${install.slug}.${handler}`, trigger: req.trigger, status: finished.status }, result.durationMs / 1000);

@@ -14,16 +14,21 @@ import type { RouteSpec } from "./api-route.js";
 import { installAuth } from "./auth.js";
 import { createBundleLoader } from "./bundle-loader.js";
 import { installErrorHandler } from "./error-handler.js";
+import { createInstallCatalog } from "./install-catalog.js";
 import { createInstallManager } from "./install-manager.js";
 import { createJobWorker, DEFAULT_WORKER_POLICY, type WorkerPolicy } from "./job-worker.js";
+import { periodicTask } from "./periodic-task.js";
 import { createRateLimiter, type RateLimit } from "./rate-limiter.js";
 import { installJsonBodyParser } from "./request-body.js";
+import { createRetentionSweeper } from "./retention-sweeper.js";
+import { catalogRoutes, catalogSpecs } from "./routes/catalog-routes.js";
 import { eventRoutes, eventSpecs } from "./routes/event-routes.js";
 import { healthRoutes, healthSpecs } from "./routes/health-routes.js";
 import { installRoutes, installSpecs } from "./routes/install-routes.js";
 import { rpcRoutes, rpcSpecs } from "./routes/rpc-routes.js";
 import { runRoutes, runSpecs } from "./routes/run-routes.js";
 import { tenantRoutes, tenantSpecs } from "./routes/tenant-routes.js";
+import { upgradeRoutes, upgradeSpecs } from "./routes/upgrade-routes.js";
 import { createRunExecutor } from "./run-executor.js";
 import type { ServiceContext } from "./service-context.js";
 import type { OAuthSettings } from "../oauth/oauth-settings.js";
@@ -34,6 +39,8 @@ import { createOAuthTokens } from "./oauth/oauth-tokens.js";
 import { oauthRoutes, oauthSpecs } from "./routes/oauth-routes.js";
 import { usageRoutes, usageSpecs } from "./routes/usage-routes.js";
 import { createServiceMetrics } from "./service-metrics.js";
+import { createUpgradeFollower } from "./upgrade-follower.js";
+import { createUpgradeManager } from "./upgrade-manager.js";
 
 export type ServiceLimits = {
   /** Largest request body in bytes. */
@@ -55,6 +62,10 @@ export type ServiceLimits = {
   /** Estimated bytes all warm states together may retain; least recently used states go first. */
   warmTotalBytes: number;
   worker: WorkerPolicy;
+  /** How often installs that follow their range poll the registry. */
+  upgradePollMs: number;
+  /** How often runs, logs and payloads past their retention tier are purged. */
+  retentionSweepMs: number;
 };
 
 export const DEFAULT_LIMITS: ServiceLimits = {
@@ -67,11 +78,13 @@ export const DEFAULT_LIMITS: ServiceLimits = {
   warmStateBytes: 4 * 1024 * 1024,
   warmTotalBytes: 512 * 1024 * 1024,
   worker: DEFAULT_WORKER_POLICY,
+  upgradePollMs: 5 * 60_000,
+  retentionSweepMs: 60 * 60_000,
 };
 
 export type RuntimeAppOptions = {
   store: ServiceStore;
-  registry: Pick<RegistryClient, "pull">;
+  registry: Pick<RegistryClient, "pull" | "pollVersions" | "listIntegrations">;
   vault: Vault;
   adminToken: string;
   clock?: Clock;
@@ -80,7 +93,10 @@ export type RuntimeAppOptions = {
   probes?: ServiceContext["probes"];
   /** OAuth clients per provider or integration, endpoint overrides and the public URL (oauth-settings.ts). */
   oauth?: OAuthSettings;
-  /** False in tests that drive the worker with `app.runtime.worker.tick()` on a fake clock. */
+  /**
+   * False in tests that drive the worker with `app.runtime.worker.tick()` on a fake clock (and the
+   * registry poll and retention sweep with `follower.poll()` and `retention.sweep()`).
+   */
   startWorker?: boolean;
   version?: string;
 };
@@ -95,7 +111,7 @@ export const LOG_REDACT = ["req.headers.authorization", "req.headers.cookie", "r
  */
 const RPC_PATH = /^\/v1\/installs\/[^/]+\/rpc\//;
 
-export const routeSpecs: readonly RouteSpec[] = [healthSpecs, tenantSpecs, installSpecs, rpcSpecs, eventSpecs, runSpecs, oauthSpecs, usageSpecs].flatMap((group) => Object.values(group) as RouteSpec[]);
+export const routeSpecs: readonly RouteSpec[] = [healthSpecs, tenantSpecs, installSpecs, upgradeSpecs, rpcSpecs, eventSpecs, runSpecs, catalogSpecs, oauthSpecs, usageSpecs].flatMap((group) => Object.values(group) as RouteSpec[]);
 
 export async function createRuntimeApp(opts: RuntimeAppOptions) {
   const limits = { ...DEFAULT_LIMITS, ...opts.limits };
@@ -125,8 +141,16 @@ export async function createRuntimeApp(opts: RuntimeAppOptions) {
       runner.forget(i.id);
     },
   });
+  const upgrades = createUpgradeManager({ store, bundles, vault: opts.vault, clock, metrics, onSwitched: (before) => pool.evict(before.id, before.version) });
+  const follower = createUpgradeFollower({ store, registry: opts.registry, upgrades, log: app.log });
+  const retention = createRetentionSweeper({ store, bundles, clock, metrics, log: app.log });
+  const background = [
+    periodicTask("registry poll", limits.upgradePollMs, () => follower.poll(), app.log),
+    periodicTask("retention sweep", limits.retentionSweepMs, () => retention.sweep(), app.log),
+  ];
   const context: ServiceContext = {
-    store, bundles, installs, runner, worker, metrics, clock,
+    store, bundles, installs, upgrades, follower, retention, runner, worker, metrics, clock,
+    catalog: createInstallCatalog({ registry: opts.registry, bundles, store, log: app.log }),
     rateLimiter: createRateLimiter(limits.rpcRate, clock),
     eventMaxAttempts: limits.eventMaxAttempts,
     probes: opts.probes ?? {},
@@ -147,14 +171,17 @@ export async function createRuntimeApp(opts: RuntimeAppOptions) {
     const released = await store.releasePendingIdempotencyKeys();
     const { requeued, abandoned } = await store.jobs.recover(now);
     if (interrupted + released + requeued + abandoned > 0) app.log.warn({ interrupted, released, requeued, abandoned }, "recovered work left by an earlier stop");
-    if (opts.startWorker !== false) context.worker.start();
+    if (opts.startWorker !== false) {
+      context.worker.start();
+      for (const task of background) task.start();
+    }
   });
   // Closing starts by refusing new work: the worker stops taking jobs, and every answer still
   // going out tells its client to drop the connection, so the server is not kept open by idle
   // keep-alive connections after the last run in flight has answered.
   let workerStopped: Promise<void> | null = null;
   app.addHook("preClose", async () => {
-    workerStopped = context.worker.stop();
+    workerStopped = Promise.all([context.worker.stop(), ...background.map((task) => task.stop())]).then(() => undefined);
   });
   app.addHook("onSend", async (_request, reply) => {
     if (workerStopped) reply.header("connection", "close");
@@ -167,9 +194,11 @@ export async function createRuntimeApp(opts: RuntimeAppOptions) {
   await app.register(healthRoutes(() => routeSpecs, opts.version ?? "1"));
   await app.register(tenantRoutes);
   await app.register(installRoutes);
+  await app.register(upgradeRoutes);
   await app.register(rpcRoutes);
   await app.register(eventRoutes);
   await app.register(runRoutes);
+  await app.register(catalogRoutes);
   await app.register(oauthRoutes);
   await app.register(usageRoutes);
   return app;

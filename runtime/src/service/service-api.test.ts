@@ -54,6 +54,12 @@ describe("OpenAPI document", () => {
     await SwaggerParser.validate(structuredClone(doc));
     for (const spec of routeSpecs) expect(doc.paths[spec.url.replace(/:(\w+)/g, "{$1}")][spec.method.toLowerCase()], `${spec.method} ${spec.url}`).toBeDefined();
     expect(doc.paths["/v1/installs"].post.requestBody.content["application/json"].schema.required).toEqual(["integration"]);
+    expect(doc.paths["/v1/installs/{id}/upgrade"].post.requestBody.required).toBe(false);
+    expect(doc.paths["/v1/installs"].post.requestBody.required).toBe(true);
+    const upgrade = doc.paths["/v1/installs/{id}/upgrade"].post.requestBody.content["application/json"].schema;
+    expect(Object.keys(upgrade.properties).sort()).toEqual(["acceptPermissions", "bindings", "config", "credentials", "version"]);
+    expect(doc.paths["/v1/catalog"].get.parameters.map((p: { name: string }) => p.name)).toEqual(["limit", "cursor"]);
+    expect(doc.components.schemas.Error.properties.error.properties.problems.type).toBe("array");
   });
 
   it("describes the bodies the server actually validates", async () => {

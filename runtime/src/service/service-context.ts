@@ -7,19 +7,29 @@ import type { ServiceStore } from "../service-store/service-store.js";
 import type { Clock } from "../storage/install-store.js";
 import { fastifySchema, type RouteSpec } from "./api-route.js";
 import type { BundleLoader } from "./bundle-loader.js";
+import type { InstallCatalog } from "./install-catalog.js";
 import type { InstallManager } from "./install-manager.js";
 import type { JobWorker } from "./job-worker.js";
 import type { RateLimiter } from "./rate-limiter.js";
+import type { RetentionSweeper } from "./retention-sweeper.js";
 import type { RunExecutor } from "./run-executor.js";
 import type { ServiceMetrics } from "./service-metrics.js";
 import type { AccountChecker } from "./connected-account.js";
 import type { InstallViews } from "./install-views.js";
 import type { OAuthConnector } from "./oauth/oauth-connector.js";
+import type { UpgradeFollower } from "./upgrade-follower.js";
+import type { UpgradeManager } from "./upgrade-manager.js";
 
 export type ServiceContext = {
   store: ServiceStore;
   bundles: BundleLoader;
   installs: InstallManager;
+  upgrades: UpgradeManager;
+  /** Polls the registry for installs that follow their range (`poll()` steps it in tests). */
+  follower: UpgradeFollower;
+  /** Purges what retention tiers no longer keep (`sweep()` steps it in tests). */
+  retention: RetentionSweeper;
+  catalog: InstallCatalog;
   runner: RunExecutor;
   worker: JobWorker;
   metrics: ServiceMetrics;
@@ -46,6 +56,7 @@ export function addRoute<Req = unknown>(app: FastifyInstance, spec: RouteSpec, h
     url: spec.url,
     schema: fastifySchema(spec),
     config: { access: spec.access },
+    ...(spec.bodyRequired === false ? { preValidation: async (request: FastifyRequest) => void (request.body ??= {}) } : {}),
     handler: handler as (request: FastifyRequest, reply: FastifyReply) => Promise<unknown>,
   });
 }

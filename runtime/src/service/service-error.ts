@@ -10,6 +10,8 @@ export class ServiceError extends Error {
     message: string,
     readonly hint?: string,
     readonly pointer?: string,
+    /** Every value at fault, when there are several. */
+    readonly problems?: readonly { message: string; pointer: string }[],
   ) {
     super(message);
     this.name = "ServiceError";

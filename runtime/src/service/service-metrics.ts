@@ -22,6 +22,13 @@ export function createServiceMetrics(queueDepth: () => Promise<number>) {
     buckets: [0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 5, 30, 60],
     registers: [registry],
   });
+  const versionSwitches = new Counter({
+    name: "ihub_version_switches_total",
+    help: "Upgrade and rollback attempts that reached a decision, by outcome: upgraded, blocked (pending consent or a fitting config), current, rolled_back.",
+    labelNames: ["outcome"],
+    registers: [registry],
+  });
+  const retentionPurged = new Counter({ name: "ihub_retention_purged_total", help: "Rows the retention sweep deleted, by kind: runs, jobs, events, idempotency.", labelNames: ["kind"], registers: [registry] });
   const timerSkipped = new Counter({ name: "ihub_timer_slots_skipped_total", help: "Timer slots skipped because the previous run of the timer was still going.", registers: [registry] });
   new Gauge({
     name: "ihub_queue_depth",
@@ -31,7 +38,7 @@ export function createServiceMetrics(queueDepth: () => Promise<number>) {
       this.set(await queueDepth());
     },
   });
-  return { registry, requests, runDuration, timerLateness, timerSkipped };
+  return { registry, requests, runDuration, timerLateness, timerSkipped, versionSwitches, retentionPurged };
 }
 
 export type ServiceMetrics = ReturnType<typeof createServiceMetrics>;

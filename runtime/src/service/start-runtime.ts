@@ -29,6 +29,8 @@ export type StartOptions = {
   trustedKeyFiles?: string[];
   /** Origin the OAuth providers redirect back to; IHUB_RUNTIME_PUBLIC_URL otherwise, else the origin a start request came to. */
   publicUrl?: string;
+  /** How often installs that follow their range poll the registry (ServiceLimits.upgradePollMs by default). */
+  upgradePollMs?: number;
   env?: NodeJS.ProcessEnv;
   /** Where structured logs go; stdout stays free for the URL line. */
   logStream?: NodeJS.WritableStream;
@@ -121,6 +123,7 @@ export async function startRuntime(opts: StartOptions) {
     oauth,
     logger: { level: opts.logLevel ?? "info", redact: LOG_REDACT, stream: opts.logStream ?? process.stderr },
     probes: { registry: registryProbe(location) },
+    ...(opts.upgradePollMs ? { limits: { upgradePollMs: opts.upgradePollMs } } : {}),
   });
   for (const w of warnings) app.log.warn(w);
   const host = opts.host ?? "127.0.0.1";

@@ -23,7 +23,7 @@ it("re-seals every credential with the active key, once, and needs the old key t
   await store.createTenant({ id: "t", name: "t", createdAt: 0, bindings: {} }, "hash");
   const [oldKey, newKey] = [key(), key()];
   for (const id of ["i-1", "i-2", "i-3"]) {
-    await store.createInstall({ id, tenantId: "t", slug: "s", version: "1.0.0", range: "^1", integrity: "x", config: {}, bindings: {}, credentialFields: ["apiKey"], warnings: [], createdAt: 0, updatedAt: 0 }, createVault(oldKey).seal(id, { apiKey: SECRET }), []);
+    await store.createInstall({ id, tenantId: "t", slug: "s", version: "1.0.0", range: "^1", integrity: "x", config: {}, bindings: {}, credentialFields: ["apiKey"], warnings: [], createdAt: 0, updatedAt: 0, retentionTier: "short", followRange: false, previous: null, pendingUpgrade: null }, createVault(oldKey).seal(id, { apiKey: SECRET }), []);
   }
   await expect(rotateCredentials(store, createVault(newKey))).rejects.toMatchObject({ code: "VAULT_KEY_UNKNOWN" });
   expect(await rotateCredentials(store, createVault(newKey, [oldKey]), 2)).toEqual({ resealed: 3 });

@@ -37,6 +37,10 @@ function M.tick(ctx)
   ctx.integration.containersSet("seen", "ticks", { n = n.n + 1 })
 end
 
+function M.count(ctx)
+  return ctx.integration.containersGet("seen", "ticks") or { n = 0 }
+end
+
 function M.on_created(ctx, input)
   if input.fail then error({ code = "ASKED_TO_FAIL", message = "payload asked this delivery to fail" }) end
   if input.slow then ctx.device.http("api", { method = "GET", path = "/slow/" .. input.id }) end

@@ -17,14 +17,18 @@ export async function buildTestRegistry(root: string, manifests: readonly Manife
   const key = await loadSigningKey(root, { IHUB_SIGNING_KEY: pem });
   const registry = path.join(root, "registry");
   const src = path.join(root, "src");
+  let trees = 0;
   // One source tree per version: the bundler reads the integration folder as it is on disk.
-  for (const [i, m] of manifests.entries()) {
-    const tree = path.join(src, String(i));
-    await writeNotesIntegration(tree, m, opts.lua?.[m.slug]);
-    const { bundles, failures } = await buildSignedBundles(tree, [m.slug], key);
-    if (failures.length) throw failures[0]!.error;
-    await publishBundles(bundles, [{ kind: "dir", dir: registry }], key, { commit: null });
-  }
+  const publish = async (more: readonly Manifest[]) => {
+    for (const m of more) {
+      const tree = path.join(src, String(trees++));
+      await writeNotesIntegration(tree, m, opts.lua?.[m.slug]);
+      const { bundles, failures } = await buildSignedBundles(tree, [m.slug], key);
+      if (failures.length) throw failures[0]!.error;
+      await publishBundles(bundles, [{ kind: "dir", dir: registry }], key, { commit: null });
+    }
+  };
+  await publish(manifests);
   if (opts.from && opts.slugs) {
     const { bundles, failures } = await buildSignedBundles(opts.from, opts.slugs, key);
     if (failures.length) throw failures[0]!.error;
@@ -34,5 +38,6 @@ export async function buildTestRegistry(root: string, manifests: readonly Manife
     const [slug, version] = spec.split("@") as [string, string];
     await yankVersion(registry, slug, version, "broken release");
   }
-  return { registry, publicKeyPem: key.publicKeyPem };
+  /** `publish` adds versions later, signed with the same key, as a release after the install would. */
+  return { registry, publicKeyPem: key.publicKeyPem, publish };
 }

@@ -17,7 +17,7 @@ export const ADMIN = "admin-token-zq8-4471";
 
 export type TestRuntime = { app: RuntimeApp; clock: FakeClock; dbFile: string; vaultKey: Buffer };
 
-export async function startTestRuntime(opts: { dir: string; registry: string; publicKeyPem: string; clock?: FakeClock; vaultKey?: Buffer; dbFile?: string; limits?: Partial<ServiceLimits>; logStream?: NodeJS.WritableStream; probes?: Record<string, () => Promise<void>>; oauth?: OAuthSettings }): Promise<TestRuntime> {
+export async function startTestRuntime(opts: { dir: string; registry: string; publicKeyPem: string; clock?: FakeClock; vaultKey?: Buffer; dbFile?: string; limits?: Partial<ServiceLimits>; logStream?: NodeJS.WritableStream; probes?: Record<string, () => Promise<void>>; oauth?: OAuthSettings; startWorker?: boolean }): Promise<TestRuntime> {
   const clock = opts.clock ?? fakeClock();
   const dbFile = opts.dbFile ?? path.join(opts.dir, `runtime-${randomBytes(4).toString("hex")}.sqlite`);
   const vaultKey = opts.vaultKey ?? randomBytes(32);
@@ -27,7 +27,7 @@ export async function startTestRuntime(opts: { dir: string; registry: string; pu
     vault: createVault({ id: vaultKeyId(vaultKey), key: vaultKey }),
     adminToken: ADMIN,
     clock,
-    startWorker: false,
+    startWorker: opts.startWorker ?? false,
     ...(opts.limits ? { limits: opts.limits } : {}),
     ...(opts.probes ? { probes: opts.probes } : {}),
     ...(opts.oauth ? { oauth: opts.oauth } : {}),

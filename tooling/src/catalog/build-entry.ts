@@ -4,6 +4,7 @@
  */
 import semver from "semver";
 import type { IntegrationIndex } from "@ihub/runtime/registry";
+import { describeRetention } from "@ihub/runtime/manifest";
 import { tagName } from "../repo/tag-name.js";
 import { CATALOG_FORMAT, type HandlerEntry, type IntegrationEntry, type VersionDetail, type VersionEntry } from "./catalog-schema.js";
 import { parseChangelog, type ChangelogEntry } from "./changelog.js";
@@ -138,6 +139,7 @@ export function buildEntry(source: IntegrationSource, registry: IntegrationIndex
     visibility: m.visibility,
     categories: m.categories,
     retentionTier: m.retentionTier,
+    retention: describeRetention(m.retentionTier),
     icon: iconUrl,
     url: integrationUrl(m.slug),
     latestVersion: latest,

@@ -87,6 +87,7 @@ export const integrationEntrySchema = z
     visibility: z.enum(["public", "unlisted"]).describe("Private integrations never appear in the catalog."),
     categories: z.array(z.string()),
     retentionTier: z.enum(retentionTiers),
+    retention: z.string().describe("What the runtime keeps of an install's work under the retention tier, and how long."),
     homepage: z.string().optional(),
     icon: z.string().describe("Site-relative URL of the icon, content-hashed: `icons/<slug>.<hash>.<ext>`."),
     url: z.string().describe("Site-relative URL of the integration page."),

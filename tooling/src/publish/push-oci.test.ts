@@ -61,6 +61,20 @@ describe("OCI registry (real docker-registry)", () => {
     expect((await client.pull("weather@~1.0")).version).toBe("1.0.0");
   });
 
+  it("polls a repository's tags for new versions, unchanged until a tag is pushed, and keeps no catalog index", async () => {
+    const target = `oci://${oci.host}/poll`;
+    await publishVersion("3.0.0", "three", [target]);
+    const client = createRegistryClient({ registry: target, cacheDir: path.join(root, "poll-cache"), trustedKeys: [key.publicKeyPem] });
+    const first = await client.pollVersions("weather", null);
+    expect(first).toMatchObject({ changed: true, candidates: [{ version: "3.0.0" }] });
+    const etag = first.changed ? first.etag : "";
+    expect(await client.pollVersions("weather", etag)).toEqual({ changed: false });
+    await publishVersion("3.1.0", "three-one", [target]);
+    const next = await client.pollVersions("weather", etag);
+    expect(next.changed && next.candidates.map((c) => c.version).sort()).toEqual(["3.0.0", "3.1.0"]);
+    await expect(client.listIntegrations()).rejects.toMatchObject({ code: "REG_NOT_FOUND" });
+  });
+
   it("leaves a tag with the same content alone and refuses other content under it", async () => {
     const target = `oci://${oci.host}/immutable`;
     const [first] = await publishVersion("2.0.0", "same", [target]);

@@ -191,7 +191,7 @@ describe("version gate findings carry the manifest line of the field involved", 
     });
     const p = await plan("github-issues", head);
     expect(p.findings).toEqual([
-      { code: "IH_VERSION_DOWNGRADE", severity: "error", integration: "github-issues", file, pointer: "/version", ...where(head, '"1.1.0"'), message: "version went down from 1.2.0 to 1.1.0", hint: 'Set "version" to 1.2.1 and add a CHANGELOG entry.' },
+      { code: "IH_VERSION_DOWNGRADE", severity: "error", integration: "github-issues", file, pointer: "/version", ...where(head, '"1.1.0"'), message: `version went down from ${current} to 1.1.0`, hint: `Set "version" to ${patch(1)} and add a CHANGELOG entry.` },
     ]);
   });
 

@@ -48,6 +48,7 @@ it("coalesces concurrent refreshes of one install into one token request and sea
   const install: InstallRecord = {
     id: randomUUID(), tenantId: tenant.id, slug: "crm", version: "1.0.0", range: "^1", integrity: "ab".repeat(64), config: {}, bindings: {},
     credentialFields: [], warnings: [], createdAt: clock.now(), updatedAt: clock.now(),
+    retentionTier: "short", followRange: false, previous: null, pendingUpgrade: null,
   };
   await store.createInstall(install, null, []);
   const client = oauthClientFor(manifest, settings);

@@ -21,7 +21,8 @@ export default defineCommand("runtime", {
       .option("--host <host>", "address to listen on", "127.0.0.1")
       .option("--port <n>", "port (0 picks a free one)", String(DEFAULT_PORT))
       .option("--trusted-key <file>", "PEM public key whose bundle signatures are accepted (repeatable)", collect, [])
-      .option("--public-url <url>", "https origin OAuth providers redirect back to (default: IHUB_RUNTIME_PUBLIC_URL, else the origin of the start request)"),
+      .option("--public-url <url>", "https origin OAuth providers redirect back to (default: IHUB_RUNTIME_PUBLIC_URL, else the origin of the start request)")
+      .option("--upgrade-poll <seconds>", "how often installs that follow their range poll the registry", "300"),
   async run(ctx, args, opts) {
     // The defaults live in the repository's .ihub/; outside a repository they are relative to the current folder.
     const root = await ctx.root().catch(() => process.cwd());
@@ -34,6 +35,8 @@ export default defineCommand("runtime", {
     }
     if (args[0] !== "start") throw new UsageError(`unknown action ${args[0]}`, "Actions: start, rotate-key.");
     const port = parsePort(opts.port);
+    const poll = Number(opts.upgradePoll);
+    if (!Number.isFinite(poll) || poll < 1 || poll > 86_400) throw new UsageError(`--upgrade-poll ${String(opts.upgradePoll)} is not a number of seconds from 1 to 86400`);
     const started = await startRuntime({
       root,
       ...(typeof opts.registry === "string" ? { registry: opts.registry } : {}),
@@ -42,6 +45,7 @@ export default defineCommand("runtime", {
       port,
       trustedKeyFiles: opts.trustedKey as string[],
       ...(typeof opts.publicUrl === "string" ? { publicUrl: opts.publicUrl } : {}),
+      upgradePollMs: poll * 1000,
     }).catch(usageOf);
     // One line, not printJson's indented document: a supervisor reads the URL from the first line.
     if (ctx.json) ctx.out(JSON.stringify(withFormat("runtime", { url: started.url })) + "\n");

@@ -41,7 +41,7 @@ it("rotate-key re-seals the stored credentials with IHUB_RUNTIME_KEY, reading ol
   const oldKey = Buffer.from(oldHex, "hex");
   const store = sqliteServiceStore(db);
   await store.createTenant({ id: "t", name: "t", createdAt: 0, bindings: {} }, "hash");
-  await store.createInstall({ id: "i-1", tenantId: "t", slug: "s", version: "1.0.0", range: "^1", integrity: "x", config: {}, bindings: {}, credentialFields: ["apiKey"], warnings: [], createdAt: 0, updatedAt: 0 }, createVault({ id: vaultKeyId(oldKey), key: oldKey }).seal("i-1", { apiKey: "sk-cli-rotate-zq-71" }), []);
+  await store.createInstall({ id: "i-1", tenantId: "t", slug: "s", version: "1.0.0", range: "^1", integrity: "x", config: {}, bindings: {}, credentialFields: ["apiKey"], warnings: [], createdAt: 0, updatedAt: 0, retentionTier: "short", followRange: false, previous: null, pendingUpgrade: null }, createVault({ id: vaultKeyId(oldKey), key: oldKey }).seal("i-1", { apiKey: "sk-cli-rotate-zq-71" }), []);
   await store.close();
   const run = (env: Record<string, string>) => spawnSync(process.execPath, [BIN, "runtime", "rotate-key", "--root", dir, "--db", db, "--json"], { env: { ...process.env, ...env }, encoding: "utf8" });
   const refused = run({ IHUB_RUNTIME_KEY: newHex, IHUB_RUNTIME_ADMIN_TOKEN: "unused-zq" });
@@ -66,3 +66,11 @@ it("refuses an OAuth setting that would send client secrets in clear text as a u
   expect(flag.status).toBe(2);
   expect(JSON.parse(flag.stdout).error.message).toContain("--public-url must use https");
 }, 30_000);
+
+it("refuses an --upgrade-poll that is not a number of seconds as a usage error", () => {
+  for (const value of ["0", "soon", "90000"]) {
+    const res = spawnSync(process.execPath, [BIN, "runtime", "start", "--root", dir, "--upgrade-poll", value, "--json"], { env: { ...process.env, IHUB_RUNTIME_ADMIN_TOKEN: "unused-zq", IHUB_RUNTIME_KEY: "11".repeat(32) }, encoding: "utf8" });
+    expect([value, res.status]).toEqual([value, 2]);
+    expect(JSON.parse(res.stdout)).toMatchObject({ ok: false, error: { message: expect.stringContaining("--upgrade-poll") } });
+  }
+});

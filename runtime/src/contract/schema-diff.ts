@@ -17,24 +17,24 @@
  * that differs (oneOf, $ref, if/then/else, ...) is reported as "changed", which is breaking:
  * the diff cannot prove it compatible.
  */
-import type { ChangeLevel } from "./bump-level.js";
-import { joinPointer } from "@ihub/runtime/json";
+import { joinPointer } from "../json/json-pointer.js";
 
+/** How far a contract change reaches: a major one breaks what relied on the old contract, a minor one adds to it. */
+export type ContractLevel = "major" | "minor";
 export type SchemaDirection = "input" | "output";
 export type ChangeEffect = "narrowed" | "widened" | "removed-field" | "added-required-field" | "added-optional-field" | "changed";
 export type SchemaChange = { pointer: string; effect: ChangeEffect; message: string };
 
-const LEVELS: Record<SchemaDirection, Record<ChangeEffect, ChangeLevel>> = {
+const LEVELS: Record<SchemaDirection, Record<ChangeEffect, ContractLevel>> = {
   input: { narrowed: "major", widened: "minor", "removed-field": "major", "added-required-field": "major", "added-optional-field": "minor", changed: "major" },
   output: { narrowed: "minor", widened: "major", "removed-field": "major", "added-required-field": "minor", "added-optional-field": "minor", changed: "major" },
 };
 
-export function levelOf(effect: ChangeEffect, direction: SchemaDirection): ChangeLevel {
+export function levelOf(effect: ChangeEffect, direction: SchemaDirection): ContractLevel {
   return LEVELS[direction][effect];
 }
 
 type Schema = Record<string, unknown>;
-
 
 const ANNOTATIONS = new Set(["title", "description", "examples", "default", "$comment", "deprecated", "readOnly", "writeOnly", "$schema", "$id", "$anchor", "contentMediaType", "contentEncoding"]);
 const LOWER_BOUNDS = ["minimum", "exclusiveMinimum", "minLength", "minItems", "minProperties"] as const;
