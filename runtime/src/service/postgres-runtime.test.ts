@@ -1,7 +1,8 @@
 /**
  * `ihub runtime start --db postgres://…` as real child processes on a throwaway PostgreSQL
  * cluster: installs survive a restart, two processes on one database serve each other's tenants
- * and installs, and a database that cannot be reached stops the start with a usage error.
+ * and installs and fire each slot of a timer once between them, and a database that cannot be
+ * reached stops the start with a usage error. The notes timer ticks every second here.
  */
 import { spawnSync } from "node:child_process";
 import { mkdtemp, rm, writeFile } from "node:fs/promises";
@@ -10,7 +11,7 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { notesManifest } from "../../test-support/service/notes-integration.js";
-import { runtimeProcesses } from "../../test-support/service/runtime-process.js";
+import { eventually, runtimeProcesses } from "../../test-support/service/runtime-process.js";
 import { buildTestRegistry } from "../../test-support/service/test-registry.js";
 import { startFakeApi, type FakeApi } from "../../test-support/service/test-runtime.js";
 import { startThrowawayPostgres, type ThrowawayPostgres } from "../../test-support/throwaway-postgres.js";
@@ -25,7 +26,7 @@ let server: ThrowawayPostgres;
 let processes: ReturnType<typeof runtimeProcesses>;
 beforeAll(async () => {
   dir = await mkdtemp(path.join(tmpdir(), "ihub-pg-runtime-"));
-  const [{ registry, publicKeyPem }, started, api] = await Promise.all([buildTestRegistry(dir, [notesManifest("1.0.0")]), startThrowawayPostgres(), startFakeApi()]);
+  const [{ registry, publicKeyPem }, started, api] = await Promise.all([buildTestRegistry(dir, [notesManifest("1.0.0", (m) => (m.handlers.tick!.schedule = "1s"))]), startThrowawayPostgres(), startFakeApi()]);
   server = started;
   fake = api;
   const keyFile = path.join(dir, "trusted.pem");
@@ -81,6 +82,23 @@ it("runs two processes on one database, started together, each serving what the 
   expect((await b.call("GET", `/v1/installs/${viaB}`, tenant.token)).body.config).toMatchObject({ region: "us" });
   expect((await b.call("DELETE", `/v1/installs/${viaA}`, tenant.token)).status).toBe(204);
   expect((await a.call("GET", `/v1/installs/${viaA}`, tenant.token)).status).toBe(404);
+  for (const rt of [a, b]) {
+    rt.child.kill("SIGTERM");
+    expect(await rt.exited).toBe(0);
+  }
+}, 60_000);
+
+it("fires each slot of a 1-second timer once between two processes on one database", async () => {
+  const db = await server.createDatabase("timers");
+  const [a, b] = await Promise.all([processes.start(db), processes.start(db)]);
+  const tenant = (await a.call("POST", "/v1/tenants", ADMIN, { name: "timers" })).body;
+  const id = (await b.call("POST", "/v1/installs", tenant.token, installBody())).body.id as string;
+  type Run = { trigger: string; triggerRef: string; status: string };
+  const timerRuns = async () => ((await a.call("GET", `/v1/installs/${id}/runs?limit=200`, tenant.token)).body.items as Run[]).filter((r) => r.trigger === "timer");
+  // Both processes wake for every slot; each slot is claimed by one of them and run once.
+  await eventually(async () => (await timerRuns()).filter((r) => r.status === "ok").length >= 4);
+  const slots = (await timerRuns()).map((r) => r.triggerRef);
+  expect(new Set(slots).size).toBe(slots.length);
   for (const rt of [a, b]) {
     rt.child.kill("SIGTERM");
     expect(await rt.exited).toBe(0);
