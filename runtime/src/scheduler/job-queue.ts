@@ -42,7 +42,8 @@ export interface JobQueue {
   release(id: string): Promise<void>;
   /**
    * After a crash: an event delivery that was running goes back to pending (at least once); a
-   * timer job that was running is finished, never rerun, so no slot runs twice.
+   * timer job that was running is finished, never rerun, so no slot runs twice. In a fleet only
+   * jobs claimed by this process or by one that is gone are touched, never a live peer's.
    */
   recover(now: number): Promise<{ requeued: number; abandoned: number }>;
   /** Jobs pending or running, for the queue-depth metric. */

@@ -102,6 +102,13 @@ const MIGRATIONS: readonly string[] = [
   CREATE INDEX events_created ON events (created_at);
   CREATE INDEX idempotency_created ON idempotency (created_at);
   `,
+  // 4: The process that owns a run, a claimed job or a reserved key (postgres-process-lease.ts), so
+  // a process starting beside others recovers only the work of processes that are gone.
+  `
+  ALTER TABLE runs ADD COLUMN owner INTEGER;
+  ALTER TABLE jobs ADD COLUMN owner INTEGER;
+  ALTER TABLE idempotency ADD COLUMN owner INTEGER;
+  `,
 ];
 
 /** Brings the database to the newest schema; returns the schema version. */

@@ -27,7 +27,7 @@ it("brings one schema up once when several processes start against an empty data
   const admin = new pg.Client({ connectionString: url });
   await admin.connect();
   try {
-    expect((await admin.query("SELECT version FROM schema_migrations ORDER BY version")).rows).toEqual([{ version: 1 }, { version: 2 }, { version: 3 }]);
+    expect((await admin.query("SELECT version FROM schema_migrations ORDER BY version")).rows).toEqual([{ version: 1 }, { version: 2 }, { version: 3 }, { version: 4 }]);
     // Every store works on the shared schema: a tenant made through one is found through the others.
     await stores[0]!.createTenant({ id: "t1", name: "T", createdAt: 0, bindings: {} }, "hash-1");
     for (const s of stores) expect(await s.tenantByTokenHash("hash-1")).toMatchObject({ id: "t1" });
@@ -35,4 +35,35 @@ it("brings one schema up once when several processes start against an empty data
     await admin.end();
     await Promise.all(stores.map((s) => s.close()));
   }
+});
+
+it("recovers at start only the work of processes that are gone, leaving a live peer's work in flight", async () => {
+  const url = await server.createDatabase("peers");
+  const T = Date.parse("2026-01-01T00:00:00.000Z");
+  // The application name marks peer A's sessions, so the test can end them as a kill -9 would.
+  const a = await postgresServiceStore(`${url}&application_name=peer-a`);
+  await a.createTenant({ id: "t", name: "T", createdAt: T, bindings: {} }, "hash-t");
+  const base = { tenantId: "t", slug: "notes", version: "1.0.0", range: "^1", integrity: "ab", config: {}, bindings: {}, credentialFields: [], warnings: [], createdAt: T, updatedAt: T, retentionTier: null, followRange: false, previous: null, pendingUpgrade: null };
+  await a.createInstall({ ...base, id: "i-1" }, null, [{ kind: "event", handler: "on_ping", topic: "ping" }, { kind: "timer", handler: "tick", schedule: "1m", firstAt: T }]);
+  await a.publishEvent({ id: "ev-1", tenantId: "t", topic: "ping", payload: null, createdAt: T, source: null }, 3);
+  await a.advanceTimers([{ installId: "i-1", handler: "tick", expectedNextAt: T, nextAt: T + 60_000, fire: { slot: T, maxAttempts: 1 } }]);
+  expect(await a.jobs.claim(T, 10)).toHaveLength(2);
+  await a.createRun({ id: "run-1", tenantId: "t", installId: "i-1", handler: "lookup", trigger: "rpc", triggerRef: null, version: "1.0.0", attempt: 1, status: "running", startedAt: T, finishedAt: null, durationMs: null, error: null, limitHit: null, logs: [] });
+  expect(await a.claimIdempotencyKey("i-1", "key-1", "fp", T)).toEqual({ state: "new" });
+
+  const b = await postgresServiceStore(url);
+  const recover = async () => ({ runs: await b.interruptRunningRuns(T + 5), keys: await b.releasePendingIdempotencyKeys(), jobs: await b.jobs.recover(T + 5) });
+  expect(await recover()).toEqual({ runs: 0, keys: 0, jobs: { requeued: 0, abandoned: 0 } });
+  expect(await b.getRun("t", "run-1")).toMatchObject({ status: "running" });
+
+  const admin = new pg.Client({ connectionString: url });
+  await admin.connect();
+  expect((await admin.query("SELECT pg_terminate_backend(pid) AS ended FROM pg_stat_activity WHERE application_name = 'peer-a'")).rows.length).toBeGreaterThan(0);
+  await admin.end();
+  // PostgreSQL drops A's lease with its session; the next start of any peer recovers A's work.
+  await expect.poll(recover).toEqual({ runs: 1, keys: 1, jobs: { requeued: 1, abandoned: 1 } });
+  expect(await b.getRun("t", "run-1")).toMatchObject({ status: "interrupted", error: { code: "INTERRUPTED" } });
+  expect(await b.jobs.claim(T + 5, 10)).toMatchObject([{ kind: "event", ref: "ev-1", attempts: 2 }]);
+  await a.close().catch(() => undefined);
+  await b.close();
 });

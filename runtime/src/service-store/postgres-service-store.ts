@@ -3,7 +3,9 @@
  * runs on, so several runtime processes share tenants, installs, credentials, runs and queues.
  * Unlike the SQLite store, nothing but tenants (which never change) is kept in memory: another
  * process may change an install at any time. Multi-row changes are transactions; jobs are claimed
- * with FOR UPDATE SKIP LOCKED so two processes never claim the same job.
+ * with FOR UPDATE SKIP LOCKED so two processes never claim the same job; runs, claimed jobs and
+ * reserved keys name the process that owns them, so recovery at start touches only the work of
+ * processes that are gone (postgres-process-lease.ts).
  */
 import type pg from "pg";
 import type { JobQueue, TenantRoom } from "../scheduler/job-queue.js";
@@ -14,6 +16,7 @@ import { decodePageCursor, pageLimit } from "./page-cursor.js";
 import { postgresLifecycleStore } from "./postgres-lifecycle-store.js";
 import { inTransaction, openPool } from "./postgres-pool.js";
 import { migrate } from "./postgres-migrations.js";
+import { holdProcessLease, type ProcessLease } from "./postgres-process-lease.js";
 import type { InstallRecord, PageOptions, ServiceStore, Tenant, TimerState, Trigger } from "./service-store.js";
 import { INTERRUPTED_ERROR, installRow, page, toInstall, toJob, toRun, type InstallRow, type JobRow, type RunRow } from "./service-store-rows.js";
 import { timeOrderedId } from "./time-ordered-id.js";
@@ -34,12 +37,15 @@ const INSTALL_OWNED = ["triggers", "credentials", "runs", "idempotency", "jobs",
 /** Opens a pool on `url` and brings the schema to the newest version (under the migration lock) before answering. */
 export async function postgresServiceStore(url: string, clock: Clock = systemClock): Promise<ServiceStore> {
   const pool = openPool(url);
+  let lease: ProcessLease;
   try {
     await migrate(pool);
+    lease = await holdProcessLease(url);
   } catch (error) {
     await pool.end();
     throw error;
   }
+  const { owner } = lease;
   const query = async <R extends pg.QueryResultRow>(sql: string, params: unknown[] = []) => (await pool.query<R>(sql, params)).rows;
   const changes = async (sql: string, params: unknown[] = []) => (await pool.query(sql, params)).rowCount ?? 0;
 
@@ -62,7 +68,7 @@ export async function postgresServiceStore(url: string, clock: Clock = systemClo
     (await c.query<{ integrity: string }>("SELECT integrity FROM installs WHERE tenant_id = $1 AND id = $2 FOR UPDATE", [i.tenantId, i.id])).rows[0]?.integrity === integrity;
 
   const claimIdempotencyKey: ServiceStore["claimIdempotencyKey"] = async (installId, key, fingerprint, now) => {
-    const inserted = await changes("INSERT INTO idempotency (install_id, key, fingerprint, response, created_at) VALUES ($1, $2, $3, NULL, $4) ON CONFLICT DO NOTHING", [installId, key, fingerprint, now]);
+    const inserted = await changes("INSERT INTO idempotency (install_id, key, fingerprint, response, created_at, owner) VALUES ($1, $2, $3, NULL, $4, $5) ON CONFLICT DO NOTHING", [installId, key, fingerprint, now, owner]);
     if (inserted > 0) return { state: "new" };
     const [row] = await query<{ fingerprint: string; response: string | null }>("SELECT fingerprint, response FROM idempotency WHERE install_id = $1 AND key = $2", [installId, key]);
     // Released between the two statements: the key is free again.
@@ -82,8 +88,8 @@ export async function postgresServiceStore(url: string, clock: Clock = systemClo
          ), picked AS (
            SELECT id FROM ranked WHERE n <= $2::bigint - COALESCE(($3::jsonb ->> tenant_id)::bigint, 0) ORDER BY run_at, seq LIMIT $4
          )
-         UPDATE jobs SET status = 'running', attempts = attempts + 1 FROM picked WHERE jobs.id = picked.id RETURNING jobs.*`,
-        [now, room.perTenant, JSON.stringify(room.inFlight), limit],
+         UPDATE jobs SET status = 'running', attempts = attempts + 1, owner = $5 FROM picked WHERE jobs.id = picked.id RETURNING jobs.*`,
+        [now, room.perTenant, JSON.stringify(room.inFlight), limit, owner],
       );
       // RETURNING gives rows in no particular order; jobs start oldest first.
       return rows.sort((a, b) => a.run_at - b.run_at || a.seq - b.seq).map(toJob);
@@ -94,8 +100,8 @@ export async function postgresServiceStore(url: string, clock: Clock = systemClo
     release: async (id) => void (await changes("UPDATE jobs SET status = 'pending', attempts = attempts - 1 WHERE id = $1 AND status = 'running'", [id])),
     recover: (now) =>
       inTransaction(pool, async (c) => ({
-        requeued: (await c.query("UPDATE jobs SET status = 'pending', run_at = $1 WHERE status = 'running' AND kind = 'event'", [now])).rowCount ?? 0,
-        abandoned: (await c.query("UPDATE jobs SET status = 'done' WHERE status = 'running' AND kind = 'timer'")).rowCount ?? 0,
+        requeued: (await c.query(`UPDATE jobs SET status = 'pending', run_at = $1 WHERE status = 'running' AND kind = 'event' AND ${lease.orphaned(2)}`, [now, owner])).rowCount ?? 0,
+        abandoned: (await c.query(`UPDATE jobs SET status = 'done' WHERE status = 'running' AND kind = 'timer' AND ${lease.orphaned(1)}`, [owner])).rowCount ?? 0,
       })),
     depth: async () => (await query<{ n: number }>("SELECT COUNT(*) AS n FROM jobs WHERE status IN ('pending', 'running')"))[0]!.n,
   };
@@ -209,9 +215,9 @@ export async function postgresServiceStore(url: string, clock: Clock = systemClo
     },
     async createRun(r) {
       await changes(
-        `INSERT INTO runs (id, tenant_id, install_id, handler, trigger, trigger_ref, version, attempt, status, started_at, finished_at, duration_ms, error, limit_hit, logs)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)`,
-        [r.id, r.tenantId, r.installId, r.handler, r.trigger, r.triggerRef, r.version, r.attempt, r.status, r.startedAt, r.finishedAt, r.durationMs, r.error && JSON.stringify(r.error), r.limitHit, JSON.stringify(r.logs)],
+        `INSERT INTO runs (owner, id, tenant_id, install_id, handler, trigger, trigger_ref, version, attempt, status, started_at, finished_at, duration_ms, error, limit_hit, logs)
+         VALUES ($16, $1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)`,
+        [r.id, r.tenantId, r.installId, r.handler, r.trigger, r.triggerRef, r.version, r.attempt, r.status, r.startedAt, r.finishedAt, r.durationMs, r.error && JSON.stringify(r.error), r.limitHit, JSON.stringify(r.logs), owner],
       );
     },
     async finishRun(id, o) {
@@ -231,7 +237,7 @@ export async function postgresServiceStore(url: string, clock: Clock = systemClo
       return page(list, rows, limit, toRun);
     },
     async interruptRunningRuns(now) {
-      return changes("UPDATE runs SET status = 'interrupted', finished_at = $1, error = $2 WHERE status = 'running'", [now, INTERRUPTED_ERROR]);
+      return changes(`UPDATE runs SET status = 'interrupted', finished_at = $1, error = $2 WHERE status = 'running' AND ${lease.orphaned(3)}`, [now, INTERRUPTED_ERROR, owner]);
     },
     claimIdempotencyKey,
     async completeIdempotencyKey(installId, key, response) {
@@ -241,7 +247,7 @@ export async function postgresServiceStore(url: string, clock: Clock = systemClo
       await changes("DELETE FROM idempotency WHERE install_id = $1 AND key = $2 AND response IS NULL", [installId, key]);
     },
     async releasePendingIdempotencyKeys() {
-      return changes("DELETE FROM idempotency WHERE response IS NULL");
+      return changes(`DELETE FROM idempotency WHERE response IS NULL AND ${lease.orphaned(1)}`, [owner]);
     },
     publishEvent: (e, maxAttempts) =>
       inTransaction(pool, async (c) => {
@@ -299,6 +305,7 @@ export async function postgresServiceStore(url: string, clock: Clock = systemClo
     },
     async close() {
       await pool.end();
+      await lease.release();
     },
   };
 }

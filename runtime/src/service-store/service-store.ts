@@ -155,13 +155,13 @@ export interface ServiceStore {
   getRun(tenantId: string, id: string): Promise<RunRecord | null>;
   /** Newest first. */
   listRuns(tenantId: string, installId: string, page?: PageOptions): Promise<Page<RunRecord>>;
-  /** After a crash: every run still marked running ends as interrupted. Returns how many. */
+  /** After a crash: every run still marked running ends as interrupted, except those of other processes of a fleet that are still alive. Returns how many. */
   interruptRunningRuns(now: number): Promise<number>;
 
   claimIdempotencyKey(installId: string, key: string, fingerprint: string, now: number): Promise<IdempotencyClaim>;
   completeIdempotencyKey(installId: string, key: string, response: StoredResponse): Promise<void>;
   releaseIdempotencyKey(installId: string, key: string): Promise<void>;
-  /** After a crash: keys reserved by calls that never answered are released, so the caller can retry. Returns how many. */
+  /** After a crash: keys reserved by calls that never answered (and whose process is gone) are released, so the caller can retry. Returns how many. */
   releasePendingIdempotencyKeys(): Promise<number>;
 
   /** Stores the event and one delivery job per event handler of the tenant on its topic, in one transaction. Returns the number of deliveries. */
