@@ -3,7 +3,8 @@
  * holds a session advisory lock under a random owner number on a connection of its own for as
  * long as it is open; PostgreSQL releases it the moment that session ends, whether the process
  * closed, crashed or was killed with -9. Work whose owner holds no lock is orphaned: only that is
- * recovered at start, so a process joining a running fleet leaves its peers' work in flight alone.
+ * recovered, so a process joining a running fleet leaves its peers' work in flight alone, and a
+ * peer's periodic recovery picks up the work of one that died.
  */
 import { randomInt } from "node:crypto";
 import pg from "pg";
@@ -13,8 +14,8 @@ const LEASE_SPACE = 4870;
 
 export type ProcessLease = {
   owner: number;
-  /** SQL that holds for a row whose `owner` column (null for rows written before owners were recorded) is this process or a process that is gone; `$n` is this lease's owner. */
-  orphaned(n: number): string;
+  /** SQL that holds for a row whose `owner` column names a process that is gone (null: written before owners were recorded). */
+  orphaned: string;
   release(): Promise<void>;
 };
 
@@ -32,8 +33,8 @@ export async function holdProcessLease(url: string): Promise<ProcessLease> {
   }
   return {
     owner,
-    orphaned: (n) =>
-      `(owner IS NULL OR owner = $${n} OR NOT EXISTS (SELECT 1 FROM pg_locks l WHERE l.locktype = 'advisory' AND l.classid = ${LEASE_SPACE} AND l.objsubid = 2 AND l.objid::bigint = owner AND l.granted))`,
+    // This process holds its own lease, so its own work in flight never counts as orphaned.
+    orphaned: `(owner IS NULL OR NOT EXISTS (SELECT 1 FROM pg_locks l WHERE l.locktype = 'advisory' AND l.classid = ${LEASE_SPACE} AND l.objsubid = 2 AND l.objid::bigint = owner AND l.granted))`,
     release: () => client.end(),
   };
 }

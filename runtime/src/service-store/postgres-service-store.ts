@@ -100,8 +100,8 @@ export async function postgresServiceStore(url: string, clock: Clock = systemClo
     release: async (id) => void (await changes("UPDATE jobs SET status = 'pending', attempts = attempts - 1 WHERE id = $1 AND status = 'running'", [id])),
     recover: (now) =>
       inTransaction(pool, async (c) => ({
-        requeued: (await c.query(`UPDATE jobs SET status = 'pending', run_at = $1 WHERE status = 'running' AND kind = 'event' AND ${lease.orphaned(2)}`, [now, owner])).rowCount ?? 0,
-        abandoned: (await c.query(`UPDATE jobs SET status = 'done' WHERE status = 'running' AND kind = 'timer' AND ${lease.orphaned(1)}`, [owner])).rowCount ?? 0,
+        requeued: (await c.query(`UPDATE jobs SET status = 'pending', run_at = $1 WHERE status = 'running' AND kind = 'event' AND ${lease.orphaned}`, [now])).rowCount ?? 0,
+        abandoned: (await c.query(`UPDATE jobs SET status = 'done' WHERE status = 'running' AND kind = 'timer' AND ${lease.orphaned}`)).rowCount ?? 0,
       })),
     depth: async () => (await query<{ n: number }>("SELECT COUNT(*) AS n FROM jobs WHERE status IN ('pending', 'running')"))[0]!.n,
   };
@@ -237,7 +237,7 @@ export async function postgresServiceStore(url: string, clock: Clock = systemClo
       return page(list, rows, limit, toRun);
     },
     async interruptRunningRuns(now) {
-      return changes(`UPDATE runs SET status = 'interrupted', finished_at = $1, error = $2 WHERE status = 'running' AND ${lease.orphaned(3)}`, [now, INTERRUPTED_ERROR, owner]);
+      return changes(`UPDATE runs SET status = 'interrupted', finished_at = $1, error = $2 WHERE status = 'running' AND ${lease.orphaned}`, [now, INTERRUPTED_ERROR]);
     },
     claimIdempotencyKey,
     async completeIdempotencyKey(installId, key, response) {
@@ -247,7 +247,7 @@ export async function postgresServiceStore(url: string, clock: Clock = systemClo
       await changes("DELETE FROM idempotency WHERE install_id = $1 AND key = $2 AND response IS NULL", [installId, key]);
     },
     async releasePendingIdempotencyKeys() {
-      return changes(`DELETE FROM idempotency WHERE response IS NULL AND ${lease.orphaned(1)}`, [owner]);
+      return changes(`DELETE FROM idempotency WHERE response IS NULL AND ${lease.orphaned}`);
     },
     publishEvent: (e, maxAttempts) =>
       inTransaction(pool, async (c) => {

@@ -147,7 +147,7 @@ export function serviceStoreContract(name: string, fresh: () => StoreLocation): 
     });
 
     it("records runs, lists them newest first in pages, scoped by tenant", async () => {
-      const { store } = await setup();
+      const { store, location, clock } = await setup();
       const a = install("tenant-a");
       await store.createInstall(a, null, []);
       const runs = [run(a), run(a, { trigger: "timer", triggerRef: "2026-01-01T00:01:00.000Z" }), run(a)];
@@ -160,13 +160,18 @@ export function serviceStoreContract(name: string, fresh: () => StoreLocation): 
       expect([...first.items, ...second.items].map((r) => r.id)).toEqual(runs.map((r) => r.id).reverse());
       expect(second.cursor).toBeNull();
       expect((await store.listRuns("tenant-b", a.id)).items).toEqual([]);
-      expect(await store.interruptRunningRuns(T0 + 9)).toBe(2);
-      expect(await store.getRun("tenant-a", runs[2]!.id)).toMatchObject({ status: "interrupted", finishedAt: T0 + 9, error: { code: "INTERRUPTED" } });
+      // A store leaves its own runs in flight alone; the next one on the location ends them.
+      expect(await store.interruptRunningRuns(T0 + 9)).toBe(0);
       await store.close();
+      const next = await location.open(clock);
+      expect(await next.interruptRunningRuns(T0 + 9)).toBe(2);
+      expect(await next.getRun("tenant-a", runs[2]!.id)).toMatchObject({ status: "interrupted", finishedAt: T0 + 9, error: { code: "INTERRUPTED" } });
+      await next.close();
     });
 
     it("claims an idempotency key once and returns the stored response afterwards", async () => {
-      const { store } = await setup();
+      const { store: first, location, clock } = await setup();
+      let store = first;
       expect(await store.claimIdempotencyKey("i-1", "k", "fp-1", T0)).toEqual({ state: "new" });
       expect(await store.claimIdempotencyKey("i-1", "k", "fp-1", T0)).toEqual({ state: "pending" });
       expect(await store.claimIdempotencyKey("i-1", "k", "fp-2", T0)).toEqual({ state: "mismatch" });
@@ -175,6 +180,9 @@ export function serviceStoreContract(name: string, fresh: () => StoreLocation): 
       expect(await store.claimIdempotencyKey("i-2", "k", "fp-1", T0)).toEqual({ state: "new" });
       await store.releaseIdempotencyKey("i-2", "k");
       expect(await store.claimIdempotencyKey("i-2", "k", "fp-9", T0)).toEqual({ state: "new" });
+      expect(await store.releasePendingIdempotencyKeys()).toBe(0);
+      await store.close();
+      store = await location.open(clock);
       expect(await store.releasePendingIdempotencyKeys()).toBe(1);
       expect(await store.claimIdempotencyKey("i-2", "k", "fp-8", T0)).toEqual({ state: "new" });
       expect(await store.claimIdempotencyKey("i-1", "k", "fp-1", T0)).toMatchObject({ state: "done" });
@@ -216,7 +224,8 @@ export function serviceStoreContract(name: string, fresh: () => StoreLocation): 
     });
 
     it("retries at the given time, buries dead letters, releases and recovers after a crash", async () => {
-      const { store } = await setup();
+      const { store: first, location, clock } = await setup();
+      let store = first;
       const a = install("tenant-a");
       await store.createInstall(a, null, [onTopic("on_ping", "ping"), timer("tick", T0)]);
       await store.publishEvent({ id: "ev-1", tenantId: "tenant-a", topic: "ping", payload: null, createdAt: T0, source: null }, 3);
@@ -235,6 +244,9 @@ export function serviceStoreContract(name: string, fresh: () => StoreLocation): 
       await store.publishEvent({ id: "ev-2", tenantId: "tenant-a", topic: "ping", payload: null, createdAt: T0, source: null }, 3);
       await store.advanceTimers([{ installId: a.id, handler: "tick", expectedNextAt: T0, nextAt: T0 + 60_000, fire: { slot: T0, maxAttempts: 1 } }]);
       expect((await store.jobs.claim(T0, 10)).length).toBe(2);
+      expect(await store.jobs.recover(T0 + 5)).toEqual({ requeued: 0, abandoned: 0 });
+      await store.close();
+      store = await location.open(clock);
       expect(await store.jobs.recover(T0 + 5)).toEqual({ requeued: 1, abandoned: 1 });
       const [requeued] = await store.jobs.claim(T0 + 5, 10);
       expect(requeued).toMatchObject({ kind: "event", ref: "ev-2" });

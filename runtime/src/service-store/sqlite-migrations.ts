@@ -88,6 +88,13 @@ const MIGRATIONS: readonly string[] = [
   CREATE INDEX events_created ON events (created_at);
   CREATE INDEX idempotency_created ON idempotency (created_at);
   `,
+  // 4: The store instance that owns a run, a claimed job or a reserved key, so recovery touches
+  // only the work of an instance that is gone, never the runs in flight of the one recovering.
+  `
+  ALTER TABLE runs ADD COLUMN owner INTEGER;
+  ALTER TABLE jobs ADD COLUMN owner INTEGER;
+  ALTER TABLE idempotency ADD COLUMN owner INTEGER;
+  `,
 ];
 
 export function migrate(db: Database.Database): number {

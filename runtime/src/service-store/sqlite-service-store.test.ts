@@ -25,6 +25,6 @@ it("applies each migration once, in WAL mode", async () => {
   await sqliteServiceStore(file).close();
   const db = new Database(file, { readonly: true });
   expect(db.pragma("journal_mode", { simple: true })).toBe("wal");
-  expect(db.prepare("SELECT version FROM schema_migrations").all()).toEqual([{ version: 1 }, { version: 2 }, { version: 3 }]);
+  expect(db.prepare("SELECT version FROM schema_migrations").all()).toEqual([{ version: 1 }, { version: 2 }, { version: 3 }, { version: 4 }]);
   db.close();
 });

@@ -4,6 +4,7 @@
  * with its deliveries, a timer step with its job) are single transactions, so a crash at any
  * point leaves either all or none of them.
  */
+import { randomInt } from "node:crypto";
 import Database from "better-sqlite3";
 import type { JobQueue, TenantRoom } from "../scheduler/job-queue.js";
 import { systemClock, type Clock } from "../storage/install-store.js";
@@ -39,6 +40,10 @@ export function sqliteServiceStore(file: string, clock: Clock = systemClock): Se
   db.pragma("busy_timeout = 5000");
   db.pragma("foreign_keys = ON");
   migrate(db);
+  // This store's mark on the runs, jobs and keys it owns: what is marked otherwise (or not at all)
+  // was left by an earlier process on this file, the only work recovery touches.
+  const owner = randomInt(1, 2 ** 31 - 1);
+  const ORPHANED = `(owner IS NULL OR owner <> ${owner})`;
   const checkpointer = startWalCheckpointer(db, file);
 
   const q = {
@@ -86,18 +91,18 @@ export function sqliteServiceStore(file: string, clock: Clock = systemClock): Se
     deleteInstallRows: ["triggers", "credentials", "runs", "idempotency", "jobs", "cache", "container_records"].map((t) => db.prepare(`DELETE FROM ${t} WHERE install_id = ?`)),
     deleteInstall: db.prepare("DELETE FROM installs WHERE tenant_id = ? AND id = ?"),
     insertRun: db.prepare(
-      `INSERT INTO runs (id, tenant_id, install_id, handler, trigger, trigger_ref, version, attempt, status, started_at, finished_at, duration_ms, error, limit_hit, logs)
-       VALUES (@id, @tenantId, @installId, @handler, @trigger, @triggerRef, @version, @attempt, @status, @startedAt, @finishedAt, @durationMs, @error, @limitHit, @logs)`,
+      `INSERT INTO runs (owner, id, tenant_id, install_id, handler, trigger, trigger_ref, version, attempt, status, started_at, finished_at, duration_ms, error, limit_hit, logs)
+       VALUES (${owner}, @id, @tenantId, @installId, @handler, @trigger, @triggerRef, @version, @attempt, @status, @startedAt, @finishedAt, @durationMs, @error, @limitHit, @logs)`,
     ),
     finishRun: db.prepare("UPDATE runs SET status = ?, finished_at = ?, duration_ms = ?, error = ?, limit_hit = ?, logs = ? WHERE id = ?"),
     getRun: db.prepare<[string, string], RunRow>("SELECT * FROM runs WHERE tenant_id = ? AND id = ?"),
     listRuns: db.prepare<[string, string, number, number], RunRow>("SELECT * FROM runs WHERE tenant_id = ? AND install_id = ? AND seq < ? ORDER BY seq DESC LIMIT ?"),
-    interruptRuns: db.prepare("UPDATE runs SET status = 'interrupted', finished_at = ?, error = ? WHERE status = 'running'"),
+    interruptRuns: db.prepare(`UPDATE runs SET status = 'interrupted', finished_at = ?, error = ? WHERE status = 'running' AND ${ORPHANED}`),
     getIdem: db.prepare<[string, string], { fingerprint: string; response: string | null }>("SELECT fingerprint, response FROM idempotency WHERE install_id = ? AND key = ?"),
-    insertIdem: db.prepare("INSERT INTO idempotency (install_id, key, fingerprint, response, created_at) VALUES (?, ?, ?, NULL, ?)"),
+    insertIdem: db.prepare(`INSERT INTO idempotency (install_id, key, fingerprint, response, created_at, owner) VALUES (?, ?, ?, NULL, ?, ${owner})`),
     completeIdem: db.prepare("UPDATE idempotency SET response = ? WHERE install_id = ? AND key = ?"),
     releaseIdem: db.prepare("DELETE FROM idempotency WHERE install_id = ? AND key = ? AND response IS NULL"),
-    releasePendingIdem: db.prepare("DELETE FROM idempotency WHERE response IS NULL"),
+    releasePendingIdem: db.prepare(`DELETE FROM idempotency WHERE response IS NULL AND ${ORPHANED}`),
     insertEvent: db.prepare("INSERT INTO events (id, tenant_id, topic, payload, source, created_at) VALUES (?, ?, ?, ?, ?, ?)"),
     subscribers: db.prepare<[string, string], { install_id: string; handler: string }>(
       "SELECT install_id, handler FROM triggers WHERE kind = 'event' AND tenant_id = ? AND topic = ? ORDER BY install_id, handler",
@@ -121,7 +126,7 @@ export function sqliteServiceStore(file: string, clock: Clock = systemClock): Se
     // One statement marks the due jobs running and returns them, at most `perTenant` less its runs
     // in flight (a JSON object) for each tenant, so jobs are not claimed only to be put back.
     claimJobs: db.prepare<[number, number, string, number], JobRow & { rid: number }>(
-      `UPDATE jobs SET status = 'running', attempts = attempts + 1 WHERE id IN (
+      `UPDATE jobs SET status = 'running', attempts = attempts + 1, owner = ${owner} WHERE id IN (
          SELECT id FROM (
            SELECT id, run_at, rowid AS r, tenant_id, ROW_NUMBER() OVER (PARTITION BY tenant_id ORDER BY run_at, rowid) AS n
            FROM jobs WHERE status = 'pending' AND run_at <= ?
@@ -132,8 +137,8 @@ export function sqliteServiceStore(file: string, clock: Clock = systemClock): Se
     setJob: db.prepare("UPDATE jobs SET status = ? WHERE id = ?"),
     retryJob: db.prepare("UPDATE jobs SET status = 'pending', run_at = ? WHERE id = ?"),
     releaseJob: db.prepare("UPDATE jobs SET status = 'pending', attempts = attempts - 1 WHERE id = ? AND status = 'running'"),
-    requeueEvents: db.prepare("UPDATE jobs SET status = 'pending', run_at = ? WHERE status = 'running' AND kind = 'event'"),
-    abandonTimers: db.prepare("UPDATE jobs SET status = 'done' WHERE status = 'running' AND kind = 'timer'"),
+    requeueEvents: db.prepare(`UPDATE jobs SET status = 'pending', run_at = ? WHERE status = 'running' AND kind = 'event' AND ${ORPHANED}`),
+    abandonTimers: db.prepare(`UPDATE jobs SET status = 'done' WHERE status = 'running' AND kind = 'timer' AND ${ORPHANED}`),
     depth: db.prepare<[], { n: number }>("SELECT COUNT(*) AS n FROM jobs WHERE status IN ('pending', 'running')"),
   };
 

@@ -18,6 +18,7 @@ import { createInstallCatalog } from "./install-catalog.js";
 import { createInstallManager } from "./install-manager.js";
 import { createJobWorker, DEFAULT_WORKER_POLICY, type WorkerPolicy } from "./job-worker.js";
 import { periodicTask } from "./periodic-task.js";
+import { createWorkRecovery } from "./work-recovery.js";
 import { createRateLimiter, type RateLimit } from "./rate-limiter.js";
 import { installJsonBodyParser } from "./request-body.js";
 import { createRetentionSweeper } from "./retention-sweeper.js";
@@ -66,6 +67,8 @@ export type ServiceLimits = {
   upgradePollMs: number;
   /** How often runs, logs and payloads past their retention tier are purged. */
   retentionSweepMs: number;
+  /** How often work left by a process that stopped (a peer of a fleet) is picked up: the bound on failover. */
+  recoverySweepMs: number;
 };
 
 export const DEFAULT_LIMITS: ServiceLimits = {
@@ -80,6 +83,7 @@ export const DEFAULT_LIMITS: ServiceLimits = {
   worker: DEFAULT_WORKER_POLICY,
   upgradePollMs: 5 * 60_000,
   retentionSweepMs: 60 * 60_000,
+  recoverySweepMs: 5_000,
 };
 
 export type RuntimeAppOptions = {
@@ -144,7 +148,9 @@ export async function createRuntimeApp(opts: RuntimeAppOptions) {
   const upgrades = createUpgradeManager({ store, bundles, vault: opts.vault, clock, metrics, onSwitched: (before) => pool.evict(before.id, before.version) });
   const follower = createUpgradeFollower({ store, registry: opts.registry, upgrades, log: app.log });
   const retention = createRetentionSweeper({ store, bundles, clock, metrics, log: app.log });
+  const recoverOrphanedWork = createWorkRecovery(store, clock, app.log);
   const background = [
+    periodicTask("recovery sweep", limits.recoverySweepMs, recoverOrphanedWork, app.log),
     periodicTask("registry poll", limits.upgradePollMs, () => follower.poll(), app.log),
     periodicTask("retention sweep", limits.retentionSweepMs, () => retention.sweep(), app.log),
   ];
@@ -166,11 +172,8 @@ export async function createRuntimeApp(opts: RuntimeAppOptions) {
     metrics.requests.inc({ method: request.method, route: request.routeOptions.url ?? "unmatched", status: String(reply.statusCode) });
   });
   app.addHook("onReady", async () => {
-    const now = clock.now();
-    const interrupted = await store.interruptRunningRuns(now);
-    const released = await store.releasePendingIdempotencyKeys();
-    const { requeued, abandoned } = await store.jobs.recover(now);
-    if (interrupted + released + requeued + abandoned > 0) app.log.warn({ interrupted, released, requeued, abandoned }, "recovered work left by an earlier stop");
+    // Before the worker starts: deliveries and keys left by an earlier stop are back in place.
+    await recoverOrphanedWork();
     if (opts.startWorker !== false) {
       context.worker.start();
       for (const task of background) task.start();
