@@ -12,6 +12,7 @@ import { LineIndex } from "@ihub/runtime/json";
 import { checkCtxCalls } from "./ctx-calls-check.js";
 import { analyseHandlerFile, type HandlerAnalysis } from "../../analysis/lua-handler-analysis.js";
 import { binaryReason, luaSyntaxError } from "./lua-syntax.js";
+import { checkHandlerCode } from "./handler-code-check.js";
 
 function luaFilesUnderHandlers(dir: string): string[] {
   return listFolder(path.join(dir, HANDLERS_DIR), true)
@@ -86,5 +87,6 @@ export async function checkLua(ctx: CheckContext): Promise<Map<string, HandlerAn
       );
     }
   }
+  await checkHandlerCode(ctx, analyses);
   return analyses;
 }
