@@ -26,7 +26,7 @@ export async function checkModuleUse(ctx: CheckContext, analyses: ReadonlyMap<st
   const isDeclared = (name: string) => Object.hasOwn(declared, name);
   for (const [file, a] of analyses) {
     for (const r of a.facts.requires) {
-      if (!isDeclared(r.name)) ctx.report("IH118", `require("${r.name}"): "${r.name}" is not listed under dependencies.modules${didYouMean(closestName(r.name, Object.keys(declared)))}`, { file, position: r.position });
+      if (!isDeclared(r.name)) ctx.report("IH118", `require("${r.name}"): "${r.name}" is not listed under dependencies.modules${didYouMean(closestName(r.name, Object.keys(declared)))}`, { file, position: r.position, pointer: "/dependencies/modules" });
     }
     const reported = new Set<string>();
     for (const access of a.facts.accesses) {
