@@ -94,7 +94,9 @@ const HANDLER_LUA = `-- Handlers get ctx (device calls, cache, containers, log, 
 local M = {}
 
 function M.get_item(ctx, input)
-  local res = ctx.device.http("api", { method = "GET", path = "/items/" .. input.id })
+  -- The id travels as a query parameter, which the runtime encodes; concatenated into the path
+  -- it could carry "../" or "?" to another endpoint (validate warns, IH116).
+  local res = ctx.device.http("api", { method = "GET", path = "/items", query = { id = input.id } })
   if res.status == 404 then
     error({ code = "not_found", message = "no item " .. input.id })
   end
@@ -152,7 +154,7 @@ function testCase(): TestCase {
     name: "an item is fetched by id",
     handler: "get_item",
     input: { id: "it_1" },
-    fixtures: { http: [{ alias: "api", request: { method: "GET", path: "/items/it_1" }, response: { status: 200, json: { id: "it_1", name: "First item" } } }] },
+    fixtures: { http: [{ alias: "api", request: { method: "GET", path: "/items", query: { id: "it_1" } }, response: { status: 200, json: { id: "it_1", name: "First item" } } }] },
     expect: { output: { id: "it_1", name: "First item" }, requests: 1 },
   };
 }
