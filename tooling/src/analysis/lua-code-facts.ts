@@ -230,9 +230,10 @@ export function collectCodeFacts(chunk: LuaNode, scopes: Scopes, handlerFns: Rea
       case "IndexExpression": {
         const base = n.base as LuaNode;
         const key = stringValue(n.index as LuaNode);
-        if (isGlobal(base, "_G") && key !== null) {
-          facts.globalFieldReads.push({ name: key, node: n.index as LuaNode });
-          return;
+        if (isGlobal(base, "_G")) {
+          if (key === null) facts.dynamicGlobals = true;
+          else facts.globalFieldReads.push({ name: key, node: n.index as LuaNode });
+          return ex(n.index as LuaNode, "read");
         }
         ex(base, "unsafe");
         ex(n.index as LuaNode, "unsafe");

@@ -49,6 +49,7 @@ export function resolveScopes(chunk: LuaNode): Scopes {
   };
   const declare = (id: LuaNode, kind: BindingKind, extra: Partial<Binding> = {}): Binding => {
     const b: Binding = { name: String(id.name), kind, decl: id, reads: [], reassigned: false, ...extra };
+    if (b.name === "_ENV") out.usesEnv = true;
     out.bindings.push(b);
     out.bindingOf.set(id, b);
     stack.at(-1)!.set(b.name, b);
