@@ -21,7 +21,8 @@ function checkGlobals(ctx: CheckContext, file: string, a: HandlerAnalysis, surfa
   const written = new Set(writes.map((w) => w.name));
   const reported = new Set<string>();
   for (const w of writes) {
-    if (isProvided(w.name) || reported.has(w.name)) continue;
+    // Under a rebound _ENV an assignment to a free name sets a field of that table, not a global.
+    if (a.scopes.usesEnv || isProvided(w.name) || reported.has(w.name)) continue;
     reported.add(w.name);
     ctx.report("IH111", `${w.name} is assigned as a global; declare it with \`local\``, { file, position: positionOf(w.node) });
   }
