@@ -1,6 +1,8 @@
 /**
  * Static reading of a handler file with luaparse (Lua 5.3 grammar): which functions the table the
- * file returns defines, and which ctx capabilities the code calls with which literal arguments.
+ * file returns defines, which ctx capabilities the code calls with which literal arguments, and,
+ * from one parse, its scopes (lua-scopes.ts) and what it does with input, ctx and modules
+ * (lua-code-facts.ts).
  * `ihub validate`, the catalog and the version gate all read Lua through this module, so they
  * see the same calls.
  *

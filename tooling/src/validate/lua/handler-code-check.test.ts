@@ -27,6 +27,8 @@ type Setup = {
   manifest?: Record<string, unknown>;
   /** Shared modules: name -> init.lua. */
   modules?: Record<string, string>;
+  /** More files under handlers/: name -> text. */
+  files?: Record<string, string>;
 };
 
 async function findingsFor(setup: Setup): Promise<string[]> {
@@ -47,6 +49,7 @@ async function findingsFor(setup: Setup): Promise<string[]> {
   }
   await writeFile(path.join(dir, "integration.json"), JSON.stringify(manifest, null, 2));
   await writeFile(path.join(dir, "handlers", "main.lua"), setup.lua);
+  for (const [name, text] of Object.entries(setup.files ?? {})) await writeFile(path.join(dir, "handlers", name), text);
   const result = await validateRepo(root, { workers: 0 });
   return result.findings.map((f) => `${f.code} ${f.file?.endsWith(".lua") ? "lua" : "manifest"}:${f.line} ${f.pointer ?? "-"}`);
 }
@@ -68,6 +71,16 @@ describe("the contributor's mistakes of the issue", () => {
       "IH102 manifest:32 /handlers/ping/inputSchema/properties/title",
       "IH106 manifest:45 /configSchema/properties/greeting",
     ]);
+  });
+});
+
+describe("config across files", () => {
+  it("is read in any Lua file; with a file that does not parse, no config property is called unread", async () => {
+    const manifest = { configSchema: { type: "object", properties: { a: { type: "string" }, b: { type: "string" } } } };
+    const lua = ping("  return { ok = ctx.config.a ~= nil }");
+    expect(await findingsFor({ manifest, lua, files: { "helper.lua": "return { f = function(ctx) return ctx.config.b end }\n" } })).toEqual([]);
+    expect(await findingsFor({ manifest, lua })).toEqual(["IH106 manifest:34 /configSchema/properties/b"]);
+    expect(await findingsFor({ manifest, lua, files: { "broken.lua": "return {\n" } })).toEqual(["IH030 lua:2 -"]);
   });
 });
 

@@ -13,9 +13,10 @@ import { checkConfigReads, checkInputReads } from "./schema-reads-check.js";
 import { checkTableShapes } from "./table-shapes-check.js";
 import { checkUnnamedFunctions } from "./unnamed-functions-check.js";
 
-export async function checkHandlerCode(ctx: CheckContext, analyses: ReadonlyMap<string, HandlerAnalysis>): Promise<void> {
+/** `complete`: every Lua file of the integration was analysed (none unreadable, binary or failing to parse). */
+export async function checkHandlerCode(ctx: CheckContext, analyses: ReadonlyMap<string, HandlerAnalysis>, complete: boolean): Promise<void> {
   checkInputReads(ctx, analyses);
-  checkConfigReads(ctx, analyses);
+  checkConfigReads(ctx, analyses, complete);
   checkTableShapes(ctx, analyses);
   checkNames(ctx, analyses, await sandboxSurface());
   await checkModuleUse(ctx, analyses);

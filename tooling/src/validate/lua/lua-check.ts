@@ -87,6 +87,7 @@ export async function checkLua(ctx: CheckContext): Promise<Map<string, HandlerAn
       );
     }
   }
-  await checkHandlerCode(ctx, analyses);
+  // Config is read across every file: with one of them unread, a config property may be read there.
+  await checkHandlerCode(ctx, analyses, analyses.size === files.length);
   return analyses;
 }

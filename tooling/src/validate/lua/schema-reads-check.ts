@@ -153,10 +153,12 @@ export function checkInputReads(ctx: CheckContext, analyses: ReadonlyMap<string,
   }
 }
 
-export function checkConfigReads(ctx: CheckContext, analyses: ReadonlyMap<string, HandlerAnalysis>): void {
+export function checkConfigReads(ctx: CheckContext, analyses: ReadonlyMap<string, HandlerAnalysis>, complete: boolean): void {
   const schema = asSchema(ctx.manifest.configSchema);
   if (!schema) return;
   const reads: Read[] = [];
+  // A Lua file the analysis could not read may read any config property: as if ctx escaped there.
+  if (!complete) reads.push({ file: "", path: [], use: "escape", position: { line: 1, column: 1 } });
   for (const [file, analysis] of analyses) {
     for (const a of analysis.facts.accesses) {
       if (a.root.kind !== "ctx") continue;
