@@ -66,6 +66,8 @@ export type LuaCodeFacts = {
 
 type Origin = { root: Root; path: string[] };
 
+const MAX_PATH = 32;
+
 const ARITHMETIC = new Set(["+", "-", "*", "/", "//", "%", "^", "..", "<", "<=", ">", ">=", "&", "|", "~", "<<", ">>"]);
 
 /**
@@ -90,9 +92,19 @@ export function collectCodeFacts(chunk: LuaNode, scopes: Scopes, handlerFns: Rea
     else if (handlerFns.has(b.fn) && b.paramIndex === 1) origins.set(b, { root: { kind: "input", fn: b.fn }, path: [] });
   }
 
-  /** The origin of an expression, without recording anything. */
+  const peeked = new Map<LuaNode, Origin | undefined>();
+  /** The origin of an expression, without recording anything; memoised, since every level of a chain asks for its base. */
   function peek(n: LuaNode | undefined): Origin | undefined {
     if (!n) return undefined;
+    if (peeked.has(n)) return peeked.get(n);
+    const o = origin(n);
+    // Deeper than any schema a manifest states: not followed further.
+    const kept = o && o.path.length <= MAX_PATH ? o : undefined;
+    peeked.set(n, kept);
+    return kept;
+  }
+
+  function origin(n: LuaNode): Origin | undefined {
     switch (n.type) {
       case "Identifier": {
         const b = scopes.bindingOf.get(n);

@@ -33,14 +33,50 @@ type ReadScope = {
 
 const shown = (p: readonly string[]) => p.map((k) => (k === ITEM ? "[…]" : k)).join(".");
 
-/** Whether a read of `a` reads (a field below) `p`: every shared segment equal, or computed. */
-const covers = (a: readonly string[], p: readonly string[]) => p.every((k, i) => i >= a.length || a[i] === k || a[i] === ITEM);
+/** The paths code reads under one root, as a tree of path prefixes, marked where a value escapes. */
+class ReadTree {
+  private readonly children = new Map<string, ReadTree>();
+  private escaped = false;
 
-function isRead(reads: readonly Read[], p: readonly string[]): boolean {
-  return reads.some((r) => (r.path.length >= p.length || r.use === "escape") && covers(r.path, p));
+  constructor(reads: readonly Read[] = []) {
+    for (const r of reads) this.add(r.path, r.use === "escape");
+  }
+
+  private add(path: readonly string[], escape: boolean): void {
+    let node: ReadTree = this;
+    for (const k of path) {
+      let child = node.children.get(k);
+      if (!child) node.children.set(k, (child = new ReadTree()));
+      node = child;
+    }
+    if (escape) node.escaped = true;
+  }
+
+  /** The subtrees a step to `key` reaches: the key itself and a computed key, which may be any. */
+  private next(key: string): ReadTree[] {
+    return [this.children.get(key), key === ITEM ? undefined : this.children.get(ITEM)].filter((t): t is ReadTree => t !== undefined);
+  }
+
+  /** Whether code reads `p` or a field below it, or hands on a value above it. */
+  reads(p: readonly string[]): boolean {
+    let level: ReadTree[] = [this];
+    for (const key of p) {
+      if (level.some((t) => t.escaped)) return true;
+      level = level.flatMap((t) => t.next(key));
+    }
+    return level.length > 0;
+  }
+
+  /** Whether code hands on `p` or a value above it, so every field below it may be read out of sight. */
+  escapes(p: readonly string[]): boolean {
+    let level: ReadTree[] = [this];
+    for (const key of p) {
+      if (level.some((t) => t.escaped)) return true;
+      level = level.flatMap((t) => t.next(key));
+    }
+    return level.some((t) => t.escaped);
+  }
 }
-
-const fullyEscaped = (reads: readonly Read[], p: readonly string[]) => reads.some((r) => r.use === "escape" && r.path.length <= p.length && covers(r.path, p));
 
 function checkUndeclared(ctx: CheckContext, scope: ReadScope): void {
   const seen = new Set<string>();
@@ -74,7 +110,9 @@ function checkGuards(ctx: CheckContext, scope: ReadScope): void {
   for (const r of scope.reads) {
     if (r.path.length === 0 || r.path.includes(ITEM)) continue;
     const key = r.path.join("\0");
-    byPath.set(key, [...(byPath.get(key) ?? []), r]);
+    const list = byPath.get(key);
+    if (list) list.push(r);
+    else byPath.set(key, [r]);
   }
   for (const reads of byPath.values()) {
     const p = reads[0]!.path;
@@ -109,14 +147,14 @@ function checkGuards(ctx: CheckContext, scope: ReadScope): void {
   }
 }
 
-function checkUnread(ctx: CheckContext, scope: ReadScope, at: SchemaNode, p: string[]): void {
+function checkUnread(ctx: CheckContext, scope: ReadScope, tree: ReadTree, at: SchemaNode, p: string[]): void {
   for (const [key, sub] of Object.entries(properties(at.schema))) {
     const q = [...p, key];
     const node = { schema: typeof sub === "object" && sub !== null ? (sub as Record<string, unknown>) : {}, pointer: propertyPointer(at.pointer, key) };
-    if (!isRead(scope.reads, q)) {
+    if (!tree.reads(q)) {
       ctx.reportAt(scope.codes.unread, `${scope.schemaName} declares ${shown(q)}, but no code reads ${scope.label}.${shown(q)}`, node.pointer, true);
-    } else if (!fullyEscaped(scope.reads, q)) {
-      checkUnread(ctx, scope, node, q);
+    } else if (!tree.escapes(q)) {
+      checkUnread(ctx, scope, tree, node, q);
     }
   }
 }
@@ -124,7 +162,8 @@ function checkUnread(ctx: CheckContext, scope: ReadScope, at: SchemaNode, p: str
 function checkScope(ctx: CheckContext, scope: ReadScope): void {
   checkUndeclared(ctx, scope);
   checkGuards(ctx, scope);
-  if (!fullyEscaped(scope.reads, [])) checkUnread(ctx, scope, scope.root, []);
+  const tree = new ReadTree(scope.reads);
+  if (!tree.escapes([])) checkUnread(ctx, scope, tree, scope.root, []);
 }
 
 const asSchema = (v: unknown): Record<string, unknown> | undefined => (typeof v === "object" && v !== null && !Array.isArray(v) ? (v as Record<string, unknown>) : undefined);
