@@ -97,12 +97,20 @@ export function collectCodeFacts(chunk: LuaNode, scopes: Scopes, handlerFns: Rea
   function peek(n: LuaNode | undefined): Origin | undefined {
     if (!n) return undefined;
     if (peeked.has(n)) return peeked.get(n);
-    const o = origin(n);
-    // Deeper than any schema a manifest states: not followed further.
-    const kept = o && o.path.length <= MAX_PATH ? o : undefined;
-    peeked.set(n, kept);
-    return kept;
+    // A chain `a.b.c...` may be thousands of fields long: its bases are resolved from the inside out, without recursion.
+    const chain: LuaNode[] = [];
+    let inner = n;
+    while ((inner.type === "MemberExpression" || inner.type === "IndexExpression") && !peeked.has(inner)) {
+      chain.push(inner);
+      inner = inner.base as LuaNode;
+    }
+    if (!peeked.has(inner)) peeked.set(inner, bounded(origin(inner)));
+    for (let i = chain.length - 1; i >= 0; i--) peeked.set(chain[i]!, bounded(origin(chain[i]!)));
+    return peeked.get(n);
   }
+
+  // Deeper than any schema a manifest states: not followed further.
+  const bounded = (o: Origin | undefined) => (o && o.path.length <= MAX_PATH ? o : undefined);
 
   function origin(n: LuaNode): Origin | undefined {
     switch (n.type) {
@@ -221,36 +229,18 @@ export function collectCodeFacts(chunk: LuaNode, scopes: Scopes, handlerFns: Rea
         if (o) record(o, use, n);
         return;
       }
-      case "MemberExpression": {
-        const base = n.base as LuaNode;
-        const name = String((n.identifier as LuaNode).name);
-        if (isGlobal(base, "_G")) {
-          facts.globalFieldReads.push({ name, node: n.identifier as LuaNode });
-          return;
-        }
-        if (n.indexer === "." && base.type === "Identifier" && !scopes.bindingOf.has(base)) facts.globalMemberReads.push({ global: String(base.name), name, node: n.identifier as LuaNode });
-        ex(base, "unsafe");
-        const o = peek(base);
-        // `s:upper()`: a method of the value, not one of its fields; modules are the exception.
-        if (n.indexer === ":") {
-          if (o?.root.kind === "module") record({ root: o.root, path: [...o.path, name] }, "unsafe", n.identifier as LuaNode);
-          return;
-        }
-        if (o) record({ root: o.root, path: [...o.path, name] }, use, n.identifier as LuaNode);
-        return;
-      }
+      case "MemberExpression":
       case "IndexExpression": {
-        const base = n.base as LuaNode;
-        const key = stringValue(n.index as LuaNode);
-        if (isGlobal(base, "_G")) {
-          if (key === null) facts.dynamicGlobals = true;
-          else facts.globalFieldReads.push({ name: key, node: n.index as LuaNode });
-          return ex(n.index as LuaNode, "read");
+        // A chain `a.b[c].d...` may be thousands long: its links are visited in a loop, innermost
+        // first; every link but the outermost is indexed further, so it is used "unsafe".
+        const chain: LuaNode[] = [];
+        let inner: LuaNode = n;
+        while (inner.type === "MemberExpression" || inner.type === "IndexExpression") {
+          chain.push(inner);
+          inner = inner.base as LuaNode;
         }
-        ex(base, "unsafe");
-        ex(n.index as LuaNode, "unsafe");
-        const o = peek(base);
-        if (o) record({ root: o.root, path: [...o.path, key ?? ITEM] }, use, n);
+        ex(inner, "unsafe");
+        for (let i = chain.length - 1; i >= 0; i--) link(chain[i]!, i === 0 ? use : "unsafe");
         return;
       }
       case "CallExpression":
@@ -284,6 +274,36 @@ export function collectCodeFacts(chunk: LuaNode, scopes: Scopes, handlerFns: Rea
       default:
         return;
     }
+  }
+
+  /** One `.name`, `:name` or `[key]` of a chain whose base has been visited. */
+  function link(n: LuaNode, use: Use): void {
+    const base = n.base as LuaNode;
+    if (n.type === "IndexExpression") {
+      const key = stringValue(n.index as LuaNode);
+      if (isGlobal(base, "_G")) {
+        if (key === null) facts.dynamicGlobals = true;
+        else facts.globalFieldReads.push({ name: key, node: n.index as LuaNode });
+        return ex(n.index as LuaNode, "read");
+      }
+      ex(n.index as LuaNode, "unsafe");
+      const o = peek(base);
+      if (o) record({ root: o.root, path: [...o.path, key ?? ITEM] }, use, n);
+      return;
+    }
+    const name = String((n.identifier as LuaNode).name);
+    if (isGlobal(base, "_G")) {
+      facts.globalFieldReads.push({ name, node: n.identifier as LuaNode });
+      return;
+    }
+    if (n.indexer === "." && base.type === "Identifier" && !scopes.bindingOf.has(base)) facts.globalMemberReads.push({ global: String(base.name), name, node: n.identifier as LuaNode });
+    const o = peek(base);
+    // `s:upper()`: a method of the value, not one of its fields; modules are the exception.
+    if (n.indexer === ":") {
+      if (o?.root.kind === "module") record({ root: o.root, path: [...o.path, name] }, "unsafe", n.identifier as LuaNode);
+      return;
+    }
+    if (o) record({ root: o.root, path: [...o.path, name] }, use, n.identifier as LuaNode);
   }
 
   function func(f: LuaNode): void {

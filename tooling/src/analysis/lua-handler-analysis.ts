@@ -137,14 +137,20 @@ function moduleEntries(body: Node[], name: string): TableEntry[] | null {
 
 const isFunctionValue = (n: Node | undefined) => n?.type === "FunctionDeclaration" || n?.type === "Identifier" || n?.type === "MemberExpression";
 
-function walk(node: unknown, visit: (n: Node) => void): void {
-  if (Array.isArray(node)) {
-    for (const child of node) walk(child, visit);
-    return;
+/** Every node in pre-order, with an explicit stack: member and call chains can nest thousands deep. */
+function walk(root: unknown, visit: (n: Node) => void): void {
+  const stack: unknown[] = [root];
+  while (stack.length > 0) {
+    const node = stack.pop();
+    if (Array.isArray(node)) {
+      for (let i = node.length - 1; i >= 0; i--) stack.push(node[i]);
+      continue;
+    }
+    if (!node || typeof node !== "object" || typeof (node as Node).type !== "string") continue;
+    visit(node as Node);
+    const children = Object.entries(node).filter(([key, value]) => key !== "loc" && value && typeof value === "object");
+    for (let i = children.length - 1; i >= 0; i--) stack.push(children[i]![1]);
   }
-  if (!node || typeof node !== "object" || typeof (node as Node).type !== "string") return;
-  visit(node as Node);
-  for (const [key, value] of Object.entries(node)) if (key !== "loc" && value && typeof value === "object") walk(value, visit);
 }
 
 function callArguments(call: Node): Node[] {

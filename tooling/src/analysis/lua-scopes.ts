@@ -95,10 +95,18 @@ export function resolveScopes(chunk: LuaNode): Scopes {
       case "FunctionDeclaration":
         return fn(n, false);
       case "MemberExpression":
-        return expr(n.base as LuaNode);
-      case "IndexExpression":
-        expr(n.base as LuaNode);
-        return expr(n.index as LuaNode);
+      case "IndexExpression": {
+        // A chain `a.b[c].d...` may be thousands long: walked down in a loop, not by recursion.
+        const indexes: LuaNode[] = [];
+        let inner: LuaNode = n;
+        while (inner.type === "MemberExpression" || inner.type === "IndexExpression") {
+          if (inner.type === "IndexExpression") indexes.push(inner.index as LuaNode);
+          inner = inner.base as LuaNode;
+        }
+        expr(inner);
+        for (const i of indexes.reverse()) expr(i);
+        return;
+      }
       case "CallExpression":
         expr(n.base as LuaNode);
         for (const a of n.arguments as LuaNode[]) expr(a);

@@ -256,6 +256,20 @@ describe("request path safety", () => {
   });
 });
 
+describe("hostile Lua", () => {
+  it("a member chain 20,000 fields long is analysed, not a stack overflow", async () => {
+    const lua = ping(`  local v = input${".a".repeat(20_000)}\n  return { ok = v == nil }`);
+    expect(await findingsFor({ lua, handler: { inputSchema: { type: "object", properties: { b: { type: "string" } } } } })).toEqual([
+      "IH101 lua:4 /handlers/ping/inputSchema/properties",
+      "IH102 manifest:29 /handlers/ping/inputSchema/properties/b",
+    ]);
+  });
+
+  it("a call chain deeper than the parser's stack is a warning that the file could not be analysed, never a crash", async () => {
+    expect(await findingsFor({ lua: ping(`  local v = f${"()".repeat(50_000)}\n  return { ok = v }`) })).toEqual(["IH033 lua:1 -"]);
+  });
+});
+
 describe("mutated example handlers", () => {
   it("never crash the analysis (no IH099), whatever fengari accepts", async () => {
     let seed = 0x5eed;
