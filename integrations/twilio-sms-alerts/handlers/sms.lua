@@ -96,7 +96,7 @@ function M.on_printer_back_online(ctx, event)
   local text = string.format("Printer %s is back online (%s).", event.printerId, event.state or "idle")
   alert_all(ctx, event.printerId, text)
   ctx.integration.cacheDelete(key)
-  ctx.log.info("all-clear sent", { printerId = event.printerId })
+  ctx.log.info("all-clear sent", { printerId = event.printerId, observedAt = event.observedAt })
 end
 
 function M.send_sms(ctx, input)

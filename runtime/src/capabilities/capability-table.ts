@@ -75,6 +75,15 @@ const MAX_CALLS = fail("DEVICE_CALLS_EXCEEDED", "the call is one more than `perm
 const NO_FIXTURE = fail("NO_FIXTURE_MATCH", "under `ihub test` or `ihub run` without `--live`: no recorded fixture matches the request");
 const SCALARS = "table<string, string|number|boolean>";
 const TENANT_KEY = arg("key", "string", `a key of the tenant's shared cache, non-empty and at most ${STORAGE_LIMITS.keyChars} characters`);
+/** What both caches store (the install's own and the tenant's shared one): one LuaLS class. */
+const CACHE_ENTRY: CtxArgument = {
+  ...arg("entry", "ihub.CacheEntry", "what to store"),
+  fields: [
+    KEY,
+    field("value", "any", `any JSON value, at most ${STORAGE_LIMITS.valueBytes / 1024} KiB as JSON`),
+    field("ttl", "number", `seconds to keep it, above 0 and at most ${STORAGE_LIMITS.maxTtlSeconds} (a year); kept until deleted when left out`, true),
+  ],
+};
 const NO_TENANT = fail("TENANT_API_UNAVAILABLE", "the run has no tenant (`ihub test`, `ihub run`) or the tenant has no binding of this name");
 
 export const CAPABILITIES = {
@@ -160,16 +169,7 @@ export const CAPABILITIES = {
     example: `local token = ctx.integration.cacheGet("session")\nif token == nil then return { cached = false } end\nreturn { cached = true }`,
   },
   "integration.cacheSet": {
-    args: [
-      {
-        ...arg("entry", "ihub.CacheEntry", "what to store"),
-        fields: [
-          KEY,
-          field("value", "any", `any JSON value, at most ${STORAGE_LIMITS.valueBytes / 1024} KiB as JSON`),
-          field("ttl", "number", `seconds to keep it, above 0 and at most ${STORAGE_LIMITS.maxTtlSeconds} (a year); kept until deleted when left out`, true),
-        ],
-      },
-    ],
+    args: [CACHE_ENTRY],
     returns: { type: "nil", description: "nothing" },
     permission: { kind: "cache" },
     scope: "install",
@@ -294,16 +294,7 @@ export const CAPABILITIES = {
     example: `local region = ctx.cache.get("default-region")\nreturn { region = region }`,
   },
   "cache.set": {
-    args: [
-      {
-        ...arg("entry", "ihub.CacheEntry", "what to store"),
-        fields: [
-          TENANT_KEY,
-          field("value", "any", `any JSON value, at most ${STORAGE_LIMITS.valueBytes / 1024} KiB as JSON`),
-          field("ttl", "number", `seconds to keep it, above 0 and at most ${STORAGE_LIMITS.maxTtlSeconds} (a year); kept until deleted when left out`, true),
-        ],
-      },
-    ],
+    args: [CACHE_ENTRY],
     returns: { type: "nil", description: "nothing" },
     permission: { kind: "tenantApi", api: "cache" },
     scope: "tenant",

@@ -1,6 +1,8 @@
 /**
  * Static reading of a handler file with luaparse (Lua 5.3 grammar): which functions the table the
- * file returns defines, and which ctx capabilities the code calls with which literal arguments.
+ * file returns defines, which ctx capabilities the code calls with which literal arguments, and,
+ * from one parse, its scopes (lua-scopes.ts) and what it does with input, ctx and modules
+ * (lua-code-facts.ts).
  * `ihub validate`, the catalog and the version gate all read Lua through this module, so they
  * see the same calls.
  *
@@ -12,14 +14,10 @@
  */
 import luaparse from "luaparse";
 import type { Position } from "../validate/source-position.js";
+import { collectCodeFacts, type LuaCodeFacts } from "./lua-code-facts.js";
+import { type LuaNode as Node, positionOf as pos, stringValue } from "./lua-node.js";
+import { resolveScopes, type Scopes } from "./lua-scopes.js";
 
-type Node = { type: string; loc?: { start: { line: number; column: number } }; [key: string]: unknown };
-
-/**
- * A literal string argument, or a `"..." .. x` concatenation: its literal prefix (what can be
- * checked, since the run-time part may hold any text, slashes included) and, for showing, the
- * whole expression with each run-time part written as DYNAMIC_PART.
- */
 export type LuaPath = { exact: string } | { prefix: string; shown: string };
 
 /** Marks a part of a path only known at run time. */
@@ -39,30 +37,16 @@ export type LuaCtxCall = {
 export type HandlerAnalysis = {
   /** Functions defined by the returned table, by name; null when the table cannot be read statically. */
   exported: Map<string, Position> | null;
+  /** Every key of the returned table, functions or not; null when the table cannot be read statically or gets keys that cannot be named. */
+  tableKeys: Set<string> | null;
   /** Where the file's final `return` is (or the file's start), for findings about the table. */
   returnPosition: Position;
   calls: LuaCtxCall[];
+  /** Exported name -> the function's node, where the value is a function the file defines. */
+  functions: Map<string, Node>;
+  scopes: Scopes;
+  facts: LuaCodeFacts;
 };
-
-const pos = (n: Node | undefined): Position => ({ line: n?.loc?.start.line ?? 1, column: (n?.loc?.start.column ?? 0) + 1 });
-
-/** luaparse without an encoding mode leaves StringLiteral.value null; read simple literals from `raw`. */
-function stringValue(n: Node | undefined): string | null {
-  if (!n || n.type !== "StringLiteral") return null;
-  const raw = String(n.raw);
-  const long = /^\[(=*)\[\n?([\s\S]*)\]\1\]$/.exec(raw);
-  if (long) return long[2]!;
-  const quoted = /^(["'])([\s\S]*)\1$/.exec(raw);
-  if (!quoted) return null;
-  const escapes: Record<string, string> = { n: "\n", t: "\t", r: "\r", "\\": "\\", '"': '"', "'": "'" };
-  let ok = true;
-  const value = quoted[2]!.replace(/\\(.)/g, (_, c: string) => {
-    if (c in escapes) return escapes[c]!;
-    ok = false;
-    return "";
-  });
-  return ok ? value : null;
-}
 
 /** `a.b.c` or `a["b"].c` -> ["a", "b", "c"]; null for anything dynamic. */
 function memberChain(n: Node): string[] | null {
@@ -153,14 +137,20 @@ function moduleEntries(body: Node[], name: string): TableEntry[] | null {
 
 const isFunctionValue = (n: Node | undefined) => n?.type === "FunctionDeclaration" || n?.type === "Identifier" || n?.type === "MemberExpression";
 
-function walk(node: unknown, visit: (n: Node) => void): void {
-  if (Array.isArray(node)) {
-    for (const child of node) walk(child, visit);
-    return;
+/** Every node in pre-order, with an explicit stack: member and call chains can nest thousands deep. */
+function walk(root: unknown, visit: (n: Node) => void): void {
+  const stack: unknown[] = [root];
+  while (stack.length > 0) {
+    const node = stack.pop();
+    if (Array.isArray(node)) {
+      for (let i = node.length - 1; i >= 0; i--) stack.push(node[i]);
+      continue;
+    }
+    if (!node || typeof node !== "object" || typeof (node as Node).type !== "string") continue;
+    visit(node as Node);
+    const children = Object.entries(node).filter(([key, value]) => key !== "loc" && value && typeof value === "object");
+    for (let i = children.length - 1; i >= 0; i--) stack.push(children[i]![1]);
   }
-  if (!node || typeof node !== "object" || typeof (node as Node).type !== "string") return;
-  visit(node as Node);
-  for (const [key, value] of Object.entries(node)) if (key !== "loc" && value && typeof value === "object") walk(value, visit);
 }
 
 function callArguments(call: Node): Node[] {
@@ -179,6 +169,8 @@ export function analyseHandlerFile(text: string): HandlerAnalysis {
   if (returned?.type === "TableConstructorExpression") entries = tableEntries(returned);
   else if (returned?.type === "Identifier") entries = moduleEntries(body, String(returned.name));
 
+  const scopes = resolveScopes(chunk);
+  const functions = new Map<string, Node>();
   const ctxNames = new Set(["ctx"]);
   let exported: Map<string, Position> | null = null;
   if (entries) {
@@ -186,6 +178,8 @@ export function analyseHandlerFile(text: string): HandlerAnalysis {
     for (const e of entries) {
       if (!isFunctionValue(e.value)) continue;
       exported.set(e.name, pos(e.at));
+      const fn = functionNode(e.value, scopes);
+      if (fn) functions.set(e.name, fn);
       const params = e.value?.type === "FunctionDeclaration" ? (e.value.parameters as Node[]) : [];
       const colon = e.value?.type === "FunctionDeclaration" && (e.value.identifier as Node | null)?.indexer === ":";
       const first = colon ? "self" : params[0]?.type === "Identifier" ? String(params[0].name) : undefined;
@@ -213,7 +207,17 @@ export function analyseHandlerFile(text: string): HandlerAnalysis {
     calls.push(call);
   });
 
-  return { exported, returnPosition: pos(ret), calls };
+  const facts = collectCodeFacts(chunk, scopes, new Set(functions.values()));
+  const returnedLocal = returned?.type === "Identifier" ? scopes.bindingOf.get(returned) : undefined;
+  const tableKeys = entries && !(returnedLocal && facts.openTables.has(returnedLocal)) ? new Set(entries.map((e) => e.name)) : null;
+  return { exported, tableKeys, returnPosition: pos(ret), calls, functions, scopes, facts };
+}
+
+/** The function an exported value is: defined in place, or a local function (or `local f = function`) never reassigned. */
+function functionNode(value: Node | undefined, scopes: Scopes): Node | undefined {
+  if (value?.type === "FunctionDeclaration") return value;
+  const b = value?.type === "Identifier" ? scopes.bindingOf.get(value) : undefined;
+  return b && !b.reassigned && b.init?.type === "FunctionDeclaration" ? b.init : undefined;
 }
 
 /** A `ctx.device.http` call whose alias, method and path (or its prefix) are known before run time. */

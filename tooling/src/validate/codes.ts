@@ -263,6 +263,101 @@ export const FINDING_CODES = {
     title: "internal error",
     hint: "A bug in ihub, not necessarily in the integration: report it with this message; the other integrations' findings are complete.",
   },
+  IH100: {
+    severity: "error",
+    title: "input field not declared by a closed inputSchema",
+    hint: "Read only the properties inputSchema declares (the message names the closest), or declare the field; the schema has `additionalProperties: false`, so no other field ever arrives.",
+  },
+  IH101: {
+    severity: "warning",
+    title: "input field not declared by inputSchema",
+    hint: "Declare the field under the handler's inputSchema `properties` or fix the name (the message names the closest declared one).",
+  },
+  IH102: {
+    severity: "warning",
+    title: "input property never read",
+    hint: "Remove the property from inputSchema or read it in the handler; callers fill in fields that nothing uses.",
+  },
+  IH103: {
+    severity: "warning",
+    title: "input nil test disagrees with required",
+    hint: "Test for nil only what inputSchema leaves optional, and test (or default) every optional field before indexing, calling or doing arithmetic with it.",
+  },
+  IH104: {
+    severity: "error",
+    title: "config field not declared by a closed configSchema",
+    hint: "Read only the properties configSchema declares (the message names the closest), or declare the field; the schema has `additionalProperties: false`.",
+  },
+  IH105: {
+    severity: "warning",
+    title: "config field not declared by configSchema",
+    hint: "Declare the field under configSchema `properties` or fix the name (the message names the closest declared one).",
+  },
+  IH106: {
+    severity: "warning",
+    title: "config property never read",
+    hint: "Remove the property from configSchema or read it through ctx.config; installers are asked for values nothing uses.",
+  },
+  IH107: {
+    severity: "warning",
+    title: "config nil test disagrees with required",
+    hint: "Test for nil only what configSchema leaves optional (or gives a `default`), and test every other optional field before using it.",
+  },
+  IH108: {
+    severity: "error",
+    title: "table key not allowed by its schema",
+    hint: "The schema (outputSchema or the container's) has `additionalProperties: false`: use a declared property name (the message names the closest) or declare the key.",
+  },
+  IH109: {
+    severity: "error",
+    title: "required key never set",
+    hint: "Set the key in every table the handler returns (or the container write passes), or drop it from the schema's `required`.",
+  },
+  IH110: {
+    severity: "error",
+    title: "global not provided by the sandbox",
+    hint: "Use a global the sandbox provides (base, string, table, math, utf8, coroutine; log with ctx.log) or declare the name as a local first.",
+  },
+  IH111: {
+    severity: "warning",
+    title: "assignment to a new global",
+    hint: "Declare the variable with `local`: globals are shared by every handler of the file and outlive the call.",
+  },
+  IH112: {
+    severity: "warning",
+    title: "unused local or argument",
+    hint: "Remove the variable, or name it with a leading `_` when it must stay (a positional argument, say).",
+  },
+  IH113: {
+    severity: "warning",
+    title: "local shadows a sandbox global",
+    hint: "Rename the local so the global (e.g. `type`, `string`, `next`) stays reachable under its own name.",
+  },
+  IH114: {
+    severity: "error",
+    title: "function not exported by the shared module",
+    hint: "Call a function the module's returned table defines (the message names the closest), or add it to the module.",
+  },
+  IH115: {
+    severity: "error",
+    title: "unknown ctx member",
+    hint: "Use a ctx member listed in docs/ctx.md (the message names the closest); ctx has no other fields.",
+  },
+  IH116: {
+    severity: "warning",
+    title: "input concatenated into a request path",
+    hint: "Pass input through a path template instead: `path = \"/items/{id}\", params = { id = input.id }` percent-encodes it, so `../` or `?` cannot reach another endpoint.",
+  },
+  IH117: {
+    severity: "warning",
+    title: "function no handler names",
+    hint: "Name the function in a handler's `function` in the manifest, or make it a local function (or remove it).",
+  },
+  IH118: {
+    severity: "error",
+    title: "module not listed in dependencies.modules",
+    hint: "List the module under `dependencies.modules` with a semver range; the sandbox's require finds only those.",
+  },
 } as const satisfies Record<string, CodeInfo>;
 
 export type FindingCode = keyof typeof FINDING_CODES;

@@ -27,7 +27,10 @@ async function findingsFor(schema: unknown, authFields?: unknown): Promise<[stri
   manifest.configSchema = schema;
   if (authFields) manifest.auth = { type: "api_key", authHeaderName: "X-Key", fields: authFields };
   await writeFile(path.join(dir, "integration.json"), JSON.stringify(manifest, null, 2));
-  return (await validateRepo(root, { workers: 0 })).findings.map((f) => [f.code, f.pointer, f.message]);
+  // The minimal handler reads no config, so the code-vs-configSchema checks (IH104-IH107) would
+  // report each property; this test is about the schema itself.
+  const codeChecks = new Set(["IH104", "IH105", "IH106", "IH107"]);
+  return (await validateRepo(root, { workers: 0 })).findings.filter((f) => !codeChecks.has(f.code)).map((f) => [f.code, f.pointer, f.message]);
 }
 
 describe("embedded schemas in a manifest", () => {

@@ -146,14 +146,15 @@ describe("an integration with a vendor-sized document", () => {
       path.join(dir, "handlers", "calls.lua"),
       [
         "return { f = function(ctx, input)",
-        '  ctx.device.http("stripe", { method = "GET", path = "/v1/customers/" .. input.id })',
+        '  local customer = "cus_1"',
+        '  ctx.device.http("stripe", { method = "GET", path = "/v1/customers/" .. customer })',
         '  ctx.device.http("stripe", { method = "DELETE", path = "/v1/v1/subscriptions/sub_1" })',
         '  ctx.device.http("stripe", { method = "POST", path = "/v1/refunds" })',
         "end }",
       ].join("\n"),
     );
     const result = await validateRepo(base, { workers: 0 });
-    expect(result.findings.map((f) => ({ code: f.code, file: f.file, line: f.line }))).toEqual([{ code: "IH061", file: "integrations/stripe-like/handlers/calls.lua", line: 4 }]);
+    expect(result.findings.map((f) => ({ code: f.code, file: f.file, line: f.line }))).toEqual([{ code: "IH061", file: "integrations/stripe-like/handlers/calls.lua", line: 5 }]);
   });
 
   it("follows relative $refs inside the folder and reports a finding in another file at its own line; refuses a symlink out", async () => {

@@ -14,6 +14,7 @@ import { analyseHandlerFile, type HandlerAnalysis } from "../../analysis/lua-han
 import { binaryReason, luaSyntaxError } from "./lua-syntax.js";
 import { plainLuaSyntax } from "./plain-syntax-message.js";
 import { sourceExcerpt } from "../../findings/source-excerpt.js";
+import { checkHandlerCode } from "./handler-code-check.js";
 
 function luaFilesUnderHandlers(dir: string): string[] {
   return listFolder(path.join(dir, HANDLERS_DIR), true)
@@ -92,5 +93,7 @@ export async function checkLua(ctx: CheckContext): Promise<Map<string, HandlerAn
       );
     }
   }
+  // Config is read across every file: with one of them unread, a config property may be read there.
+  await checkHandlerCode(ctx, analyses, analyses.size === files.length);
   return analyses;
 }

@@ -1,5 +1,5 @@
 return {
   ping = function(ctx, input)
-    return { ok = true }
+    return { ok = ctx.config.region ~= nil }
   end,
 }

@@ -1,0 +1,5 @@
+return {
+  ping = function(ctx, input)
+    return { ok = ctx.config.greeting ~= "" }
+  end,
+}

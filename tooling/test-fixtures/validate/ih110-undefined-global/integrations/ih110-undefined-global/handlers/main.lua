@@ -1,0 +1,6 @@
+return {
+  ping = function(ctx, input)
+    pirnt("pinged")
+    return { ok = true }
+  end,
+}

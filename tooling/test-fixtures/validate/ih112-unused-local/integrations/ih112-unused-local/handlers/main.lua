@@ -1,0 +1,6 @@
+return {
+  ping = function(ctx, input)
+    local answer = 42
+    return { ok = true }
+  end,
+}

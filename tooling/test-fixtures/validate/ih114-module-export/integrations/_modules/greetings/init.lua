@@ -1,0 +1,7 @@
+local M = {}
+
+function M.hello()
+  return "hello"
+end
+
+return M

@@ -1,0 +1,6 @@
+return {
+  ping = function(ctx, input)
+    ctx.log.inf("pinged")
+    return { ok = true }
+  end,
+}
