@@ -6,6 +6,7 @@
  * reached stops the start with a usage error. The notes timer ticks every second here.
  */
 import { spawnSync } from "node:child_process";
+import { randomBytes } from "node:crypto";
 import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
@@ -16,7 +17,10 @@ import { eventually, runtimeProcesses } from "../../test-support/service/runtime
 import { buildTestRegistry } from "../../test-support/service/test-registry.js";
 import { startFakeApi, type FakeApi } from "../../test-support/service/test-runtime.js";
 import { startThrowawayPostgres, type ThrowawayPostgres } from "../../test-support/throwaway-postgres.js";
+import { postgresServiceStore } from "../service-store/postgres-service-store.js";
+import { createVault, vaultKeyId } from "../vault/credential-vault.js";
 
+const BIN = fileURLToPath(new URL("../../../tooling/bin/ihub.js", import.meta.url));
 const ADMIN = "admin-pg-zq-3318";
 const SECRET = "sk-pg-zq71-c4e9a0";
 const KEY = "6b".repeat(32);
@@ -135,10 +139,30 @@ it("after kill -9 of the process running a timer, the other takes the timer over
   expect(await b.exited).toBe(0);
 }, 60_000);
 
+it("rotate-key re-seals the credentials stored in PostgreSQL with the new key", async () => {
+  const db = await server.createDatabase("rotate");
+  const [oldHex, newHex] = [randomBytes(32).toString("hex"), randomBytes(32).toString("hex")];
+  const oldKey = Buffer.from(oldHex, "hex");
+  const store = await postgresServiceStore(db);
+  await store.createTenant({ id: "t", name: "t", createdAt: 0, bindings: {} }, "hash");
+  const sealed = createVault({ id: vaultKeyId(oldKey), key: oldKey }).seal("i-1", { apiKey: SECRET });
+  await store.createInstall({ id: "i-1", tenantId: "t", slug: "s", version: "1.0.0", range: "^1", integrity: "x", config: {}, bindings: {}, credentialFields: ["apiKey"], warnings: [], createdAt: 0, updatedAt: 0, retentionTier: null, followRange: false, previous: null, pendingUpgrade: null }, sealed, []);
+  const res = spawnSync(process.execPath, [BIN, "runtime", "rotate-key", "--root", dir, "--db", db, "--json"], {
+    env: { ...process.env, IHUB_RUNTIME_KEY: newHex, IHUB_RUNTIME_PREVIOUS_KEYS: oldHex, IHUB_RUNTIME_ADMIN_TOKEN: ADMIN },
+    encoding: "utf8",
+  });
+  expect(res.status).toBe(0);
+  const newKeyId = vaultKeyId(Buffer.from(newHex, "hex"));
+  expect(JSON.parse(res.stdout)).toMatchObject({ keyId: newKeyId, resealed: 1 });
+  const stored = await store.getCredential("t", "i-1");
+  expect(stored?.keyId).toBe(newKeyId);
+  expect(createVault({ id: newKeyId, key: Buffer.from(newHex, "hex") }).open("i-1", stored!)).toEqual({ apiKey: SECRET });
+  await store.close();
+}, 30_000);
+
 it("stops with a usage error naming the database, without its password, when PostgreSQL cannot be reached", () => {
   const missing = path.join(dir, "no-such-socket-dir");
-  const bin = fileURLToPath(new URL("../../../tooling/bin/ihub.js", import.meta.url));
-  const res = spawnSync(process.execPath, [bin, "runtime", "start", "--root", dir, "--db", `postgres://ihub:pw-zq-5521@localhost/nope?host=${missing}`, "--port", "0", "--json"], {
+  const res = spawnSync(process.execPath, [BIN, "runtime", "start", "--root", dir, "--db", `postgres://ihub:pw-zq-5521@localhost/nope?host=${missing}`, "--port", "0", "--json"], {
     env: { ...process.env, IHUB_RUNTIME_ADMIN_TOKEN: ADMIN, IHUB_RUNTIME_KEY: KEY },
     encoding: "utf8",
   });
