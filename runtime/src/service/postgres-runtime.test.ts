@@ -1,8 +1,8 @@
 /**
  * `ihub runtime start --db postgres://…` as real child processes on a throwaway PostgreSQL
  * cluster: installs survive a restart, two processes on one database serve each other's tenants
- * and installs and fire each slot of a timer once between them, one takes over the timer of a
- * peer killed with -9 (within the recovery sweep's 5 seconds), and a database that cannot be
+ * and installs and fire each slot of a timer once between them, one takes over the timer and the
+ * event delivery of a peer killed with -9 (within the recovery sweep's 5 seconds), and a database that cannot be
  * reached stops the start with a usage error. The notes timer ticks every second here.
  */
 import { spawnSync } from "node:child_process";
@@ -110,26 +110,33 @@ it("fires each slot of a 1-second timer once between two processes on one databa
   }
 }, 60_000);
 
-it("after kill -9 of the process running a timer, the other takes the timer over and keeps firing it", async () => {
+it("after kill -9 of a process mid-run, another takes over its timer and redelivers its event", async () => {
   const db = await server.createDatabase("failover");
   const a = await processes.start(db);
   const tenant = (await a.call("POST", "/v1/tenants", ADMIN, { name: "failover" })).body;
-  // A's first timer run hangs on the API, so the kill lands mid-run.
+  // A's first timer run and its event delivery hang on the API, so the kill lands mid-run.
   const releaseTick = fake.hold("/tick");
+  const releaseSlow = fake.hold("/slow/fo-1");
   const ticksBefore = fake.requests.filter((r) => r.url === "/tick").length;
   const id = (await a.call("POST", "/v1/installs", tenant.token, installBody())).body.id as string;
-  await eventually(async () => fake.requests.filter((r) => r.url === "/tick").length > ticksBefore);
+  const event = (await a.call("POST", "/v1/events", tenant.token, { topic: "note.created", payload: { id: "fo-1", slow: true } })).body;
+  await eventually(async () => fake.requests.filter((r) => r.url === "/tick").length > ticksBefore && fake.requests.some((r) => r.url === "/slow/fo-1"));
   const b = await processes.start(db);
   a.child.kill("SIGKILL");
   await a.exited;
   releaseTick();
+  releaseSlow();
   type Run = { trigger: string; triggerRef: string; status: string };
-  const timerRuns = async () => ((await b.call("GET", `/v1/installs/${id}/runs?limit=200`, tenant.token)).body.items as Run[]).filter((r) => r.trigger === "timer");
-  // B's recovery sweep sees A's lease gone: A's run ends as interrupted and B fires the next slots.
+  const allRuns = async () => (await b.call("GET", `/v1/installs/${id}/runs?limit=200`, tenant.token)).body.items as Run[];
+  const timerRuns = async () => (await allRuns()).filter((r) => r.trigger === "timer");
+  // B's recovery sweep sees A's lease gone: A's runs end as interrupted, B fires the next slots
+  // and delivers the event again (at least once).
   await eventually(async () => {
-    const runs = await timerRuns();
-    return runs.some((r) => r.status === "interrupted") && runs.filter((r) => r.status === "ok").length >= 2;
+    const runs = await allRuns();
+    const timers = runs.filter((r) => r.trigger === "timer");
+    return timers.some((r) => r.status === "interrupted") && timers.filter((r) => r.status === "ok").length >= 2 && runs.some((r) => r.trigger === "event" && r.triggerRef === event.eventId && r.status === "ok");
   });
+  expect((await allRuns()).filter((r) => r.trigger === "event").map((r) => r.status).sort()).toEqual(["interrupted", "ok"]);
   const runs = await timerRuns();
   const [cut] = runs.filter((r) => r.status === "interrupted");
   expect(runs.filter((r) => r.status === "ok").every((r) => r.triggerRef > cut!.triggerRef)).toBe(true);
