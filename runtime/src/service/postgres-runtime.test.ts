@@ -167,15 +167,22 @@ it("rotate-key re-seals the credentials stored in PostgreSQL with the new key", 
   await store.close();
 }, 30_000);
 
-it("stops with a usage error naming the database, without its password, when PostgreSQL cannot be reached", () => {
+it("stops with a usage error naming the database, without its password, when PostgreSQL cannot be reached or the URL is malformed", () => {
   const missing = path.join(dir, "no-such-socket-dir");
-  const res = spawnSync(process.execPath, [BIN, "runtime", "start", "--root", dir, "--db", `postgres://ihub:pw-zq-5521@localhost/nope?host=${missing}`, "--port", "0", "--json"], {
-    env: { ...process.env, IHUB_RUNTIME_ADMIN_TOKEN: ADMIN, IHUB_RUNTIME_KEY: KEY },
-    encoding: "utf8",
-  });
-  expect(res.status).toBe(2);
-  const { error } = JSON.parse(res.stdout);
-  expect(error.message).toMatch(/^cannot open the PostgreSQL database postgres:\/\/ihub:\*\*\*@localhost\/nope/);
-  expect(error.hint).toContain("--db URL");
-  expect(res.stdout + res.stderr).not.toContain("pw-zq-5521");
+  const cases: [string, RegExp][] = [
+    [`postgres://ihub:pw-zq-5521@localhost/nope?host=${missing}`, /^cannot open the PostgreSQL database postgres:\/\/ihub:\*\*\*@localhost\/nope/],
+    ["postgresql://ihub:pw-zq-5521@localhost:not-a-port/db", /^cannot open the PostgreSQL database postgres database: /],
+    ["postgres://ihub:pw-zq-5521@127.0.0.1:1/db", /^cannot open the PostgreSQL database postgres:\/\/ihub:\*\*\*@127\.0\.0\.1:1\/db: .*ECONNREFUSED/],
+  ];
+  for (const [db, message] of cases) {
+    const res = spawnSync(process.execPath, [BIN, "runtime", "start", "--root", dir, "--db", db, "--port", "0", "--json"], {
+      env: { ...process.env, IHUB_RUNTIME_ADMIN_TOKEN: ADMIN, IHUB_RUNTIME_KEY: KEY },
+      encoding: "utf8",
+    });
+    expect(res.status).toBe(2);
+    const { error } = JSON.parse(res.stdout);
+    expect(error.message).toMatch(message);
+    expect(error.hint).toContain("--db URL");
+    expect(res.stdout + res.stderr).not.toContain("pw-zq-5521");
+  }
 }, 30_000);
