@@ -63,9 +63,9 @@ describe("POST /v1/installs", () => {
   it("keeps the credential encrypted at rest with its key id", async () => {
     const { api } = await createTenant(rt.app, "at-rest");
     const { body } = await api.post("/v1/installs", good());
-    const files = await Promise.all([rt.dbFile, `${rt.dbFile}-wal`].map((f) => readFile(f).then((b) => b.toString("latin1"), () => "")));
+    const files = await Promise.all([rt.dbFile!, `${rt.dbFile!}-wal`].map((f) => readFile(f).then((b) => b.toString("latin1"), () => "")));
     expect(files.join("")).not.toContain(SECRET);
-    const db = new Database(rt.dbFile, { readonly: true });
+    const db = new Database(rt.dbFile!, { readonly: true });
     const row = db.prepare("SELECT key_id FROM credentials WHERE install_id = ?").get(body.id) as { key_id: string };
     db.close();
     expect(row.key_id).toMatch(/^k_[0-9a-f]{16}$/);
@@ -198,7 +198,7 @@ describe("a bundle that fails verification", () => {
     const res = await api.post("/v1/installs", good());
     expect([res.status, res.body.error.code]).toEqual([502, "REG_INTEGRITY"]);
     expect((await api.get("/v1/installs")).body.items).toEqual([]);
-    const db = new Database(other.dbFile, { readonly: true });
+    const db = new Database(other.dbFile!, { readonly: true });
     expect(db.prepare("SELECT COUNT(*) AS n FROM credentials").get()).toEqual({ n: 0 });
     db.close();
     await other.app.close();

@@ -108,7 +108,7 @@ describe("the authorization code flow", () => {
   it("keeps the tokens sealed at rest and out of every answer", async () => {
     const { api, install } = await connectedInstall("at-rest");
     const [token] = provider.accessTokens().slice(-1);
-    const files = await Promise.all([rt.dbFile, `${rt.dbFile}-wal`].map((f) => readFile(f).then((b) => b.toString("latin1"), () => "")));
+    const files = await Promise.all([rt.dbFile!, `${rt.dbFile!}-wal`].map((f) => readFile(f).then((b) => b.toString("latin1"), () => "")));
     expect(files.join("")).not.toContain(token);
     expect(JSON.stringify((await api.get(`/v1/installs/${install.id}`)).body)).not.toContain(token);
     const runs = await api.get(`/v1/installs/${install.id}/runs`);

@@ -70,7 +70,7 @@ describe("retention tiers", () => {
 
     // At once: the none-tier delivery's payload goes; the event itself stays while the short-tier delivery refers to it.
     expect(await rt.app.runtime.retention.sweep()).toEqual({ runs: 0, jobs: 1, events: 0, idempotency: 0 });
-    expect(rowsMentioning(rt.dbFile, PAYLOAD_MARK)).toBe(2);
+    expect(rowsMentioning(rt.dbFile!, PAYLOAD_MARK)).toBe(2);
 
     rt.clock.advance(DAY + 1);
     expect(await rt.app.runtime.retention.sweep()).toEqual({ runs: 2, jobs: 0, events: 0, idempotency: 0 });
@@ -80,7 +80,7 @@ describe("retention tiers", () => {
     rt.clock.advance(6 * DAY);
     expect(await rt.app.runtime.retention.sweep()).toEqual({ runs: 2, jobs: 1, events: 1, idempotency: 0 });
     expect(await runs(short.id)).toEqual([]);
-    expect(rowsMentioning(rt.dbFile, PAYLOAD_MARK)).toBe(0);
+    expect(rowsMentioning(rt.dbFile!, PAYLOAD_MARK)).toBe(0);
     // The install's own data is not the tier's to purge.
     expect((await tenant.get(`/v1/installs/${short.id}`)).status).toBe(200);
     expect(await rt.app.runtime.store.installData.forInstall(short.id).containerGet("seen", "created")).toEqual({ n: 1, last: PAYLOAD_MARK });
@@ -91,7 +91,7 @@ describe("retention tiers", () => {
 
 it("reads the tier of an install recorded before tiers were, from its bundle, before purging anything of it", async () => {
   const dbFile = path.join(dir, "older.sqlite");
-  const first = await startTestRuntime({ dir, registry, publicKeyPem, dbFile });
+  const first = await startTestRuntime({ dir, registry, publicKeyPem, db: dbFile });
   const { api: tenant, token } = await createTenant(first.app, "older");
   const install = (await tenant.post("/v1/installs", installBody("notes-none"))).body;
   await first.app.close();
@@ -99,7 +99,7 @@ it("reads the tier of an install recorded before tiers were, from its bundle, be
   db.prepare("UPDATE installs SET retention_tier = NULL").run();
   db.close();
 
-  const again = await startTestRuntime({ dir, registry, publicKeyPem, dbFile });
+  const again = await startTestRuntime({ dir, registry, publicKeyPem, db: dbFile });
   try {
     const view = async () => (await again.app.inject({ method: "GET", url: `/v1/installs/${install.id}`, headers: { authorization: `Bearer ${token}` } })).json();
     expect((await view()).retention).toBeNull();

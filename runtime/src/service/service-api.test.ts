@@ -91,8 +91,8 @@ describe("authentication", () => {
   it("stores tenant tokens hashed, never in plain text", async () => {
     const tenant = await createTenant(rt.app, "hashed");
     const { readFile } = await import("node:fs/promises");
-    const bytes = await readFile(rt.dbFile).then((b) => b.toString("latin1"));
-    const wal = await readFile(`${rt.dbFile}-wal`).then((b) => b.toString("latin1"), () => "");
+    const bytes = await readFile(rt.dbFile!).then((b) => b.toString("latin1"));
+    const wal = await readFile(`${rt.dbFile!}-wal`).then((b) => b.toString("latin1"), () => "");
     expect(bytes + wal).not.toContain(tenant.token);
   });
 });

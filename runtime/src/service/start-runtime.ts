@@ -8,9 +8,8 @@ import type { AddressInfo } from "node:net";
 import path from "node:path";
 import { createRegistryClient } from "../registry/registry-client.js";
 import { describeLocation, parseRegistryLocation, type RegistryLocation } from "../registry/registry-location.js";
-import { postgresServiceStore } from "../service-store/postgres-service-store.js";
+import { openServiceStore, parseDatabaseLocation, type DatabaseLocation } from "../service-store/open-service-store.js";
 import type { ServiceStore } from "../service-store/service-store.js";
-import { sqliteServiceStore } from "../service-store/sqlite-service-store.js";
 import { createVault } from "../vault/credential-vault.js";
 import { rotateCredentials } from "../vault/rotate-credentials.js";
 import { loadRuntimeSecrets } from "../vault/runtime-secrets.js";
@@ -49,26 +48,22 @@ function registryProbe(location: RegistryLocation): () => Promise<void> {
   };
 }
 
-/** Where the runtime keeps its state: one SQLite file (the embedded default) or a PostgreSQL database a fleet shares. */
-type Database = { kind: "sqlite"; file: string } | { kind: "postgres"; url: string };
-
-function database(root: string, db: string | undefined): Database {
-  if (db !== undefined && /^postgres(ql)?:/.test(db)) return { kind: "postgres", url: db };
-  return { kind: "sqlite", file: path.resolve(root, db ?? path.join(root, ".ihub", "runtime.sqlite")) };
+function database(root: string, db: string | undefined): DatabaseLocation {
+  return parseDatabaseLocation(root, db ?? path.join(root, ".ihub", "runtime.sqlite"));
 }
 
 /** The database as reports name it: a PostgreSQL URL without its password. */
-function describeDatabase(d: Database): string {
+function describeDatabase(d: DatabaseLocation): string {
   if (d.kind === "sqlite") return d.file;
   const url = URL.canParse(d.url) ? new URL(d.url) : null;
   if (url?.password) url.password = "***";
   return url?.toString() ?? "postgres database";
 }
 
-async function openStore(d: Database): Promise<ServiceStore> {
-  if (d.kind === "sqlite") return sqliteServiceStore(d.file);
+async function openStore(d: DatabaseLocation): Promise<ServiceStore> {
+  if (d.kind === "sqlite") return openServiceStore(d);
   try {
-    return await postgresServiceStore(d.url);
+    return await openServiceStore(d);
   } catch (error) {
     const reason = error instanceof Error ? error.message : String(error);
     throw new ServiceError(400, "DB_UNREACHABLE", `cannot open the PostgreSQL database ${describeDatabase(d)}: ${reason}`, "Check the --db URL (postgres://user:password@host:port/database, or ?host=/socket/dir) and that the server accepts this user.");

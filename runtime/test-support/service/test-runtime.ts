@@ -8,21 +8,23 @@ import type { AddressInfo } from "node:net";
 import path from "node:path";
 import { fakeClock, type FakeClock } from "../../src/storage/fake-clock.js";
 import { createRegistryClient } from "../../src/registry/registry-client.js";
-import { sqliteServiceStore } from "../../src/service-store/sqlite-service-store.js";
+import { openServiceStore, parseDatabaseLocation } from "../../src/service-store/open-service-store.js";
 import { createVault, vaultKeyId } from "../../src/vault/credential-vault.js";
 import type { OAuthSettings } from "../../src/oauth/oauth-settings.js";
 import { createRuntimeApp, LOG_REDACT, type RuntimeApp, type ServiceLimits } from "../../src/service/runtime-app.js";
 
 export const ADMIN = "admin-token-zq8-4471";
 
-export type TestRuntime = { app: RuntimeApp; clock: FakeClock; dbFile: string; vaultKey: Buffer };
+/** `dbFile` is the SQLite file the runtime stores in, null when it runs on PostgreSQL. */
+export type TestRuntime = { app: RuntimeApp; clock: FakeClock; dbFile: string | null; vaultKey: Buffer };
 
-export async function startTestRuntime(opts: { dir: string; registry: string; publicKeyPem: string; clock?: FakeClock; vaultKey?: Buffer; dbFile?: string; limits?: Partial<ServiceLimits>; logStream?: NodeJS.WritableStream; probes?: Record<string, () => Promise<void>>; oauth?: OAuthSettings; startWorker?: boolean }): Promise<TestRuntime> {
+export async function startTestRuntime(opts: { dir: string; registry: string; publicKeyPem: string; clock?: FakeClock; vaultKey?: Buffer; db?: string; limits?: Partial<ServiceLimits>; logStream?: NodeJS.WritableStream; probes?: Record<string, () => Promise<void>>; oauth?: OAuthSettings; startWorker?: boolean }): Promise<TestRuntime> {
   const clock = opts.clock ?? fakeClock();
-  const dbFile = opts.dbFile ?? path.join(opts.dir, `runtime-${randomBytes(4).toString("hex")}.sqlite`);
+  // A SQLite file (a fresh one by default) or a postgres:// URL, chosen as `ihub runtime start --db` chooses.
+  const location = parseDatabaseLocation(opts.dir, opts.db ?? `runtime-${randomBytes(4).toString("hex")}.sqlite`);
   const vaultKey = opts.vaultKey ?? randomBytes(32);
   const app = await createRuntimeApp({
-    store: sqliteServiceStore(dbFile, clock),
+    store: await openServiceStore(location, clock),
     registry: createRegistryClient({ registry: opts.registry, cacheDir: path.join(opts.dir, "cache"), trustedKeys: [opts.publicKeyPem] }),
     vault: createVault({ id: vaultKeyId(vaultKey), key: vaultKey }),
     adminToken: ADMIN,
@@ -34,7 +36,7 @@ export async function startTestRuntime(opts: { dir: string; registry: string; pu
     ...(opts.logStream ? { logger: { level: "debug", redact: LOG_REDACT, stream: opts.logStream } } : {}),
   });
   await app.ready();
-  return { app, clock, dbFile, vaultKey };
+  return { app, clock, dbFile: location.kind === "sqlite" ? location.file : null, vaultKey };
 }
 
 /** Requests through inject() as a given bearer. */
