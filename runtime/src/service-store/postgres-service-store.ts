@@ -4,8 +4,8 @@
  * Unlike the SQLite store, nothing but tenants (which never change) is kept in memory: another
  * process may change an install at any time. Multi-row changes are transactions; jobs are claimed
  * with FOR UPDATE SKIP LOCKED so two processes never claim the same job; runs, claimed jobs and
- * reserved keys name the process that owns them, so recovery at start touches only the work of
- * processes that are gone (postgres-process-lease.ts).
+ * reserved keys name the process that owns them, so recovery touches only the work of processes
+ * that are gone (postgres-process-lease.ts).
  */
 import type pg from "pg";
 import type { JobQueue, TenantRoom } from "../scheduler/job-queue.js";
@@ -18,11 +18,11 @@ import { inTransaction, openPool } from "./postgres-pool.js";
 import { migrate } from "./postgres-migrations.js";
 import { holdProcessLease, type ProcessLease } from "./postgres-process-lease.js";
 import type { InstallRecord, PageOptions, ServiceStore, Tenant, TimerState, Trigger } from "./service-store.js";
-import { INTERRUPTED_ERROR, installRow, page, toInstall, toJob, toRun, type InstallRow, type JobRow, type RunRow } from "./service-store-rows.js";
+import { INSTALL_OWNED_TABLES, INTERRUPTED_ERROR, installRow, page, toInstall, toJob, toRun, type InstallRow, type JobRow, type RunRow } from "./service-store-rows.js";
 import { timeOrderedId } from "./time-ordered-id.js";
 
 const credentialOf = (r: { key_id: string; iv: string; tag: string; ciphertext: string }): SealedCredential => ({ keyId: r.key_id, iv: r.iv, tag: r.tag, ciphertext: r.ciphertext });
-/** The install columns a write sets, in the order of INSTALL_PARAMS. */
+/** The install columns a write sets, in the order installValues gives their values. */
 const INSTALL_COLUMNS = ["slug", "version", "range", "integrity", "config", "bindings", "credential_fields", "warnings", "updated_at", "retention_tier", "follow_range", "previous", "pending_upgrade"] as const;
 const installValues = (i: InstallRecord) => {
   const r = installRow(i);
@@ -32,7 +32,6 @@ const installValues = (i: InstallRecord) => {
 const UPDATE_INSTALL = `UPDATE installs SET ${INSTALL_COLUMNS.map((c, n) => `${c} = $${n + 3}`).join(", ")} WHERE id = $1 AND tenant_id = $2`;
 const UPSERT_CREDENTIAL =
   "INSERT INTO credentials (install_id, key_id, iv, tag, ciphertext) VALUES ($1, $2, $3, $4, $5) ON CONFLICT (install_id) DO UPDATE SET key_id = excluded.key_id, iv = excluded.iv, tag = excluded.tag, ciphertext = excluded.ciphertext";
-const INSTALL_OWNED = ["triggers", "credentials", "runs", "idempotency", "jobs", "cache", "container_records"] as const;
 
 /** Opens a pool on `url` and brings the schema to the newest version (under the migration lock) before answering. */
 export async function postgresServiceStore(url: string, clock: Clock = systemClock): Promise<ServiceStore> {
@@ -189,7 +188,7 @@ export async function postgresServiceStore(url: string, clock: Clock = systemClo
       inTransaction(pool, async (c) => {
         // Locks the install row, so a concurrent delete of the same install waits and then finds nothing.
         if ((await c.query("SELECT 1 FROM installs WHERE tenant_id = $1 AND id = $2 FOR UPDATE", [tenantId, id])).rowCount === 0) return false;
-        for (const table of INSTALL_OWNED) await c.query(`DELETE FROM ${table} WHERE install_id = $1`, [id]);
+        for (const table of INSTALL_OWNED_TABLES) await c.query(`DELETE FROM ${table} WHERE install_id = $1`, [id]);
         return ((await c.query("DELETE FROM installs WHERE tenant_id = $1 AND id = $2", [tenantId, id])).rowCount ?? 0) > 0;
       }),
     async getCredential(tenantId, installId) {

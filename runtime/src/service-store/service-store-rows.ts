@@ -89,3 +89,6 @@ export const page = <R extends { seq: number }, T>(list: string, rows: R[], limi
 
 /** The run error written when a run was in flight as its runtime stopped. */
 export const INTERRUPTED_ERROR = JSON.stringify({ kind: "internal", code: "INTERRUPTED", message: "the runtime stopped while this run was in flight" });
+
+/** The tables whose rows belong to one install (by `install_id`), removed with it. */
+export const INSTALL_OWNED_TABLES = ["triggers", "credentials", "runs", "idempotency", "jobs", "cache", "container_records"] as const;

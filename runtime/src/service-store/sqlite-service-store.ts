@@ -12,7 +12,7 @@ import { sqliteStorage } from "../storage/sqlite-storage.js";
 import type { SealedCredential } from "../vault/credential-vault.js";
 import { decodePageCursor, pageLimit } from "./page-cursor.js";
 import type { InstallRecord, PageOptions, PurgeRule, ServiceStore, Tenant, TimerMove, TimerState, Trigger } from "./service-store.js";
-import { INTERRUPTED_ERROR, installRow, page, toInstall, toJob, toRun, type InstallRow, type JobRow, type RunRow } from "./service-store-rows.js";
+import { INSTALL_OWNED_TABLES, INTERRUPTED_ERROR, installRow, page, toInstall, toJob, toRun, type InstallRow, type JobRow, type RunRow } from "./service-store-rows.js";
 import { sqliteLifecycleStore } from "./sqlite-lifecycle-store.js";
 import { migrate } from "./sqlite-migrations.js";
 import { timeOrderedId } from "./time-ordered-id.js";
@@ -88,7 +88,7 @@ export function sqliteServiceStore(file: string, clock: Clock = systemClock): Se
     ),
     reseal: db.prepare("UPDATE credentials SET key_id = ?, iv = ?, tag = ?, ciphertext = ? WHERE install_id = ? AND key_id = ? AND iv = ? AND ciphertext = ?"),
     insertTrigger: db.prepare("INSERT INTO triggers (install_id, tenant_id, handler, kind, topic, schedule, next_at) VALUES (?, ?, ?, ?, ?, ?, ?)"),
-    deleteInstallRows: ["triggers", "credentials", "runs", "idempotency", "jobs", "cache", "container_records"].map((t) => db.prepare(`DELETE FROM ${t} WHERE install_id = ?`)),
+    deleteInstallRows: INSTALL_OWNED_TABLES.map((t) => db.prepare(`DELETE FROM ${t} WHERE install_id = ?`)),
     deleteInstall: db.prepare("DELETE FROM installs WHERE tenant_id = ? AND id = ?"),
     insertRun: db.prepare(
       `INSERT INTO runs (owner, id, tenant_id, install_id, handler, trigger, trigger_ref, version, attempt, status, started_at, finished_at, duration_ms, error, limit_hit, logs)
