@@ -19,6 +19,19 @@ describe("widenedAccess", () => {
     ]);
   });
 
+  it("counts billing switched on and another OAuth provider as wider access", () => {
+    const base = notesManifest("1.0.0", (m) => (m.auth = { type: "oauth2", provider: "github" }));
+    const head = notesManifest("1.1.0", (m) => {
+      m.auth = { type: "oauth2", provider: "gitlab" };
+      m.billing = true;
+    });
+    expect(widenedAccess(base, head)).toEqual([
+      { level: "minor", area: "access", message: "permission added: billing", pointer: "/billing" },
+      { level: "major", area: "access", message: "OAuth provider changed from github to gitlab (existing tokens were issued by the other)", pointer: "/auth/provider" },
+    ]);
+    expect(widenedAccess(head, base)).toEqual([{ level: "major", area: "access", message: "OAuth provider changed from gitlab to github (existing tokens were issued by the other)", pointer: "/auth/provider" }]);
+  });
+
   it("is empty when access only narrows or stays the same", () => {
     const base = notesManifest("1.0.0", (m) => (m.auth.scopes = ["a", "b"]));
     const head = notesManifest("1.1.0", (m) => {

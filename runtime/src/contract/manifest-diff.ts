@@ -105,13 +105,16 @@ function grants(m: Manifest): Map<string, string> {
   for (const [name, level] of Object.entries(p.containers ?? {})) out.set(`container ${name} ${level}`, joinPointer("", "permissions", "containers", name));
   for (const topic of p.events?.emit ?? []) out.set(`emit ${topic}`, "/permissions/events/emit");
   for (const api of p.tenantApis ?? []) out.set(`tenant api ${api}`, "/permissions/tenantApis");
+  // Reporting costs bills the tenant: a grant like any other.
+  if (m.billing === true) out.set("billing", "/billing");
   return out;
 }
 
 /**
  * What `head` may do or reach that `base` may not: permission grants added (minor for the version
- * gate, since nothing that worked stops working) and auth scopes added (major: credentials granted
- * before lack them). An installed integration never gains these without the installer's consent.
+ * gate, since nothing that worked stops working), auth scopes added and another OAuth provider
+ * (major: credentials granted before lack them or belong elsewhere). An installed integration never
+ * gains these without the installer's consent.
  */
 export function widenedAccess(base: Manifest, head: Manifest): ContractChange[] {
   const before = grants(base);
@@ -120,6 +123,9 @@ export function widenedAccess(base: Manifest, head: Manifest): ContractChange[] 
     .map(([g, pointer]) => ({ level: "minor", area: "access", message: `permission added: ${g}`, pointer }));
   const scopes = (head.auth.scopes ?? []).filter((s) => !(base.auth.scopes ?? []).includes(s));
   if (scopes.length) out.push({ level: "major", area: "access", message: `auth scopes added: ${scopes.join(", ")} (existing credentials were granted without them)`, pointer: "/auth/scopes" });
+  if (head.auth.provider !== undefined && head.auth.provider !== base.auth.provider) {
+    out.push({ level: "major", area: "access", message: `OAuth provider changed from ${base.auth.provider ?? "the manifest's own endpoints"} to ${head.auth.provider} (existing tokens were issued by the other)`, pointer: "/auth/provider" });
+  }
   return out;
 }
 
