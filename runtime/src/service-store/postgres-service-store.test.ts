@@ -67,3 +67,26 @@ it("recovers at start only the work of processes that are gone, leaving a live p
   await a.close().catch(() => undefined);
   await b.close();
 });
+
+it("claims past the jobs another process is claiming, without waiting for it or taking them", async () => {
+  const url = await server.createDatabase("claims");
+  const T = Date.parse("2026-01-01T00:00:00.000Z");
+  const store = await postgresServiceStore(url);
+  await store.createTenant({ id: "t", name: "T", createdAt: T, bindings: {} }, "hash-t");
+  const base = { tenantId: "t", slug: "notes", version: "1.0.0", range: "^1", integrity: "ab", config: {}, bindings: {}, credentialFields: [], warnings: [], createdAt: T, updatedAt: T, retentionTier: null, followRange: false, previous: null, pendingUpgrade: null };
+  await store.createInstall({ ...base, id: "i-1" }, null, [{ kind: "event", handler: "on_ping", topic: "ping" }]);
+  for (let n = 0; n < 5; n++) await store.publishEvent({ id: `ev-${n}`, tenantId: "t", topic: "ping", payload: { n }, createdAt: T + n, source: null }, 3);
+  // A peer's claim in progress: its transaction holds the row locks of the two oldest jobs.
+  const peer = new pg.Client({ connectionString: url });
+  await peer.connect();
+  await peer.query("BEGIN");
+  await peer.query("SELECT id FROM jobs WHERE ref IN ('ev-0', 'ev-1') FOR UPDATE");
+  try {
+    expect((await store.jobs.claim(T + 100, 10)).map((j) => j.ref)).toEqual(["ev-2", "ev-3", "ev-4"]);
+  } finally {
+    await peer.query("ROLLBACK");
+    await peer.end();
+  }
+  expect((await store.jobs.claim(T + 100, 10)).map((j) => j.ref)).toEqual(["ev-0", "ev-1"]);
+  await store.close();
+});
