@@ -6,6 +6,7 @@
  * migration commits together with its row in `schema_migrations`. Append; never edit a released one.
  */
 import type pg from "pg";
+import { UPGRADES_AND_RETENTION, WORK_OWNERS } from "./shared-migrations.js";
 
 /** The advisory lock key the migrations are applied under (any constant the database does not otherwise use). */
 const MIGRATION_LOCK = 4_870_013;
@@ -89,26 +90,8 @@ const MIGRATIONS: readonly string[] = [
   CREATE INDEX run_charges_run ON run_charges (run_id);
   CREATE INDEX run_charges_install ON run_charges (install_id);
   `,
-  // 3: Upgrades and retention (service-store.ts): what an install follows and may return to, the
-  // upgrade waiting for its tenant, and its version's retention tier. The indexes serve the purge.
-  `
-  ALTER TABLE installs ADD COLUMN retention_tier TEXT;
-  ALTER TABLE installs ADD COLUMN follow_range INTEGER NOT NULL DEFAULT 0;
-  ALTER TABLE installs ADD COLUMN previous TEXT;
-  ALTER TABLE installs ADD COLUMN pending_upgrade TEXT;
-  CREATE INDEX installs_following ON installs (slug) WHERE follow_range = 1;
-  CREATE INDEX runs_started ON runs (started_at);
-  CREATE INDEX jobs_ref ON jobs (ref) WHERE kind = 'event';
-  CREATE INDEX events_created ON events (created_at);
-  CREATE INDEX idempotency_created ON idempotency (created_at);
-  `,
-  // 4: The process that owns a run, a claimed job or a reserved key (postgres-process-lease.ts), so
-  // a process starting beside others recovers only the work of processes that are gone.
-  `
-  ALTER TABLE runs ADD COLUMN owner INTEGER;
-  ALTER TABLE jobs ADD COLUMN owner INTEGER;
-  ALTER TABLE idempotency ADD COLUMN owner INTEGER;
-  `,
+  UPGRADES_AND_RETENTION,
+  WORK_OWNERS,
 ];
 
 /** Brings the database to the newest schema; returns the schema version. */

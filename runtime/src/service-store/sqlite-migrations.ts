@@ -4,6 +4,7 @@
  * leaves the previous version intact. Append new migrations; never edit a released one.
  */
 import type Database from "better-sqlite3";
+import { UPGRADES_AND_RETENTION, WORK_OWNERS } from "./shared-migrations.js";
 
 const MIGRATIONS: readonly string[] = [
   `
@@ -74,27 +75,8 @@ const MIGRATIONS: readonly string[] = [
   CREATE INDEX run_charges_run ON run_charges (run_id);
   CREATE INDEX run_charges_install ON run_charges (install_id);
   `,
-  // 3: Upgrades and retention: what an install follows and may return to, the upgrade waiting for
-  // its tenant, and the retention tier of its version (NULL for installs made before it was
-  // recorded, until the retention sweep reads it from their bundle). The indexes serve the purge.
-  `
-  ALTER TABLE installs ADD COLUMN retention_tier TEXT;
-  ALTER TABLE installs ADD COLUMN follow_range INTEGER NOT NULL DEFAULT 0;
-  ALTER TABLE installs ADD COLUMN previous TEXT;
-  ALTER TABLE installs ADD COLUMN pending_upgrade TEXT;
-  CREATE INDEX installs_following ON installs (slug) WHERE follow_range = 1;
-  CREATE INDEX runs_started ON runs (started_at);
-  CREATE INDEX jobs_ref ON jobs (ref) WHERE kind = 'event';
-  CREATE INDEX events_created ON events (created_at);
-  CREATE INDEX idempotency_created ON idempotency (created_at);
-  `,
-  // 4: The store instance that owns a run, a claimed job or a reserved key, so recovery touches
-  // only the work of an instance that is gone, never the runs in flight of the one recovering.
-  `
-  ALTER TABLE runs ADD COLUMN owner INTEGER;
-  ALTER TABLE jobs ADD COLUMN owner INTEGER;
-  ALTER TABLE idempotency ADD COLUMN owner INTEGER;
-  `,
+  UPGRADES_AND_RETENTION,
+  WORK_OWNERS,
 ];
 
 export function migrate(db: Database.Database): number {

@@ -3,7 +3,7 @@
  * that was altered, forged or reused with another container or prefix is refused with
  * INVALID_CURSOR rather than silently listing something else.
  */
-import { DEFAULT_LIST_LIMIT, MAX_LIST_LIMIT, type ListOptions } from "./install-store.js";
+import { DEFAULT_LIST_LIMIT, MAX_LIST_LIMIT, type ListOptions, type ListPage } from "./install-store.js";
 import { StorageError } from "./storage-error.js";
 
 type CursorBody = { c: string; p: string; k: string };
@@ -35,4 +35,13 @@ export function listLimit(opts: ListOptions | undefined): number {
     throw new StorageError("INVALID_ARGUMENT", `limit must be an integer from 1 to ${MAX_LIST_LIMIT}, got ${String(limit)}`);
   }
   return limit;
+}
+
+/** A page of `limit` records from `rows`, which a store reads one past the limit to know whether more follow. */
+export function recordPage(container: string, prefix: string, rows: readonly { key: string; value: string }[], limit: number): ListPage {
+  const page = rows.slice(0, limit);
+  return {
+    items: page.map((r) => ({ key: r.key, value: JSON.parse(r.value) as unknown })),
+    cursor: rows.length > limit ? encodeCursor(container, prefix, page.at(-1)!.key) : null,
+  };
 }

@@ -5,7 +5,7 @@
  */
 import type pg from "pg";
 import type { Clock, InstallStore, ListOptions, ListPage, Storage } from "./install-store.js";
-import { decodeCursor, encodeCursor, listLimit } from "./list-cursor.js";
+import { decodeCursor, recordPage, listLimit } from "./list-cursor.js";
 
 class PostgresInstallStore implements InstallStore {
   constructor(
@@ -68,11 +68,7 @@ class PostgresInstallStore implements InstallStore {
       "SELECT key, value FROM container_records WHERE install_id = $1 AND container = $2 AND starts_with(key, $3) AND key > $4 ORDER BY key LIMIT $5",
       [name, prefix, after ?? "", limit + 1],
     );
-    const page = rows.slice(0, limit);
-    return {
-      items: page.map((r) => ({ key: r.key, value: JSON.parse(r.value) })),
-      cursor: rows.length > limit ? encodeCursor(name, prefix, page.at(-1)!.key) : null,
-    };
+    return recordPage(name, prefix, rows, limit);
   }
   async containerEntries() {
     const out: Record<string, Record<string, unknown>> = {};

@@ -7,7 +7,7 @@
 import Database from "better-sqlite3";
 import type { Clock, InstallStore, ListOptions, ListPage, Storage } from "./install-store.js";
 import { systemClock } from "./install-store.js";
-import { decodeCursor, encodeCursor, listLimit } from "./list-cursor.js";
+import { decodeCursor, recordPage, listLimit } from "./list-cursor.js";
 
 const SCHEMA = `
 CREATE TABLE IF NOT EXISTS cache (
@@ -93,11 +93,7 @@ class SqliteInstallStore implements InstallStore {
     const after = decodeCursor(name, prefix, opts?.cursor);
     // "" sorts before every key, so it means "from the start".
     const rows = this.q.recList.all(this.installId, name, prefix, prefix, after ?? "", limit + 1);
-    const page = rows.slice(0, limit);
-    return {
-      items: page.map((r) => ({ key: r.key, value: JSON.parse(r.value) })),
-      cursor: rows.length > limit ? encodeCursor(name, prefix, page.at(-1)!.key) : null,
-    };
+    return recordPage(name, prefix, rows, limit);
   }
   async containerEntries() {
     const out: Record<string, Record<string, unknown>> = {};
