@@ -3,6 +3,7 @@
  * or a database on a throwaway PostgreSQL cluster (one cluster per test file, a database per
  * runtime), and a way to read the store's tables straight from either.
  */
+import { readFile } from "node:fs/promises";
 import path from "node:path";
 import Database from "better-sqlite3";
 import pg from "pg";
@@ -43,4 +44,25 @@ export async function storeRows(db: string, sql: string, params: unknown[] = [])
   } finally {
     await client.end();
   }
+}
+
+/**
+ * Everything the store holds at rest, as text to search for a secret: on SQLite the bytes of the
+ * file and its WAL (freed pages included); on PostgreSQL, whose files are the server's, every row
+ * of every table, bytea columns as their bytes.
+ */
+export async function storeText(db: string): Promise<string> {
+  const location = parseDatabaseLocation(process.cwd(), db);
+  if (location.kind === "sqlite") {
+    const files = await Promise.all([location.file, `${location.file}-wal`].map((f) => readFile(f).then((b) => b.toString("latin1"), () => "")));
+    return files.join("");
+  }
+  const tables = await storeRows(db, "SELECT table_name FROM information_schema.tables WHERE table_schema = current_schema()");
+  const text: string[] = [];
+  for (const { table_name } of tables) {
+    for (const row of await storeRows(db, `SELECT * FROM ${pg.escapeIdentifier(String(table_name))}`)) {
+      for (const value of Object.values(row)) text.push(Buffer.isBuffer(value) ? value.toString("latin1") : JSON.stringify(value));
+    }
+  }
+  return text.join("\n");
 }
