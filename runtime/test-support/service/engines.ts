@@ -23,16 +23,21 @@ export function databaseMaker(prefix: string, dir: () => string, server: () => T
     engine === "sqlite" ? Promise.resolve(path.join(under, `${prefix}-${++made}.sqlite`)) : server().createDatabase(`${prefix}_${++made}`);
 }
 
-/** Rows of `sql` (placeholders `$1`, `$2`, …) run directly on `db`, a SQLite file or a postgres URL. */
+/**
+ * Rows of `sql` (placeholders `$1`, `$2`, …) run directly on `db`, a SQLite file or a postgres URL;
+ * none for a statement that writes (a test setting up what an older runtime left behind).
+ */
 export async function storeRows(db: string, sql: string, params: unknown[] = []): Promise<Record<string, unknown>[]> {
   const location = parseDatabaseLocation(process.cwd(), db);
   if (location.kind === "sqlite") {
-    const sqlite = new Database(location.file, { readonly: true });
+    const sqlite = new Database(location.file);
     try {
       // SQLite's `?` are positional: each `$n` becomes one, with its value in that place.
       const values: unknown[] = [];
       const positional = sql.replace(/\$(\d+)/g, (_, n: string) => (values.push(params[Number(n) - 1]), "?"));
-      return sqlite.prepare(positional).all(...values) as Record<string, unknown>[];
+      const statement = sqlite.prepare(positional);
+      if (!statement.reader) return statement.run(...values), [];
+      return statement.all(...values) as Record<string, unknown>[];
     } finally {
       sqlite.close();
     }
