@@ -11,6 +11,7 @@ import { fakeClock } from "../storage/fake-clock.js";
 import { notesManifest } from "../../test-support/service/notes-integration.js";
 import { buildTestRegistry } from "../../test-support/service/test-registry.js";
 import { createTenant, startFakeApi, startTestRuntime, until, type FakeApi, type TestRuntime } from "../../test-support/service/test-runtime.js";
+import { databaseMaker, ENGINES } from "../../test-support/service/engines.js";
 import { startThrowawayPostgres, type ThrowawayPostgres } from "../../test-support/throwaway-postgres.js";
 
 const SECRET = "sk-events-zq52-9e3a";
@@ -33,12 +34,7 @@ afterAll(async () => {
   await rm(dir, { recursive: true, force: true });
 });
 
-const ENGINES = ["sqlite", "postgres"] as const;
-let databases = 0;
-/** A new, empty database of the engine: a SQLite file or a PostgreSQL database on the throwaway cluster. */
-const freshDatabase = (engine: (typeof ENGINES)[number]) =>
-  engine === "sqlite" ? Promise.resolve(path.join(dir, `runtime-${++databases}.sqlite`)) : server.createDatabase(`runtime_${++databases}`);
-
+const freshDatabase = databaseMaker("events", () => dir, () => server);
 
 async function install(rt: TestRuntime, api: Awaited<ReturnType<typeof createTenant>>["api"]) {
   const res = await api.post("/v1/installs", { integration: "notes@^1", config: { region: "eu" }, bindings: { api: { url: fake.url } }, credentials: { apiKey: SECRET } });

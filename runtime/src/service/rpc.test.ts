@@ -10,6 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { notesManifest } from "../../test-support/service/notes-integration.js";
 import { buildTestRegistry } from "../../test-support/service/test-registry.js";
 import { createTenant, startFakeApi, startTestRuntime, until, type FakeApi, type TestRuntime } from "../../test-support/service/test-runtime.js";
+import { databaseMaker } from "../../test-support/service/engines.js";
 import { startThrowawayPostgres, type ThrowawayPostgres } from "../../test-support/throwaway-postgres.js";
 
 const SECRET = "sk-rpc-zq93-4d1f7a";
@@ -28,10 +29,7 @@ afterAll(async () => {
   await server?.stop();
   await rm(dir, { recursive: true, force: true });
 });
-let databases = 0;
-/** A new, empty database: a SQLite file in `under`, or a database on the throwaway cluster. */
-const freshDatabase = (engine: "sqlite" | "postgres", under: string) =>
-  engine === "sqlite" ? Promise.resolve(path.join(under, `runtime-${++databases}.sqlite`)) : server.createDatabase(`rpc_${++databases}`);
+const freshDatabase = databaseMaker("rpc", () => dir, () => server);
 
 const installBody = () => ({ integration: "notes@^1", config: { region: "eu" }, bindings: { api: { url: fake.url } }, credentials: { apiKey: SECRET } });
 
