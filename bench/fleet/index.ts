@@ -79,7 +79,22 @@ async function postgresPids(url: string): Promise<number[]> {
   }
 }
 
-type RpcRun = { rps: number; p99: number; failures: number; requests: number; runtimeCpuMs: number; postgresCpuMs: number };
+/**
+ * Transactions committed in a database so far (each statement outside a transaction is one): the
+ * round trips a request costs. Backends report their counts when they exit, so read after the
+ * runtimes stopped.
+ */
+async function transactions(url: string): Promise<number> {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    return Number((await client.query<{ n: string }>("SELECT xact_commit + xact_rollback AS n FROM pg_stat_database WHERE datname = current_database()")).rows[0]!.n);
+  } finally {
+    await client.end();
+  }
+}
+
+type RpcRun = { rps: number; p99: number; failures: number; requests: number; runtimeCpuMs: number; postgresCpuMs: number; transactionsBefore: number };
 /** The same load against each runtime at once; requests/s add up, CPU is per request served. */
 async function rpcLoad(runtimes: RuntimeProcess[], postgresUrl?: string): Promise<RpcRun> {
   const token = await tenant(runtimes[0]!, "rpc");
@@ -87,6 +102,7 @@ async function rpcLoad(runtimes: RuntimeProcess[], postgresUrl?: string): Promis
   const paths = ids.map((id) => `/v1/installs/${id}/rpc/echo`);
   const pids = runtimes.map((rt) => rt.child.pid!);
   const dbPids = postgresUrl ? await postgresPids(postgresUrl) : [];
+  const transactionsBefore = postgresUrl ? await transactions(postgresUrl) : 0;
   const [cpu0, db0] = [cpuMsOf(pids), cpuMsOf(dbPids)];
   const results: LoadResult[] = await Promise.all(
     runtimes.map((rt) => runLoad({ url: rt.url, paths, connections: RPC_CONNECTIONS, seconds: RPC_SECONDS, body: JSON.stringify({ input: { n: 1 } }), headers: { authorization: `Bearer ${token}`, "content-type": "application/json" } })),
@@ -99,6 +115,7 @@ async function rpcLoad(runtimes: RuntimeProcess[], postgresUrl?: string): Promis
     requests,
     runtimeCpuMs: (cpuMsOf(pids) - cpu0) / requests,
     postgresCpuMs: (cpuMsOf(dbPids) - db0) / requests,
+    transactionsBefore,
   };
 }
 
@@ -177,6 +194,8 @@ try {
   const fleet = await Promise.all([processes.start(rpcUrl), processes.start(rpcUrl)]);
   const pair = await rpcLoad(fleet, rpcUrl);
   await stop(fleet);
+  await new Promise((resolve) => setTimeout(resolve, 500)); // the exited backends' counts land
+  const perRpc = ((await transactions(rpcUrl)) - pair.transactionsBefore) / pair.requests;
 
   const timer = await timers(await cluster.createDatabase("timers"));
   const rounds: Failover[] = [];
@@ -190,6 +209,7 @@ try {
     { name: "rpc errors (PostgreSQL, SQLite)", value: pair.failures + baseline.failures, unit: `(${pair.failures}, ${baseline.failures})`, target: { text: "0", met: pair.failures + baseline.failures === 0 } },
     { name: "runtime CPU per rpc (PostgreSQL)", value: pair.runtimeCpuMs, unit: "ms", baseline: { name: "runtime on SQLite", value: baseline.runtimeCpuMs } },
     { name: "PostgreSQL CPU per rpc", value: pair.postgresCpuMs, unit: "ms", baseline: { name: "runtime on SQLite", value: baseline.runtimeCpuMs } },
+    { name: "PostgreSQL transactions per rpc", value: perRpc, unit: "" },
     { name: "runtime + PostgreSQL CPU per rpc", value: pair.runtimeCpuMs + pair.postgresCpuMs, unit: "ms", baseline: { name: "runtime on SQLite", value: baseline.runtimeCpuMs } },
     { name: `timer runs in window (3 runtimes)`, value: timer.inWindow, unit: `of ${TIMER.installs * (TIMER.windowMs / 1000)}` },
     { name: "timer double fires", value: timer.doubles, unit: "", target: { text: "0", met: timer.doubles === 0 } },
