@@ -6,13 +6,10 @@
  * (lateness and double fires read back from the runs table); and rpc beside an install whose
  * handler spins until its limit, call after call. Every phase is bounded in time.
  */
-import { execFile } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { mkdtemp, rm } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
-import { fileURLToPath } from "node:url";
-import { promisify } from "node:util";
 import Database from "better-sqlite3";
 import Fastify from "fastify";
 import { sqliteTransport } from "@ihub/runtime/sqlite";
@@ -21,14 +18,14 @@ import { createRegistryClient } from "@ihub/runtime/registry";
 import { createRuntimeApp, createVault, sqliteServiceStore, vaultKeyId } from "@ihub/runtime/service";
 import { buildTestRegistry, notesManifest } from "@ihub/runtime/test-support";
 import { percentile, printTable } from "../lib/table.js";
-import type { LoadResult, LoadSettings } from "./load-generator.js";
+import { variant } from "./bench-integrations.js";
+import { runLoad, type LoadResult, type LoadSettings } from "./run-load.js";
 
 const INSTALLS = { rpc: 100, event: Number(process.env.B_EVENT ?? 1000), timer: Number(process.env.B_TIMER ?? 1000) };
 const RPC_SECONDS = 5;
 const TIMER_WINDOW_MS = 5_000;
 const ADMIN = `bench-admin-${randomBytes(8).toString("hex")}`;
 const load = os.loadavg()[0]!;
-const GENERATOR = fileURLToPath(new URL("./load-generator.ts", import.meta.url));
 
 /**
  * The load in its own process, with the CPU time this process (the server) spent meanwhile: on a
@@ -36,8 +33,7 @@ const GENERATOR = fileURLToPath(new URL("./load-generator.ts", import.meta.url))
  */
 async function generateLoad(settings: LoadSettings): Promise<LoadResult & { cpuMsPerRequest: number }> {
   const cpu = process.cpuUsage();
-  const { stdout } = await promisify(execFile)(process.execPath, ["--import", "tsx", GENERATOR, JSON.stringify(settings)]);
-  const result = JSON.parse(stdout) as LoadResult;
+  const result = await runLoad(settings);
   return { ...result, cpuMsPerRequest: cpuMs(cpu) / result.requests };
 }
 
@@ -47,15 +43,6 @@ function cpuMs(since: NodeJS.CpuUsage): number {
   return (user + system) / 1000;
 }
 process.env.IHUB_QUIET = "1";
-
-/** The test integration with one trigger kept, renamed: no device calls, so the runtime itself is measured. */
-const variant = (slug: string, keep: string, patch?: (h: ReturnType<typeof notesManifest>["handlers"][string]) => void) =>
-  notesManifest("1.0.0", (m) => {
-    m.slug = slug;
-    const handler = { ...m.handlers[keep]!, function: "echo" };
-    patch?.(handler);
-    m.handlers = { [keep]: handler };
-  });
 
 const work = await mkdtemp(path.join(os.tmpdir(), "ihub-bench-service-"));
 const bare = Fastify();
