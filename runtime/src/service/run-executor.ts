@@ -115,7 +115,7 @@ export function createRunExecutor(deps: RunDeps) {
           installId: install.id, runId, store: deps.store.installData.forInstall(install.id), http: io.http, sql: io.sql, clock: deps.clock,
           invoke: (r) => deps.pool.invoke(r),
           ...(tenant ? { tenant: tenant.apis } : {}),
-          ...(oauth ? { reauthorize: () => deps.oauth.reauthorize(install, manifest) } : {}),
+          ...(oauth ? { reauthorize: () => deps.oauth.reauthorize(install, manifest, credentials) } : {}),
         });
       } finally {
         io.sql.close();

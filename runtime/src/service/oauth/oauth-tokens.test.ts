@@ -60,8 +60,9 @@ it("coalesces concurrent refreshes of one install into one token request and sea
   const connected = await tokens.connect(install, pair);
   expect(connected.credentialFields).toEqual(["accessToken", "refreshToken"]);
 
+  const original = { accessToken: pair.accessToken, refreshToken: pair.refreshToken };
   const before = provider.tokenRequests.length;
-  const results = await Promise.all(Array.from({ length: 5 }, () => tokens.reauthorize(connected, manifest)));
+  const results = await Promise.all(Array.from({ length: 5 }, () => tokens.reauthorize(connected, manifest, original)));
   expect(provider.tokenRequests.slice(before).map((r) => r.grant_type)).toEqual(["refresh_token"]);
   expect(provider.tokenRequests.at(-1)!.refresh_token).toBe(pair.refreshToken);
   const fresh = results[0]!;
@@ -70,8 +71,13 @@ it("coalesces concurrent refreshes of one install into one token request and sea
   expect(fresh.refreshToken).not.toBe(pair.refreshToken);
   expect(vault.open(install.id, (await store.getCredential(tenant.id, install.id))!)).toEqual(fresh);
 
-  // Once settled, a later 401 refreshes again with the rotated refresh token.
-  const again = await tokens.reauthorize(connected, manifest);
+  // A caller that read the old token before that refresh ended gets the new one, with no request.
+  const requests = provider.tokenRequests.length;
+  expect(await tokens.reauthorize(connected, manifest, original)).toEqual(fresh);
+  expect(provider.tokenRequests.length).toBe(requests);
+
+  // Once settled, a later 401 to the new token refreshes again with the rotated refresh token.
+  const again = await tokens.reauthorize(connected, manifest, fresh);
   expect(provider.tokenRequests.at(-1)!.refresh_token).toBe(fresh.refreshToken);
   expect(again!.accessToken).toBe(provider.accessTokens().at(-1));
 });

@@ -28,7 +28,7 @@ export function createOAuthTokens(deps: Deps) {
   const { store, vault, clock } = deps;
   const refreshing = new Map<string, Promise<Credentials | null>>();
 
-  async function refresh(install: InstallRecord, manifest: Manifest): Promise<Credentials | null> {
+  async function refresh(install: InstallRecord, manifest: Manifest, stale: Credentials): Promise<Credentials | null> {
     const log = deps.log.child({ installId: install.id });
     // Read again: another refresh or a PATCH may have replaced what the caller holds.
     const before: SealedCredential | null = await store.getCredential(install.tenantId, install.id);
@@ -37,6 +37,9 @@ export function createOAuthTokens(deps: Deps) {
     // A refresh token the provider refused stays refused: asking again each run would only hammer it. Connecting again clears this.
     if (connection.lastError?.code === "OAUTH_TOKEN_REFUSED") return null;
     const current = vault.open(install.id, before);
+    // A refresh that ended between the caller's read and now already replaced the token it found
+    // stale: use that one rather than asking the provider again.
+    if (current.accessToken !== stale.accessToken) return current;
     if (typeof current.refreshToken !== "string" || current.refreshToken === "") return null;
     const now = clock.now();
     try {
@@ -56,11 +59,14 @@ export function createOAuthTokens(deps: Deps) {
     }
   }
 
-  /** One refresh per install at a time; callers arriving meanwhile share its outcome. */
-  function refreshOnce(install: InstallRecord, manifest: Manifest): Promise<Credentials | null> {
+  /**
+   * One refresh per install at a time; callers arriving meanwhile share its outcome, and callers
+   * arriving after it ended get its token (`stale` is the credential the caller found wanting).
+   */
+  function refreshOnce(install: InstallRecord, manifest: Manifest, stale: Credentials): Promise<Credentials | null> {
     let pending = refreshing.get(install.id);
     if (!pending) {
-      pending = refresh(install, manifest).finally(() => refreshing.delete(install.id));
+      pending = refresh(install, manifest, stale).finally(() => refreshing.delete(install.id));
       refreshing.set(install.id, pending);
     }
     return pending;
@@ -72,10 +78,10 @@ export function createOAuthTokens(deps: Deps) {
       if (typeof credentials.refreshToken !== "string") return credentials;
       const connection = await store.lifecycle.getOAuthConnection(install.id);
       if (!connection || connection.expiresAt === null || connection.expiresAt - clock.now() > REFRESH_MARGIN_MS) return credentials;
-      return (await refreshOnce(install, manifest)) ?? credentials;
+      return (await refreshOnce(install, manifest, credentials)) ?? credentials;
     },
 
-    /** After a device call answered 401: refreshed credentials, or null when there is no refresh token or the provider refused. */
+    /** After a device call answered 401 to `credentials`: refreshed ones, or null when there is no refresh token or the provider refused. */
     reauthorize: refreshOnce,
 
     /** Stores the tokens of a completed authorization as the install's credential; returns the install as stored. */
