@@ -4,7 +4,8 @@ import type { z } from "zod";
 import type { RouteSpec } from "../api-route.js";
 import { createInstallBody, idParams, installPage, installView, pageQuery, patchInstallBody } from "../api-schemas.js";
 import { tenantOf } from "../auth.js";
-import { addRoute } from "../service-context.js";
+import type { InstallRecord } from "../../service-store/service-store.js";
+import { addRoute, type ServiceContext } from "../service-context.js";
 
 export const installSpecs = {
   create: { method: "POST", url: "/v1/installs", summary: "Install `slug@range` with config, bindings and a credential.", access: "tenant", body: createInstallBody, response: { 201: installView } },
@@ -15,6 +16,18 @@ export const installSpecs = {
 } satisfies Record<string, RouteSpec>;
 
 type Id = { params: z.infer<typeof idParams> };
+
+/**
+ * The install as answered after a change that may carry a new credential (PATCH, upgrade,
+ * rollback): a new credential replaces the OAuth tokens and may be another account.
+ */
+export async function viewAfterChange(rt: ServiceContext, install: InstallRecord, body: { credentials?: unknown } | undefined) {
+  if (body?.credentials !== undefined) {
+    await rt.store.lifecycle.deleteOAuthConnection(install.id);
+    await rt.checkAccount(install, (await rt.bundles.load(install)).manifest);
+  }
+  return rt.views.one(install);
+}
 
 export async function installRoutes(app: FastifyInstance) {
   const { installs, store, views, checkAccount, bundles } = app.runtime;
@@ -29,12 +42,7 @@ export async function installRoutes(app: FastifyInstance) {
   });
   addRoute<Id>(app, installSpecs.get, async (request) => views.one(await installs.get(tenantOf(request), request.params.id)));
   addRoute<Id & { body: z.infer<typeof patchInstallBody> }>(app, installSpecs.patch, async (request) => {
-    const install = await installs.patch(tenantOf(request), request.params.id, request.body);
-    if (request.body.credentials !== undefined) {
-      await store.lifecycle.deleteOAuthConnection(install.id);
-      await checkAccount(install, (await bundles.load(install)).manifest);
-    }
-    return views.one(install);
+    return viewAfterChange(app.runtime, await installs.patch(tenantOf(request), request.params.id, request.body), request.body);
   });
   addRoute<Id>(app, installSpecs.remove, async (request, reply) => {
     await installs.remove(tenantOf(request), request.params.id);

@@ -4,9 +4,9 @@ import type { z } from "zod";
 import type { RouteSpec } from "../api-route.js";
 import { idParams, installView, rollbackBody, upgradeBody } from "../api-schemas.js";
 import { tenantOf } from "../auth.js";
-import type { InstallRecord } from "../../service-store/service-store.js";
 import { addRoute } from "../service-context.js";
 import { blockedError } from "../upgrade-manager.js";
+import { viewAfterChange } from "./install-routes.js";
 
 export const upgradeSpecs = {
   upgrade: {
@@ -35,21 +35,13 @@ export const upgradeSpecs = {
 type Id = { params: z.infer<typeof idParams> };
 
 export async function upgradeRoutes(app: FastifyInstance) {
-  const { installs, upgrades, views, store, bundles, checkAccount } = app.runtime;
-  // A new credential replaces the OAuth tokens and may be another account, as with PATCH.
-  const view = async (install: InstallRecord, body: { credentials?: unknown } | undefined) => {
-    if (body?.credentials !== undefined) {
-      await store.lifecycle.deleteOAuthConnection(install.id);
-      await checkAccount(install, (await bundles.load(install)).manifest);
-    }
-    return views.one(install);
-  };
+  const { installs, upgrades } = app.runtime;
   addRoute<Id & { body: z.infer<typeof upgradeBody> }>(app, upgradeSpecs.upgrade, async (request) => {
     const outcome = await upgrades.upgrade(await installs.get(tenantOf(request), request.params.id), request.body);
     if (outcome.kind === "blocked") throw blockedError(outcome.install, outcome.pending);
-    return view(outcome.install, request.body);
+    return viewAfterChange(app.runtime, outcome.install, request.body);
   });
   addRoute<Id & { body: z.infer<typeof rollbackBody> }>(app, upgradeSpecs.rollback, async (request) =>
-    view(await upgrades.rollback(await installs.get(tenantOf(request), request.params.id), request.body), request.body),
+    viewAfterChange(app.runtime, await upgrades.rollback(await installs.get(tenantOf(request), request.params.id), request.body), request.body),
   );
 }
