@@ -28,10 +28,14 @@ const RPC_SECONDS = 5;
 const TIMER = { installs: Number(process.env.B_TIMER ?? 1000), tenants: 20, windowMs: 5_000 };
 const FAILOVER_ROUNDS = 3;
 /**
- * The documented bound: the survivor's recovery sweep (every 5 s) sees the dead lease and ends its
- * runs as interrupted; the timer's next slot (1 s) or the event's redelivery then runs.
+ * The documented bounds: the survivor's recovery sweep (every 5 s) sees the dead lease and ends its
+ * runs as interrupted; the timer's next slot (1 s) then runs, and the event after pg-boss's first
+ * retry backoff (1 to 2 s).
  */
-const FAILOVER_BOUND = { ms: 6_000, text: "<= 6 s (5 s sweep + 1 s slot)" };
+const FAILOVER_BOUND = {
+  timer: { ms: 6_000, text: "<= 6 s (5 s sweep + 1 s slot)" },
+  event: { ms: 7_500, text: "<= 7.5 s (5 s sweep + 2 s backoff)" },
+};
 const ADMIN = `bench-admin-${randomBytes(8).toString("hex")}`;
 const load = os.loadavg()[0]!;
 
@@ -253,8 +257,8 @@ try {
     { name: "runtime CPU per timer run", value: timer.runtimeCpuMs, unit: "ms", baseline: { name: "1 on SQLite", value: timerBaseline.runtimeCpuMs } },
     { name: "PostgreSQL CPU per timer run", value: timer.postgresCpuMs, unit: "ms" },
     { name: "PostgreSQL transactions per timer run", value: timer.transactionsPerRun, unit: "" },
-    { name: `failover: survivor fires the timer (worst of ${FAILOVER_ROUNDS})`, value: worst("timerMs") / 1000, unit: "s", target: { text: FAILOVER_BOUND.text, met: worst("timerMs") <= FAILOVER_BOUND.ms } },
-    { name: `failover: event redelivered (worst of ${FAILOVER_ROUNDS})`, value: worst("eventMs") / 1000, unit: "s", target: { text: FAILOVER_BOUND.text, met: worst("eventMs") <= FAILOVER_BOUND.ms } },
+    { name: `failover: survivor fires the timer (worst of ${FAILOVER_ROUNDS})`, value: worst("timerMs") / 1000, unit: "s", target: { text: FAILOVER_BOUND.timer.text, met: worst("timerMs") <= FAILOVER_BOUND.timer.ms } },
+    { name: `failover: event redelivered (worst of ${FAILOVER_ROUNDS})`, value: worst("eventMs") / 1000, unit: "s", target: { text: FAILOVER_BOUND.event.text, met: worst("eventMs") <= FAILOVER_BOUND.event.ms } },
   ];
   printTable(`fleet: ${RPC_INSTALLS} rpc installs, ${RPC_CONNECTIONS} connections per runtime for ${RPC_SECONDS} s; ${TIMER.installs} timer installs on 3 runtimes; ${os.cpus().length} cores (load average at start ${load.toFixed(2)})`, rows);
 } finally {

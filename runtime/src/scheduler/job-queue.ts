@@ -3,8 +3,8 @@
  * A job's `key` is its idempotency key (`timer:<install>:<handler>:<slot>`,
  * `event:<event>:<install>:<handler>`): enqueueing the same key twice stores one job. Retries and
  * dead letters belong to the queue; the worker is a function of the job and the stores. The SQLite
- * store implements this; pg-boss (send with a singleton key, fetch, complete, fail with retry
- * backoff) maps onto the same calls.
+ * store implements this on its own tables and the caller's clock; the PostgreSQL store on pg-boss
+ * (postgres-job-queue.ts), which keeps its own clock (the database's) and backoff.
  */
 export type JobKind = "timer" | "event";
 export type JobStatus = "pending" | "running" | "done" | "dead";
@@ -31,10 +31,14 @@ export type Job = {
 export type TenantRoom = { perTenant: number; inFlight: Readonly<Record<string, number>> };
 
 export interface JobQueue {
-  /** Pending jobs due at `now`, oldest first, marked running with one more attempt; within each tenant's room when given. */
+  /**
+   * Pending jobs due at `now`, oldest first, marked running with one more attempt; within each
+   * tenant's room when given. May return fewer than `limit` while more are due (pg-boss fetches in
+   * batches): the worker claims again while claims return work.
+   */
   claim(now: number, limit: number, room?: TenantRoom): Promise<Job[]>;
   complete(id: string): Promise<void>;
-  /** Back to pending at `runAt` (the backoff is the caller's policy). */
+  /** Back to pending at `runAt` (the caller's backoff; pg-boss applies its own instead). */
   retry(id: string, runAt: number): Promise<void>;
   /** Gives up: the job stays as a dead letter. */
   bury(id: string): Promise<void>;

@@ -14,6 +14,7 @@ export function parseDatabaseLocation(root: string, db: string): DatabaseLocatio
   return /^postgres(ql)?:/.test(db) ? { kind: "postgres", url: db } : { kind: "sqlite", file: path.resolve(root, db) };
 }
 
-export async function openServiceStore(location: DatabaseLocation, clock: Clock = systemClock): Promise<ServiceStore> {
-  return location.kind === "sqlite" ? sqliteServiceStore(location.file, clock) : postgresServiceStore(location.url, clock);
+/** `onQueueError` hears the PostgreSQL queue's background failures (the SQLite store has none). */
+export async function openServiceStore(location: DatabaseLocation, clock: Clock = systemClock, onQueueError?: (error: Error) => void): Promise<ServiceStore> {
+  return location.kind === "sqlite" ? sqliteServiceStore(location.file, clock) : postgresServiceStore(location.url, clock, onQueueError);
 }

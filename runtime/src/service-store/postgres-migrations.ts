@@ -6,6 +6,7 @@
  * migration commits together with its row in `schema_migrations`. Append; never edit a released one.
  */
 import type pg from "pg";
+import { DEAD_LETTERS, EXPIRE_SECONDS, QUEUE_SCHEMA, QUEUES } from "./postgres-job-queue.js";
 import { UPGRADES_AND_RETENTION, WORK_OWNERS } from "./shared-migrations.js";
 
 /** The advisory lock key the migrations are applied under (any constant the database does not otherwise use). */
@@ -92,15 +93,37 @@ const MIGRATIONS: readonly string[] = [
   `,
   UPGRADES_AND_RETENTION,
   WORK_OWNERS,
+  // 5: The queue moves to pg-boss (postgres-job-queue.ts), whose schema and queues exist before this
+  // runs. Jobs still waiting or running in the store's own table move with the attempts they spent
+  // (a running one's process is gone by the time its successor migrates); claims name their owner.
+  `
+  CREATE TABLE queue_claims (
+    job_id UUID PRIMARY KEY, queue TEXT NOT NULL, owner INTEGER NOT NULL, install_id TEXT NOT NULL, handler TEXT NOT NULL
+  );
+  CREATE INDEX queue_claims_handler ON queue_claims (install_id, handler);
+  INSERT INTO ${QUEUE_SCHEMA}.job (name, data, retry_limit, retry_count, retry_delay, retry_backoff, start_after, singleton_key, expire_in, dead_letter, policy)
+  SELECT CASE kind WHEN 'timer' THEN '${QUEUES.timer}' ELSE '${QUEUES.event}' END,
+    jsonb_build_object('key', key, 'kind', kind, 'tenantId', tenant_id, 'installId', install_id, 'handler', handler, 'ref', ref),
+    max_attempts - 1, attempts, 1, kind = 'event', to_timestamp(run_at / 1000.0),
+    CASE kind WHEN 'timer' THEN install_id || ':' || handler END, interval '${EXPIRE_SECONDS} seconds',
+    CASE kind WHEN 'event' THEN '${DEAD_LETTERS}' END, 'standard'
+  FROM jobs WHERE status IN ('pending', 'running');
+  DROP TABLE jobs;
+  `,
 ];
 
-/** Brings the database to the newest schema; returns the schema version. */
-export async function migrate(pool: pg.Pool): Promise<number> {
+/**
+ * Brings the database to the newest schema; returns the schema version. `first` runs under the
+ * same lock before the migrations: the queue's own schema set-up, which the last migration needs
+ * and which deadlocks when processes starting together run it at once.
+ */
+export async function migrate(pool: pg.Pool, first: () => Promise<void> = async () => undefined): Promise<number> {
   const client = await pool.connect();
   try {
     // A session lock, held across the per-migration transactions below and released by the unlock (or by the connection ending).
     await client.query("SELECT pg_advisory_lock($1)", [MIGRATION_LOCK]);
     try {
+      await first();
       await client.query("CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, applied_at TEXT NOT NULL)");
       const { rows } = await client.query<{ v: number | null }>("SELECT MAX(version) AS v FROM schema_migrations");
       const current = rows[0]!.v ?? 0;

@@ -2,23 +2,23 @@
  * The ServiceStore on PostgreSQL (node-postgres pool): what `ihub runtime start --db postgres://…`
  * runs on, so several runtime processes share tenants, installs, credentials, runs and queues.
  * Unlike the SQLite store, nothing but tenants (which never change) is kept in memory: another
- * process may change an install at any time. Multi-row changes are transactions; jobs are claimed
- * with FOR UPDATE SKIP LOCKED so two processes never claim the same job; runs, claimed jobs and
- * reserved keys name the process that owns them, so recovery touches only the work of processes
- * that are gone (postgres-process-lease.ts).
+ * process may change an install at any time. Multi-row changes are transactions. The job queue is
+ * pg-boss (postgres-job-queue.ts), written in the same transactions as the events and timer moves
+ * that enqueue. Runs, claimed jobs and reserved keys name the process that owns them, so recovery
+ * touches only the work of processes that are gone (postgres-process-lease.ts).
  */
 import type pg from "pg";
-import type { JobQueue, TenantRoom } from "../scheduler/job-queue.js";
 import { systemClock, type Clock } from "../storage/install-store.js";
 import { postgresStorage } from "../storage/postgres-storage.js";
 import type { SealedCredential } from "../vault/credential-vault.js";
 import { decodePageCursor, pageLimit } from "./page-cursor.js";
 import { postgresLifecycleStore } from "./postgres-lifecycle-store.js";
+import { openPostgresJobQueue, type PostgresJobQueue } from "./postgres-job-queue.js";
 import { inTransaction, openPool } from "./postgres-pool.js";
 import { migrate } from "./postgres-migrations.js";
 import { holdProcessLease, type ProcessLease } from "./postgres-process-lease.js";
 import type { InstallRecord, PageOptions, ServiceStore, Tenant, TimerState, Trigger } from "./service-store.js";
-import { INSTALL_OWNED_TABLES, INTERRUPTED_ERROR, installRow, page, toInstall, toJob, toRun, type InstallRow, type JobRow, type RunRow } from "./service-store-rows.js";
+import { INSTALL_OWNED_TABLES, INTERRUPTED_ERROR, installRow, page, toInstall, toRun, type InstallRow, type RunRow } from "./service-store-rows.js";
 import { timeOrderedId } from "./time-ordered-id.js";
 
 const credentialOf = (r: { key_id: string; iv: string; tag: string; ciphertext: string }): SealedCredential => ({ keyId: r.key_id, iv: r.iv, tag: r.tag, ciphertext: r.ciphertext });
@@ -33,18 +33,28 @@ const UPDATE_INSTALL = `UPDATE installs SET ${INSTALL_COLUMNS.map((c, n) => `${c
 const UPSERT_CREDENTIAL =
   "INSERT INTO credentials (install_id, key_id, iv, tag, ciphertext) VALUES ($1, $2, $3, $4, $5) ON CONFLICT (install_id) DO UPDATE SET key_id = excluded.key_id, iv = excluded.iv, tag = excluded.tag, ciphertext = excluded.ciphertext";
 
-/** Opens a pool on `url` and brings the schema to the newest version (under the migration lock) before answering. */
-export async function postgresServiceStore(url: string, clock: Clock = systemClock): Promise<ServiceStore> {
+/**
+ * Opens a pool on `url`, takes this process's lease, starts the queue (pg-boss brings its own
+ * schema up under its lock) and brings the store's schema to the newest version (under the
+ * migration lock) before answering. `onQueueError` hears pg-boss's background failures.
+ */
+export async function postgresServiceStore(url: string, clock: Clock = systemClock, onQueueError: (error: Error) => void = () => undefined): Promise<ServiceStore> {
   const pool = openPool(url);
-  let lease: ProcessLease;
+  let lease: ProcessLease | undefined;
+  let boss: PostgresJobQueue | undefined;
   try {
-    await migrate(pool);
     lease = await holdProcessLease(url);
+    await migrate(pool, async () => {
+      boss = await openPostgresJobQueue(pool, lease!, onQueueError);
+    });
   } catch (error) {
+    await boss?.stop();
+    await lease?.release();
     await pool.end();
     throw error;
   }
   const { owner } = lease;
+  const queue = boss!;
   const query = async <R extends pg.QueryResultRow>(sql: string, params: unknown[] = []) => (await pool.query<R>(sql, params)).rows;
   const changes = async (sql: string, params: unknown[] = []) => (await pool.query(sql, params)).rowCount ?? 0;
 
@@ -74,35 +84,6 @@ export async function postgresServiceStore(url: string, clock: Clock = systemClo
     if (!row) return claimIdempotencyKey(installId, key, fingerprint, now);
     if (row.fingerprint !== fingerprint) return { state: "mismatch" };
     return row.response === null ? { state: "pending" } : { state: "done", response: JSON.parse(row.response) };
-  };
-
-  const jobs: JobQueue = {
-    async claim(now, limit, room: TenantRoom = { perTenant: Number.MAX_SAFE_INTEGER, inFlight: {} }) {
-      // Due jobs are locked first (skipping those another process holds), then ranked within their tenant.
-      const rows = await query<JobRow & { seq: number }>(
-        `WITH due AS (
-           SELECT id, tenant_id, run_at, seq FROM jobs WHERE status = 'pending' AND run_at <= $1 ORDER BY run_at, seq FOR UPDATE SKIP LOCKED
-         ), ranked AS (
-           SELECT id, run_at, seq, tenant_id, ROW_NUMBER() OVER (PARTITION BY tenant_id ORDER BY run_at, seq) AS n FROM due
-         ), picked AS (
-           SELECT id FROM ranked WHERE n <= $2::bigint - COALESCE(($3::jsonb ->> tenant_id)::bigint, 0) ORDER BY run_at, seq LIMIT $4
-         )
-         UPDATE jobs SET status = 'running', attempts = attempts + 1, owner = $5 FROM picked WHERE jobs.id = picked.id RETURNING jobs.*`,
-        [now, room.perTenant, JSON.stringify(room.inFlight), limit, owner],
-      );
-      // RETURNING gives rows in no particular order; jobs start oldest first.
-      return rows.sort((a, b) => a.run_at - b.run_at || a.seq - b.seq).map(toJob);
-    },
-    complete: async (id) => void (await changes("UPDATE jobs SET status = 'done' WHERE id = $1", [id])),
-    retry: async (id, runAt) => void (await changes("UPDATE jobs SET status = 'pending', run_at = $2 WHERE id = $1", [id, runAt])),
-    bury: async (id) => void (await changes("UPDATE jobs SET status = 'dead' WHERE id = $1", [id])),
-    release: async (id) => void (await changes("UPDATE jobs SET status = 'pending', attempts = attempts - 1 WHERE id = $1 AND status = 'running'", [id])),
-    recover: (now) =>
-      inTransaction(pool, async (c) => ({
-        requeued: (await c.query(`UPDATE jobs SET status = 'pending', run_at = $1 WHERE status = 'running' AND kind = 'event' AND ${lease.orphaned}`, [now])).rowCount ?? 0,
-        abandoned: (await c.query(`UPDATE jobs SET status = 'done' WHERE status = 'running' AND kind = 'timer' AND ${lease.orphaned}`)).rowCount ?? 0,
-      })),
-    depth: async () => (await query<{ n: number }>("SELECT COUNT(*) AS n FROM jobs WHERE status IN ('pending', 'running')"))[0]!.n,
   };
 
   return {
@@ -156,7 +137,7 @@ export async function postgresServiceStore(url: string, clock: Clock = systemClo
           return kept?.schedule === t.schedule && kept.next_at !== null ? kept.next_at : t.firstAt;
         });
         // Jobs of a handler the new version no longer triggers would run code that is not there.
-        await c.query("DELETE FROM jobs WHERE install_id = $1 AND status = 'pending' AND handler <> ALL($2::text[])", [i.id, triggers.map((t) => t.handler)]);
+        await queue.dropPending(c, i.id, triggers.map((t) => t.handler));
         return true;
       }),
     async setPendingUpgrade(tenantId, installId, integrity, pending) {
@@ -173,22 +154,31 @@ export async function postgresServiceStore(url: string, clock: Clock = systemClo
     },
     purgeExpired: (rules) =>
       inTransaction(pool, async (c) => {
+        // Finished jobs are pg-boss's to archive and hold no payload: `jobs` stays 0 here.
         const counts = { runs: 0, jobs: 0, events: 0, idempotency: 0 };
         const count = async (sql: string, params: unknown[]) => (await c.query(sql, params)).rowCount ?? 0;
         const ofTier = "install_id IN (SELECT id FROM installs WHERE retention_tier = $1)";
         for (const r of rules) {
           counts.runs += await count(`DELETE FROM runs WHERE started_at < $2 AND status <> 'running' AND ${ofTier}`, [r.tier, r.before]);
-          counts.jobs += await count(`DELETE FROM jobs WHERE status IN ('done', 'dead') AND (run_at < $2 OR (kind = 'event' AND NOT $3)) AND ${ofTier}`, [r.tier, r.before, r.keepPayloads]);
           counts.idempotency += await count(`DELETE FROM idempotency WHERE response IS NOT NULL AND created_at < $2 AND ${ofTier}`, [r.tier, r.before]);
         }
-        counts.events = await count("DELETE FROM events WHERE NOT EXISTS (SELECT 1 FROM jobs WHERE jobs.kind = 'event' AND jobs.ref = events.id)", []);
+        // An event goes once no delivery of it waits or runs and no kept run refers to it, except
+        // the runs of tiers that keep no payloads: those let it go as soon as they are delivered.
+        const payloadless = rules.filter((r) => !r.keepPayloads).map((r) => r.tier);
+        counts.events = await count(
+          `DELETE FROM events e WHERE NOT ${queue.eventPending("e")}
+             AND NOT EXISTS (SELECT 1 FROM runs r JOIN installs i ON i.id = r.install_id
+               WHERE r.trigger = 'event' AND r.trigger_ref = e.id AND (i.retention_tier IS NULL OR i.retention_tier <> ALL($1::text[])))`,
+          [payloadless],
+        );
         return counts;
       }),
     deleteInstall: (tenantId, id) =>
       inTransaction(pool, async (c) => {
         // Locks the install row, so a concurrent delete of the same install waits and then finds nothing.
         if ((await c.query("SELECT 1 FROM installs WHERE tenant_id = $1 AND id = $2 FOR UPDATE", [tenantId, id])).rowCount === 0) return false;
-        for (const table of INSTALL_OWNED_TABLES) await c.query(`DELETE FROM ${table} WHERE install_id = $1`, [id]);
+        for (const table of INSTALL_OWNED_TABLES) if (table !== "jobs") await c.query(`DELETE FROM ${table} WHERE install_id = $1`, [id]);
+        await queue.dropPending(c, id);
         return ((await c.query("DELETE FROM installs WHERE tenant_id = $1 AND id = $2", [tenantId, id])).rowCount ?? 0) > 0;
       }),
     async getCredential(tenantId, installId) {
@@ -256,19 +246,16 @@ export async function postgresServiceStore(url: string, clock: Clock = systemClo
           "SELECT install_id, handler FROM triggers WHERE kind = 'event' AND tenant_id = $1 AND topic = $2 ORDER BY install_id, handler",
           [e.tenantId, e.topic],
         )).rows;
-        for (const s of subs) {
-          await c.query(
-            `INSERT INTO jobs (id, key, kind, tenant_id, install_id, handler, payload, ref, attempts, max_attempts, run_at, status)
-             VALUES ($1, $2, 'event', $3, $4, $5, $6, $7, 0, $8, $9, 'pending') ON CONFLICT (key) DO NOTHING`,
-            [timeOrderedId(), `event:${e.id}:${s.install_id}:${s.handler}`, e.tenantId, s.install_id, s.handler, payload, e.id, maxAttempts, e.createdAt],
-          );
-        }
+        await queue.enqueue(
+          c,
+          subs.map((s) => ({ key: `event:${e.id}:${s.install_id}:${s.handler}`, kind: "event", tenantId: e.tenantId, installId: s.install_id, handler: s.handler, ref: e.id, maxAttempts, runAt: e.createdAt })),
+        );
         return subs.length;
       }),
     async dueTimers(now): Promise<TimerState[]> {
       const rows = await query<{ tenant_id: string; install_id: string; handler: string; schedule: string; next_at: number; busy: boolean }>(
         `SELECT t.tenant_id, t.install_id, t.handler, t.schedule, t.next_at,
-           EXISTS (SELECT 1 FROM jobs j WHERE j.install_id = t.install_id AND j.handler = t.handler AND j.kind = 'timer' AND j.status IN ('pending', 'running')) AS busy
+           ${queue.timerBusy("t")} AS busy
          FROM triggers t WHERE t.kind = 'timer' AND t.next_at <= $1 ORDER BY t.next_at, t.install_id, t.handler`,
         [now],
       );
@@ -281,28 +268,34 @@ export async function postgresServiceStore(url: string, clock: Clock = systemClo
       moves.length === 0
         ? Promise.resolve([])
         : inTransaction(pool, async (c) => {
-            const moved: boolean[] = [];
-            for (const { installId, handler, expectedNextAt, nextAt, fire } of moves) {
-              // The conditional update is the claim: of two processes stepping one timer, one sees zero rows.
-              const step = await c.query("UPDATE triggers SET next_at = $1 WHERE install_id = $2 AND handler = $3 AND kind = 'timer' AND next_at = $4", [nextAt, installId, handler, expectedNextAt]);
-              moved.push((step.rowCount ?? 0) > 0);
-              if (!moved.at(-1) || !fire) continue;
-              await c.query(
-                `INSERT INTO jobs (id, key, kind, tenant_id, install_id, handler, payload, ref, attempts, max_attempts, run_at, status)
-                 SELECT $1, $2, 'timer', tenant_id, install_id, handler, 'null', $3, 0, $4, $5, 'pending' FROM triggers WHERE install_id = $6 AND handler = $7
-                 ON CONFLICT (key) DO NOTHING`,
-                [timeOrderedId(), `timer:${installId}:${handler}:${fire.slot}`, new Date(fire.slot).toISOString(), fire.maxAttempts, fire.slot, installId, handler],
-              );
-            }
+            // The conditional update is the claim: of two processes stepping one timer, one sees it not moved.
+            const stepped = await c.query<{ install_id: string; handler: string; tenant_id: string }>(
+              `UPDATE triggers t SET next_at = m.next_at
+               FROM unnest($1::text[], $2::text[], $3::bigint[], $4::bigint[]) AS m(install_id, handler, expected, next_at)
+               WHERE t.install_id = m.install_id AND t.handler = m.handler AND t.kind = 'timer' AND t.next_at = m.expected
+               RETURNING t.install_id, t.handler, t.tenant_id`,
+              [moves.map((m) => m.installId), moves.map((m) => m.handler), moves.map((m) => m.expectedNextAt), moves.map((m) => m.nextAt)],
+            );
+            const tenantOf = new Map(stepped.rows.map((r) => [`${r.install_id}\n${r.handler}`, r.tenant_id]));
+            const moved = moves.map((m) => tenantOf.has(`${m.installId}\n${m.handler}`));
+            await queue.enqueue(
+              c,
+              moves.flatMap((m, i) =>
+                moved[i] && m.fire
+                  ? [{ key: `timer:${m.installId}:${m.handler}:${m.fire.slot}`, kind: "timer" as const, tenantId: tenantOf.get(`${m.installId}\n${m.handler}`)!, installId: m.installId, handler: m.handler, ref: new Date(m.fire.slot).toISOString(), maxAttempts: m.fire.maxAttempts, runAt: m.fire.slot }]
+                  : [],
+              ),
+            );
             return moved;
           }),
-    jobs,
+    jobs: queue.queue,
     installData: postgresStorage(pool, clock),
     lifecycle: postgresLifecycleStore(pool),
     async ping() {
       await pool.query("SELECT 1");
     },
     async close() {
+      await queue.stop();
       await pool.end();
       await lease.release();
     },

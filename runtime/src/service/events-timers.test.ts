@@ -11,7 +11,8 @@ import { fakeClock } from "../storage/fake-clock.js";
 import { notesManifest } from "../../test-support/service/notes-integration.js";
 import { buildTestRegistry } from "../../test-support/service/test-registry.js";
 import { createTenant, startFakeApi, startTestRuntime, until, type FakeApi, type TestRuntime } from "../../test-support/service/test-runtime.js";
-import { databaseMaker, ENGINES } from "../../test-support/service/engines.js";
+import { databaseMaker, ENGINES, storeRows } from "../../test-support/service/engines.js";
+import { DEAD_LETTERS, QUEUE_SCHEMA } from "../service-store/postgres-job-queue.js";
 import { startThrowawayPostgres, type ThrowawayPostgres } from "../../test-support/throwaway-postgres.js";
 
 const SECRET = "sk-events-zq52-9e3a";
@@ -80,7 +81,8 @@ describe.each(ENGINES)("on %s", (engine) => {
       expect((await runsOf(a.api, listener)).map((r) => r.trigger)).toEqual(["event"]);
     });
 
-    it("retries a failing delivery with exponential backoff, then keeps it as a dead letter", async () => {
+    // The embedded queue backs off on the runtime's clock, so the fake clock steps through it.
+    if (engine === "sqlite") it("retries a failing delivery with exponential backoff, then keeps it as a dead letter", async () => {
       const rt = await runtime();
       const a = await createTenant(rt.app, "retry");
       const id = await install(rt, a.api);
@@ -103,6 +105,28 @@ describe.each(ENGINES)("on %s", (engine) => {
       rt.clock.advance(3_600_000);
       await worker.tick();
       expect((await runsOf(a.api, id)).filter((r) => r.trigger === "event").length).toBe(3);
+      expect((await rt.app.inject({ url: "/metrics" })).body).toContain("ihub_queue_depth 0");
+    });
+
+    // pg-boss backs off on the database's clock (1 s, then 2 s, doubled with jitter): real seconds pass.
+    if (engine === "postgres") it("retries a failing delivery after pg-boss's backoff, then keeps it as a dead letter in its queue", async () => {
+      const db = await freshDatabase(engine);
+      const rt = await runtime({ db });
+      const a = await createTenant(rt.app, "retry");
+      const id = await install(rt, a.api);
+      await a.api.post("/v1/events", { topic: "note.created", payload: { id: "n-3", fail: true } });
+      const worker = rt.app.runtime.worker;
+      await worker.tick();
+      await worker.tick();
+      const deliveries = async () => {
+        await worker.tick();
+        return (await runsOf(a.api, id)).filter((r) => r.trigger === "event").map((r) => [r.attempt, r.status]);
+      };
+      expect(await deliveries()).toEqual([[1, "error"]]);
+      await expect.poll(deliveries, { timeout: 15_000, interval: 250 }).toEqual([[2, "error"], [1, "error"]]);
+      await expect.poll(deliveries, { timeout: 15_000, interval: 250 }).toEqual([[3, "dead_letter"], [2, "error"], [1, "error"]]);
+      const dead = await storeRows(db, `SELECT data->>'installId' AS install FROM ${QUEUE_SCHEMA}.job WHERE name = $1`, [DEAD_LETTERS]);
+      expect(dead).toEqual([{ install: id }]);
       expect((await rt.app.inject({ url: "/metrics" })).body).toContain("ihub_queue_depth 0");
     });
   });

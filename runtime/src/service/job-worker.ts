@@ -72,6 +72,7 @@ export function createJobWorker(deps: Deps) {
     }
     if (ok || job.kind === "timer") await store.jobs.complete(job.id);
     else if (last) await store.jobs.bury(job.id);
+    // The PostgreSQL queue (pg-boss) applies its own backoff; this one is the embedded queue's.
     else await store.jobs.retry(job.id, clock.now() + backoffMs(policy, job.attempts));
     return true;
   }
@@ -112,8 +113,9 @@ export function createJobWorker(deps: Deps) {
     if (stopped) return;
     clearTimeout(timer);
     timer = setTimeout(() => {
+      // A step that started jobs is followed by another at once: a queue that fetches in batches may have more due.
       stepping ??= step()
-        .then(nextDelay)
+        .then((started) => (started.length > 0 ? 0 : nextDelay()))
         .then(
           (next) => next,
           (error) => {

@@ -60,10 +60,10 @@ function describeDatabase(d: DatabaseLocation): string {
   return url?.toString() ?? "postgres database";
 }
 
-async function openStore(d: DatabaseLocation): Promise<ServiceStore> {
+async function openStore(d: DatabaseLocation, onQueueError?: (error: Error) => void): Promise<ServiceStore> {
   if (d.kind === "sqlite") return openServiceStore(d);
   try {
-    return await openServiceStore(d);
+    return await openServiceStore(d, undefined, onQueueError);
   } catch (error) {
     const reason = error instanceof Error ? error.message : String(error);
     throw new ServiceError(400, "DB_UNREACHABLE", `cannot open the PostgreSQL database ${describeDatabase(d)}: ${reason}`, "Check the --db URL (postgres://user:password@host:port/database, or ?host=/socket/dir) and that the server accepts this user.");
@@ -110,8 +110,11 @@ export async function startRuntime(opts: StartOptions) {
   const stateDir = d.kind === "sqlite" ? path.dirname(d.file) : work;
   await mkdir(stateDir, { recursive: true });
   const registry = createRegistryClient({ registry: location, cacheDir: path.join(stateDir, "runtime-cache"), trustedKeys, trustRegistryKeys: trustedKeys.length === 0 });
-  const app = await createRuntimeApp({
-    store: await openStore(d),
+  let app: Awaited<ReturnType<typeof createRuntimeApp>> | undefined = undefined;
+  // The queue's background work on PostgreSQL (expiry, archiving) fails into the log, and is tried again at its next interval.
+  const store = await openStore(d, (error) => app?.log.error({ err: error }, "queue maintenance failed"));
+  app = await createRuntimeApp({
+    store,
     registry,
     vault: createVault(secrets.key, secrets.previousKeys),
     adminToken: secrets.adminToken,
