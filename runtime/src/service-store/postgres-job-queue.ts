@@ -14,6 +14,7 @@ import type pg from "pg";
 import { v5 as uuidv5 } from "uuid";
 import type { Job, JobKind, JobQueue, TenantRoom } from "../scheduler/job-queue.js";
 import type { ProcessLease } from "./postgres-process-lease.js";
+import { batchStatements } from "./postgres-statement-batcher.js";
 
 export const QUEUE_SCHEMA = "ihub_queue";
 export const QUEUES: Record<JobKind, string> = { timer: "ihub_timer", event: "ihub_event" };
@@ -80,6 +81,10 @@ export async function openPostgresJobQueue(pool: pg.Pool, lease: ProcessLease, o
   await boss.createQueue(QUEUES.timer, { name: QUEUES.timer, retryLimit: 0, expireInSeconds: EXPIRE_SECONDS });
   const { owner } = lease;
 
+  const dropClaims = async (uuids: readonly string[]) => {
+    await pool.query("DELETE FROM queue_claims WHERE job_id = ANY($1::uuid[])", [uuids]);
+  };
+
   /**
    * Un-claims jobs that did not start: back to waiting (started_on cleared, so the next fetch counts
    * no attempt), one priority step lower, so other tenants' waiting jobs are fetched before them.
@@ -88,7 +93,7 @@ export async function openPostgresJobQueue(pool: pg.Pool, lease: ProcessLease, o
     if (uuids.length === 0) return;
     // pg-boss 10 has no call for this: it is its own job table's shape, pinned with the version.
     await pool.query(`UPDATE ${QUEUE_SCHEMA}.job SET state = 'created', started_on = NULL, priority = priority - 1 WHERE name = $1 AND id = ANY($2::uuid[]) AND state = 'active'`, [queue, uuids]);
-    await pool.query("DELETE FROM queue_claims WHERE job_id = ANY($1::uuid[])", [uuids]);
+    await dropClaims(uuids);
   }
 
   async function eventPayloads(ids: string[]): Promise<Map<string, unknown>> {
@@ -121,8 +126,16 @@ export async function openPostgresJobQueue(pool: pg.Pool, lease: ProcessLease, o
   const settle = async (id: string, act: (queue: string, uuid: string) => Promise<unknown>) => {
     const { queue, uuid } = parseJobId(id);
     await act(queue, uuid);
-    await pool.query("DELETE FROM queue_claims WHERE job_id = $1", [uuid]);
+    await dropClaims([uuid]);
   };
+  // Every run completes its job: batched across concurrent runs (postgres-statement-batcher.ts).
+  const completeJobs = batchStatements<string, void>(async (ids) => {
+    const byQueue = new Map<string, string[]>();
+    for (const { queue: q, uuid } of ids.map(parseJobId)) byQueue.set(q, [...(byQueue.get(q) ?? []), uuid]);
+    for (const [q, uuids] of byQueue) await boss.complete(q, uuids);
+    await dropClaims(ids.map((id) => parseJobId(id).uuid));
+    return ids.map(() => undefined);
+  });
 
   const queue: JobQueue = {
     async claim(_now, limit, room?: TenantRoom) {
@@ -146,7 +159,7 @@ export async function openPostgresJobQueue(pool: pg.Pool, lease: ProcessLease, o
       for (const [q, uuids] of over) await unclaim(q, uuids);
       return kept;
     },
-    complete: (id) => settle(id, (q, uuid) => boss.complete(q, uuid)),
+    complete: completeJobs,
     // pg-boss applies the queue's backoff (1 s doubling, with jitter, on the database's clock), not `runAt`.
     retry: (id) => settle(id, (q, uuid) => boss.fail(q, uuid)),
     bury: (id) =>

@@ -92,3 +92,40 @@ it("claims past the jobs another process is claiming, without waiting for it or 
   expect((await store.jobs.claim(T + 100, 10)).map((j) => j.ref)).toEqual(["ev-0", "ev-1"]);
   await store.close();
 });
+
+it("answers concurrent reads and run writes batched together, each for its own caller and tenant", async () => {
+  const url = await server.createDatabase("batched");
+  const T = Date.parse("2026-01-01T00:00:00.000Z");
+  const store = await postgresServiceStore(url);
+  const base = { slug: "notes", version: "1.0.0", range: "^1", integrity: "ab", config: {}, bindings: {}, credentialFields: [], warnings: [], createdAt: T, updatedAt: T, retentionTier: null, followRange: false, previous: null, pendingUpgrade: null };
+  const sealed = (n: number) => ({ keyId: "k", iv: `iv-${n}`, tag: `tag-${n}`, ciphertext: `ct-${n}` });
+  for (const t of ["a", "b"]) await store.createTenant({ id: t, name: t, createdAt: T, bindings: {} }, `hash-${t}`);
+  for (let n = 0; n < 20; n++) await store.createInstall({ ...base, tenantId: n % 2 ? "b" : "a", id: `i-${n}`, config: { n } }, n % 3 ? sealed(n) : null, []);
+  // Each install asked for under its own tenant and under the other: only its own answers.
+  const asks = Array.from({ length: 20 }, (_, n) => ({ n, own: n % 2 ? "b" : "a", other: n % 2 ? "a" : "b" }));
+  const installs = await Promise.all(asks.flatMap(({ n, own, other }) => [store.getInstall(own, `i-${n}`), store.getInstall(other, `i-${n}`)]));
+  const credentials = await Promise.all(asks.flatMap(({ n, own, other }) => [store.getCredential(own, `i-${n}`), store.getCredential(other, `i-${n}`)]));
+  asks.forEach(({ n }) => {
+    expect(installs[2 * n]).toMatchObject({ id: `i-${n}`, config: { n } });
+    expect(installs[2 * n + 1]).toBeNull();
+    expect(credentials[2 * n]).toEqual(n % 3 ? sealed(n) : null);
+    expect(credentials[2 * n + 1]).toBeNull();
+  });
+  expect(await store.getInstall("a", "missing")).toBeNull();
+
+  // Concurrent run writes, one of which repeats a run id: only that one fails, the rest are stored.
+  const run = (id: string, n: number) => ({ id, tenantId: "a", installId: "i-0", handler: "h", trigger: "rpc" as const, triggerRef: null, version: "1.0.0", attempt: n, status: "running" as const, startedAt: T + n, finishedAt: null, durationMs: null, error: null, limitHit: null, logs: [] });
+  await store.createRun(run("run-0", 0));
+  const created = await Promise.allSettled([1, 2, 3, 4].map((n) => store.createRun(run(n === 3 ? "run-0" : `run-${n}`, n))));
+  expect(created.map((c) => c.status)).toEqual(["fulfilled", "fulfilled", "rejected", "fulfilled"]);
+  await Promise.all([0, 1, 2, 4].map((n) => store.finishRun(`run-${n}`, { status: n === 2 ? "error" : "ok", finishedAt: T + 10 + n, durationMs: n + 0.5, error: n === 2 ? { kind: "lua", code: "E", message: "m" } : null, limitHit: null, logs: [{ level: "info" as const, message: `m${n}`, at: "2026-01-01T00:00:00.000Z" }] })));
+  const runs = (await store.listRuns("a", "i-0")).items;
+  expect(runs.map((r) => [r.id, r.attempt, r.status, r.durationMs])).toEqual([
+    ["run-4", 4, "ok", 4.5],
+    ["run-2", 2, "error", 2.5],
+    ["run-1", 1, "ok", 1.5],
+    ["run-0", 0, "ok", 0.5],
+  ]);
+  expect(runs[1]).toMatchObject({ error: { code: "E" }, finishedAt: T + 12, logs: [{ message: "m2" }] });
+  await store.close();
+});

@@ -17,7 +17,8 @@ import { openPostgresJobQueue, type PostgresJobQueue } from "./postgres-job-queu
 import { inTransaction, openPool } from "./postgres-pool.js";
 import { migrate } from "./postgres-migrations.js";
 import { holdProcessLease, type ProcessLease } from "./postgres-process-lease.js";
-import type { InstallRecord, PageOptions, ServiceStore, Tenant, TimerState, Trigger } from "./service-store.js";
+import { batchStatements } from "./postgres-statement-batcher.js";
+import type { InstallRecord, PageOptions, RunOutcome, RunRecord, ServiceStore, Tenant, TimerState, Trigger } from "./service-store.js";
 import { INSTALL_OWNED_TABLES, INTERRUPTED_ERROR, installRow, page, toInstall, toRun, type InstallRow, type RunRow } from "./service-store-rows.js";
 import { timeOrderedId } from "./time-ordered-id.js";
 
@@ -57,6 +58,47 @@ export async function postgresServiceStore(url: string, clock: Clock = systemClo
   const queue = boss!;
   const query = async <R extends pg.QueryResultRow>(sql: string, params: unknown[] = []) => (await pool.query<R>(sql, params)).rows;
   const changes = async (sql: string, params: unknown[] = []) => (await pool.query(sql, params)).rowCount ?? 0;
+
+  // Every run reads its install and credential and writes its run twice: batched across concurrent runs (postgres-statement-batcher.ts).
+  const ofTenant = <R extends pg.QueryResultRow>(select: string) =>
+    batchStatements<{ tenantId: string; id: string }, R | null>(async (keys) => {
+      const rows = await query<R & { n: number }>(
+        `SELECT q.n, ${select} WITH ORDINALITY AS q(tenant_id, id, n) ON q.tenant_id = i.tenant_id AND q.id = i.id`,
+        [keys.map((k) => k.tenantId), keys.map((k) => k.id)],
+      );
+      const found: (R | null)[] = keys.map(() => null);
+      for (const r of rows) found[r.n - 1] = r;
+      return found;
+    });
+  const readInstall = ofTenant<InstallRow>("i.* FROM installs i JOIN unnest($1::text[], $2::text[])");
+  const readCredential = ofTenant<{ key_id: string; iv: string; tag: string; ciphertext: string }>(
+    "c.key_id, c.iv, c.tag, c.ciphertext FROM credentials c JOIN installs i ON i.id = c.install_id JOIN unnest($1::text[], $2::text[])",
+  );
+  const insertRuns = batchStatements<RunRecord, void>(async (runs) => {
+    await query(
+      `INSERT INTO runs (owner, id, tenant_id, install_id, handler, trigger, trigger_ref, version, attempt, status, started_at, finished_at, duration_ms, error, limit_hit, logs)
+       SELECT $1, id, tenant_id, install_id, handler, trigger, trigger_ref, version, attempt, status, started_at, finished_at, duration_ms, error, limit_hit, logs
+       FROM unnest($2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[], $9::int[], $10::text[], $11::bigint[], $12::bigint[], $13::float8[], $14::text[], $15::text[], $16::text[])
+         WITH ORDINALITY AS r(id, tenant_id, install_id, handler, trigger, trigger_ref, version, attempt, status, started_at, finished_at, duration_ms, error, limit_hit, logs, n)
+       ORDER BY n`,
+      [
+        owner, runs.map((r) => r.id), runs.map((r) => r.tenantId), runs.map((r) => r.installId), runs.map((r) => r.handler), runs.map((r) => r.trigger), runs.map((r) => r.triggerRef),
+        runs.map((r) => r.version), runs.map((r) => r.attempt), runs.map((r) => r.status), runs.map((r) => r.startedAt), runs.map((r) => r.finishedAt), runs.map((r) => r.durationMs),
+        runs.map((r) => r.error && JSON.stringify(r.error)), runs.map((r) => r.limitHit), runs.map((r) => JSON.stringify(r.logs)),
+      ],
+    );
+    return runs.map(() => undefined);
+  });
+  const finishRuns = batchStatements<{ id: string; outcome: RunOutcome }, void>(async (done) => {
+    const o = done.map((d) => d.outcome);
+    await query(
+      `UPDATE runs SET status = u.status, finished_at = u.finished_at, duration_ms = u.duration_ms, error = u.error, limit_hit = u.limit_hit, logs = u.logs
+       FROM unnest($1::text[], $2::text[], $3::bigint[], $4::float8[], $5::text[], $6::text[], $7::text[]) AS u(id, status, finished_at, duration_ms, error, limit_hit, logs)
+       WHERE runs.id = u.id`,
+      [done.map((d) => d.id), o.map((x) => x.status), o.map((x) => x.finishedAt), o.map((x) => x.durationMs), o.map((x) => x.error && JSON.stringify(x.error)), o.map((x) => x.limitHit), o.map((x) => JSON.stringify(x.logs))],
+    );
+    return done.map(() => undefined);
+  });
 
   const tenantsByHash = new Map<string, Tenant>();
 
@@ -109,7 +151,7 @@ export async function postgresServiceStore(url: string, clock: Clock = systemClo
         await insertTriggers(c, i, triggers);
       }),
     async getInstall(tenantId, id) {
-      const [r] = await query<InstallRow>("SELECT * FROM installs WHERE tenant_id = $1 AND id = $2", [tenantId, id]);
+      const r = await readInstall({ tenantId, id });
       return r ? toInstall(r) : null;
     },
     async listInstalls(tenantId, opts: PageOptions = {}) {
@@ -182,10 +224,7 @@ export async function postgresServiceStore(url: string, clock: Clock = systemClo
         return ((await c.query("DELETE FROM installs WHERE tenant_id = $1 AND id = $2", [tenantId, id])).rowCount ?? 0) > 0;
       }),
     async getCredential(tenantId, installId) {
-      const [r] = await query<{ key_id: string; iv: string; tag: string; ciphertext: string }>(
-        "SELECT c.key_id, c.iv, c.tag, c.ciphertext FROM credentials c JOIN installs i ON i.id = c.install_id WHERE i.tenant_id = $1 AND c.install_id = $2",
-        [tenantId, installId],
-      );
+      const r = await readCredential({ tenantId, id: installId });
       return r ? credentialOf(r) : null;
     },
     async credentialsSealedWithOtherKeys(keyId, limit) {
@@ -202,18 +241,8 @@ export async function postgresServiceStore(url: string, clock: Clock = systemClo
         ])) > 0
       );
     },
-    async createRun(r) {
-      await changes(
-        `INSERT INTO runs (owner, id, tenant_id, install_id, handler, trigger, trigger_ref, version, attempt, status, started_at, finished_at, duration_ms, error, limit_hit, logs)
-         VALUES ($16, $1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)`,
-        [r.id, r.tenantId, r.installId, r.handler, r.trigger, r.triggerRef, r.version, r.attempt, r.status, r.startedAt, r.finishedAt, r.durationMs, r.error && JSON.stringify(r.error), r.limitHit, JSON.stringify(r.logs), owner],
-      );
-    },
-    async finishRun(id, o) {
-      await changes("UPDATE runs SET status = $1, finished_at = $2, duration_ms = $3, error = $4, limit_hit = $5, logs = $6 WHERE id = $7", [
-        o.status, o.finishedAt, o.durationMs, o.error && JSON.stringify(o.error), o.limitHit, JSON.stringify(o.logs), id,
-      ]);
-    },
+    createRun: insertRuns,
+    finishRun: (id, outcome) => finishRuns({ id, outcome }),
     async getRun(tenantId, id) {
       const [r] = await query<RunRow>("SELECT * FROM runs WHERE tenant_id = $1 AND id = $2", [tenantId, id]);
       return r ? toRun(r) : null;
