@@ -2,7 +2,8 @@
  * The ServiceStore on PostgreSQL (node-postgres pool): what `ihub runtime start --db postgres://…`
  * runs on, so several runtime processes share tenants, installs, credentials, runs and queues.
  * Unlike the SQLite store, nothing but tenants (which never change) is kept in memory: another
- * process may change an install at any time. Multi-row changes are transactions. The job queue is
+ * process may change an install at any time. Multi-row changes are transactions; the statements
+ * every run makes are group-committed across concurrent runs (postgres-statement-batcher.ts). The job queue is
  * pg-boss (postgres-job-queue.ts), written in the same transactions as the events and timer moves
  * that enqueue. Runs, claimed jobs and reserved keys name the process that owns them, so recovery
  * touches only the work of processes that are gone (postgres-process-lease.ts).
