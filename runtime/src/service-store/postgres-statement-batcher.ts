@@ -26,8 +26,9 @@ export function batchStatements<T, R>(statement: BatchStatement<T, R>, maxBatch:
       batch.forEach((w, n) => w.resolve(results[n]!));
     } catch (error) {
       if (batch.length === 1) return batch[0]!.reject(error);
-      // One statement fails as a whole: each item goes again alone, so one bad row fails only its caller.
-      await Promise.all(batch.map((w) => statement([w.item]).then((r) => w.resolve(r[0]!), w.reject)));
+      // One statement fails as a whole: each item goes again alone, so one bad row fails only its
+      // caller; in turn, so the rows still land in the order they were asked for.
+      for (const w of batch) await statement([w.item]).then((r) => w.resolve(r[0]!), w.reject);
     }
   }
 
