@@ -13,6 +13,7 @@ import PgBoss from "pg-boss";
 import type pg from "pg";
 import { v5 as uuidv5 } from "uuid";
 import type { Job, JobKind, JobQueue, TenantRoom } from "../scheduler/job-queue.js";
+import { inTransaction } from "./postgres-pool.js";
 import type { ProcessLease } from "./postgres-process-lease.js";
 import { batchStatements } from "./postgres-statement-batcher.js";
 
@@ -44,6 +45,16 @@ const jobId = (queue: string, uuid: string) => `${queue}:${uuid}`;
 function parseJobId(id: string): { queue: string; uuid: string } {
   const at = id.lastIndexOf(":");
   return { queue: id.slice(0, at), uuid: id.slice(at + 1) };
+}
+/** Job ids grouped by queue, as pg-boss takes them: uuids of one queue per call. */
+function byQueue(ids: readonly string[]): Map<string, string[]> {
+  const out = new Map<string, string[]>();
+  for (const { queue, uuid } of ids.map(parseJobId)) {
+    const uuids = out.get(queue);
+    if (uuids) uuids.push(uuid);
+    else out.set(queue, [uuid]);
+  }
+  return out;
 }
 /** Timer jobs carry `<install>:<handler>` as their singleton key, which is how a pending slot makes its timer busy. */
 export const timerKey = (installId: string, handler: string) => `${installId}:${handler}`;
@@ -90,7 +101,6 @@ export async function openPostgresJobQueue(pool: pg.Pool, lease: ProcessLease, o
    * no attempt), one priority step lower, so other tenants' waiting jobs are fetched before them.
    */
   async function unclaim(queue: string, uuids: string[]): Promise<void> {
-    if (uuids.length === 0) return;
     // pg-boss 10 has no call for this: it is its own job table's shape, pinned with the version.
     await pool.query(`UPDATE ${QUEUE_SCHEMA}.job SET state = 'created', started_on = NULL, priority = priority - 1 WHERE name = $1 AND id = ANY($2::uuid[]) AND state = 'active'`, [queue, uuids]);
     await dropClaims(uuids);
@@ -130,9 +140,7 @@ export async function openPostgresJobQueue(pool: pg.Pool, lease: ProcessLease, o
   };
   // Every run completes its job: batched across concurrent runs (postgres-statement-batcher.ts).
   const completeJobs = batchStatements<string, void>(async (ids) => {
-    const byQueue = new Map<string, string[]>();
-    for (const { queue: q, uuid } of ids.map(parseJobId)) byQueue.set(q, [...(byQueue.get(q) ?? []), uuid]);
-    for (const [q, uuids] of byQueue) await boss.complete(q, uuids);
+    for (const [q, uuids] of byQueue(ids)) await boss.complete(q, uuids);
     await dropClaims(ids.map((id) => parseJobId(id).uuid));
     return ids.map(() => undefined);
   });
@@ -145,39 +153,28 @@ export async function openPostgresJobQueue(pool: pg.Pool, lease: ProcessLease, o
       if (!room) return jobs;
       const taken = new Map(Object.entries(room.inFlight));
       const kept: Job[] = [];
-      const over = new Map<string, string[]>();
+      const over: string[] = [];
       for (const job of jobs) {
         const n = taken.get(job.tenantId) ?? 0;
         if (n < room.perTenant) {
           taken.set(job.tenantId, n + 1);
           kept.push(job);
-        } else {
-          const { queue: q, uuid } = parseJobId(job.id);
-          over.set(q, [...(over.get(q) ?? []), uuid]);
-        }
+        } else over.push(job.id);
       }
-      for (const [q, uuids] of over) await unclaim(q, uuids);
+      for (const [q, uuids] of byQueue(over)) await unclaim(q, uuids);
       return kept;
     },
     complete: completeJobs,
     // pg-boss applies the queue's backoff (1 s doubling, with jitter, on the database's clock), not `runAt`.
     retry: (id) => settle(id, (q, uuid) => boss.fail(q, uuid)),
     bury: (id) =>
-      settle(id, async (q, uuid) => {
-        const client = await pool.connect();
-        try {
-          await client.query("BEGIN");
-          const [job] = await client.query<{ data: JobData }>(`SELECT data FROM ${QUEUE_SCHEMA}.job WHERE name = $1 AND id = $2`, [q, uuid]).then((r) => r.rows);
+      settle(id, (q, uuid) =>
+        inTransaction(pool, async (client) => {
+          const [job] = (await client.query<{ data: JobData }>(`SELECT data FROM ${QUEUE_SCHEMA}.job WHERE name = $1 AND id = $2`, [q, uuid])).rows;
           await boss.cancel(q, uuid, { db: through(client) });
           if (job) await boss.send(DEAD_LETTERS, job.data, { db: through(client) });
-          await client.query("COMMIT");
-        } catch (error) {
-          await client.query("ROLLBACK").catch(() => undefined);
-          throw error;
-        } finally {
-          client.release();
-        }
-      }),
+        }),
+      ),
     release: async (id) => {
       const { queue: q, uuid } = parseJobId(id);
       await unclaim(q, [uuid]);
