@@ -14,14 +14,13 @@ import { postgresStorage } from "../storage/postgres-storage.js";
 import type { SealedCredential } from "../vault/credential-vault.js";
 import { decodePageCursor, pageLimit } from "./page-cursor.js";
 import { postgresLifecycleStore } from "./postgres-lifecycle-store.js";
-import { openPostgresJobQueue, type PostgresJobQueue } from "./postgres-job-queue.js";
+import { openPostgresJobQueue, timerKey, type PostgresJobQueue } from "./postgres-job-queue.js";
 import { inTransaction, openPool } from "./postgres-pool.js";
 import { migrate } from "./postgres-migrations.js";
 import { holdProcessLease, type ProcessLease } from "./postgres-process-lease.js";
 import { batchStatements } from "./postgres-statement-batcher.js";
 import type { InstallRecord, PageOptions, RunOutcome, RunRecord, ServiceStore, Tenant, TimerState, Trigger } from "./service-store.js";
 import { INSTALL_OWNED_TABLES, INTERRUPTED_ERROR, installRow, page, toInstall, toRun, type InstallRow, type RunRow } from "./service-store-rows.js";
-import { timeOrderedId } from "./time-ordered-id.js";
 
 const credentialOf = (r: { key_id: string; iv: string; tag: string; ciphertext: string }): SealedCredential => ({ keyId: r.key_id, iv: r.iv, tag: r.tag, ciphertext: r.ciphertext });
 /** The install columns a write sets, in the order installValues gives their values. */
@@ -306,13 +305,13 @@ export async function postgresServiceStore(url: string, clock: Clock = systemClo
                RETURNING t.install_id, t.handler, t.tenant_id`,
               [moves.map((m) => m.installId), moves.map((m) => m.handler), moves.map((m) => m.expectedNextAt), moves.map((m) => m.nextAt)],
             );
-            const tenantOf = new Map(stepped.rows.map((r) => [`${r.install_id}\n${r.handler}`, r.tenant_id]));
-            const moved = moves.map((m) => tenantOf.has(`${m.installId}\n${m.handler}`));
+            const tenantOf = new Map(stepped.rows.map((r) => [timerKey(r.install_id, r.handler), r.tenant_id]));
+            const moved = moves.map((m) => tenantOf.has(timerKey(m.installId, m.handler)));
             await queue.enqueue(
               c,
               moves.flatMap((m, i) =>
                 moved[i] && m.fire
-                  ? [{ key: `timer:${m.installId}:${m.handler}:${m.fire.slot}`, kind: "timer" as const, tenantId: tenantOf.get(`${m.installId}\n${m.handler}`)!, installId: m.installId, handler: m.handler, ref: new Date(m.fire.slot).toISOString(), maxAttempts: m.fire.maxAttempts, runAt: m.fire.slot }]
+                  ? [{ key: `timer:${m.installId}:${m.handler}:${m.fire.slot}`, kind: "timer" as const, tenantId: tenantOf.get(timerKey(m.installId, m.handler))!, installId: m.installId, handler: m.handler, ref: new Date(m.fire.slot).toISOString(), maxAttempts: m.fire.maxAttempts, runAt: m.fire.slot }]
                   : [],
               ),
             );
